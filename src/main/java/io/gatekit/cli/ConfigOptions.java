@@ -1,0 +1,32 @@
+package io.gatekit.cli;
+
+import io.gatekit.config.ConfigLoader;
+import io.gatekit.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The {@code --config} option and how a config is loaded from it, shared by the subcommands. */
+final class ConfigOptions {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Gateway configuration (YAML). Without it, an embedded default fronts the built-in demo server.")
+    Path config;
+
+    GatewayConfig load() {
+        Map<String, String> variables = variables();
+        return config == null ? ConfigLoader.loadDefault(variables) : ConfigLoader.load(config, variables);
+    }
+
+    /**
+     * The variables {@code ${...}} may use: the environment, plus GATEKIT_JAVA and GATEKIT_CLASSPATH, which
+     * launch this same Gatekit (the embedded default uses them to start the demo server).
+     */
+    static Map<String, String> variables() {
+        Map<String, String> variables = new HashMap<>(System.getenv());
+        variables.put("GATEKIT_JAVA", ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        variables.put("GATEKIT_CLASSPATH", System.getProperty("java.class.path"));
+        return variables;
+    }
+}

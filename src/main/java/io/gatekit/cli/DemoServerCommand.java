@@ -1,0 +1,24 @@
+package io.gatekit.cli;
+
+import io.gatekit.demo.DemoServer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code gatekit demo-server}: the built-in demo MCP server on stdio. */
+@Command(name = "demo-server", mixinStandardHelpOptions = true,
+        description = "Run the built-in demo MCP server on stdio (tools: echo, add, sleep, sample, roots, elicit, fail, crash).")
+final class DemoServerCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws InterruptedException {
+        io.gatekit.observability.Logging.configureQuiet();
+        new DemoServer(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16),
+                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)).run();
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package io.gatekit.cli;
+
+import io.gatekit.Gateway;
+import io.gatekit.config.ConfigException;
+import io.gatekit.config.GatewayConfig;
+import io.gatekit.observability.Logging;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gatekit gateway}: runs the gateway with its client face on stdio until stdin ends or a signal
+ * arrives, then shuts every upstream down.
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Run the gateway. Clients speak MCP on stdin/stdout; logs go to stderr (or a file).")
+final class GatewayCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log at DEBUG, whatever the config says.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        // Take the real stdout for MCP and point System.out at stderr, so no library print can corrupt the stream.
+        FileOutputStream mcpOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        GatewayConfig config;
+        try {
+            config = options.load();
+        } catch (ConfigException e) {
+            System.err.println("gatekit: invalid configuration\n" + e.getMessage());
+            return 1;
+        }
+        Logging.configure(config.logging(), verbose);
+        Logger log = LoggerFactory.getLogger(GatewayCommand.class);
+        if (!"stdio".equals(config.proxy().transport())) {
+            log.error("proxy.transport '{}' is not supported yet; use stdio", config.proxy().transport());
+            return 1;
+        }
+        Gateway gateway = new Gateway(config, Version.current());
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            gateway.close();
+            done.countDown();
+        }, "gatekit-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        gateway.start();
+        gateway.connect("stdio", new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16),
+                new BufferedOutputStream(mcpOut, 1 << 16), done::countDown);
+        log.info("gatekit {} serving on stdio with {} upstream(s) from {}", Version.current(),
+                config.proxy().enabledUpstreams().size(),
+                config.source().map(Object::toString).orElse("the embedded default"));
+        done.await();
+        log.info("client closed stdin: shutting down");
+        gateway.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // a signal arrived meanwhile; the hook does the same work
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,21 @@
+package io.gatekit.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code gatekit} executable. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this without exiting). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new GatekitCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Usage and errors go to stderr: on the stdio face, stdout belongs to MCP messages alone.
+        cli.setOut(new java.io.PrintWriter(System.err, true));
+        return cli.execute(args);
+    }
+}

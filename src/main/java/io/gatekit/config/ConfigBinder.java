@@ -1,0 +1,102 @@
+package io.gatekit.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns a schema-checked tree into config records: applies defaults, resolves paths, and checks the rules that
+ * involve more than one field. Runs even when the schema found problems, so one load reports everything.
+ */
+final class ConfigBinder {
+
+    private static final FieldPath PROXY = FieldPath.of("proxy");
+    private static final FieldPath LOGGING = FieldPath.of("logging");
+
+    private final Problems problems;
+    private final ConfigPaths paths;
+
+    ConfigBinder(Problems problems, Path baseDir) {
+        this.problems = problems;
+        this.paths = new ConfigPaths(baseDir);
+    }
+
+    /** The config, or null when there were problems (from this or an earlier stage). */
+    GatewayConfig bind(JsonNode root, Optional<Path> source) {
+        JsonNode proxyNode = root.path("proxy");
+        LimitsConfig limits = limits(proxyNode.path("limits"));
+        List<UpstreamConfig> upstreams = new UpstreamBinder(problems, paths, limits)
+                .bind(proxyNode.path("upstreams"), PROXY.child("upstreams"));
+        Set<String> names = namesOf(proxyNode.path("upstreams"));
+        ProxyConfig proxy = proxy(proxyNode, upstreams, limits);
+        PluginsConfig plugins = PluginsBinder.bind(root.path("plugins"), names, problems);
+        LoggingConfig logging = logging(root.path("logging"));
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return problems.build(FieldPath.ROOT, () -> new GatewayConfig(proxy, plugins, logging, source));
+    }
+
+    private ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {
+        String transport = Nodes.string(node, "transport").orElse(null);
+        Optional<HttpConfig> http = node.path("http").isObject() ? Optional.ofNullable(http(node.get("http")))
+                : Optional.empty();
+        if ("http".equals(transport) && !node.has("http")) {
+            problems.at(PROXY.child("transport"),
+                    "the http transport needs a proxy.http section, e.g. http: {host: 127.0.0.1, port: 8080}");
+        }
+        TimeoutsConfig timeouts = new TimeoutsConfig(
+                Nodes.seconds(node.path("timeouts"), "request_timeout").orElse(TimeoutsConfig.DEFAULT),
+                Nodes.seconds(node.path("timeouts"), "connection_timeout").orElse(TimeoutsConfig.DEFAULT));
+        String hotReload = Nodes.string(node, "hot_reload").orElse(ProxyConfig.DEFAULT_HOT_RELOAD);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return problems.build(PROXY, () -> new ProxyConfig(transport, upstreams, timeouts, limits, http, hotReload));
+    }
+
+    private LimitsConfig limits(JsonNode node) {
+        LimitsConfig limits = problems.build(PROXY.child("limits"), () -> new LimitsConfig(
+                Nodes.integer(node, "max_message_bytes", LimitsConfig.DEFAULT_MESSAGE_BYTES),
+                Nodes.integer(node, "max_in_flight_per_upstream", LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM),
+                Nodes.integer(node, "max_in_flight_per_client", LimitsConfig.DEFAULT_IN_FLIGHT_PER_CLIENT)));
+        // Out-of-range values were reported by the schema; keep binding with defaults to find more problems.
+        return limits == null ? LimitsConfig.defaults() : limits;
+    }
+
+    private HttpConfig http(JsonNode node) {
+        return problems.build(PROXY.child("http"), () -> new HttpConfig(
+                Nodes.string(node, "host").orElse(HttpConfig.DEFAULT_HOST),
+                Nodes.integer(node, "port", HttpConfig.DEFAULT_PORT),
+                Nodes.string(node, "path").orElse(HttpConfig.DEFAULT_PATH)));
+    }
+
+    private LoggingConfig logging(JsonNode node) {
+        String level = Nodes.string(node, "level").map(LoggingConfig::normaliseLevel).orElse("INFO");
+        List<String> handlers = new ArrayList<>();
+        if (node.path("handlers").isArray()) {
+            node.get("handlers").forEach(handler -> handlers.add(handler.asString()));
+        } else {
+            handlers.add("stderr");
+        }
+        Optional<Path> filePath = Nodes.string(node, "file_path")
+                .flatMap(file -> paths.resolve(file, LOGGING.child("file_path"), problems));
+        if (handlers.contains("file") && !node.has("file_path")) {
+            problems.at(LOGGING.child("handlers"), "the file handler needs logging.file_path");
+        }
+        return problems.build(LOGGING, () -> new LoggingConfig(level == null ? "INFO" : level, handlers, filePath,
+                Nodes.integer(node, "max_file_size_mb", LoggingConfig.DEFAULT_MAX_FILE_SIZE_MB),
+                Nodes.integer(node, "backup_count", LoggingConfig.DEFAULT_BACKUP_COUNT)));
+    }
+
+    private static Set<String> namesOf(JsonNode upstreams) {
+        List<JsonNode> items = new ArrayList<>();
+        upstreams.forEach(items::add);
+        return items.stream().map(item -> Nodes.string(item, "name")).flatMap(Optional::stream)
+                .collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,110 @@
+package io.gatekit.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads Gatekit YAML into a {@link GatewayConfig}. The pipeline: parse YAML into a tree while recording where
+ * each value sits and expanding {@code ${VAR}} / {@code ${VAR:-default}} in string scalars; normalise Python
+ * Gatekit shorthands; validate the structure against {@code gatekit.schema.json}; bind to records with the
+ * cross-field checks. Every stage reports into one list, so a {@link ConfigException} lists every problem with
+ * its file, line, column and field. Thread-safe; each call is independent.
+ */
+public final class ConfigLoader {
+
+    /** Classpath name of the embedded default configuration. */
+    public static final String DEFAULT_RESOURCE = "/io/gatekit/config/default.yaml";
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads {@code file}; relative paths inside it resolve against its directory.
+     *
+     * @param variables values for {@code ${VAR}} references, typically the process environment
+     * @throws ConfigException when the file cannot be read or is not a valid configuration
+     */
+    public static GatewayConfig load(Path file, Map<String, String> variables) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw unreadable(file, "configuration file not found");
+        } catch (CharacterCodingException e) {
+            throw unreadable(file, "configuration file is not UTF-8 text");
+        } catch (IOException e) {
+            throw unreadable(file, "cannot read configuration file: " + e);
+        }
+        Path absolute = file.toAbsolutePath().normalize();
+        return parse(text, file.toString(), absolute.getParent(), variables, Optional.of(absolute));
+    }
+
+    /**
+     * Loads the embedded default configuration ({@value #DEFAULT_RESOURCE}); relative paths resolve against
+     * the current directory.
+     *
+     * @param variables must define {@code GATEKIT_JAVA} and {@code GATEKIT_CLASSPATH}, which launch the demo server
+     * @throws ConfigException when a variable the default needs is missing
+     */
+    public static GatewayConfig loadDefault(Map<String, String> variables) {
+        String text;
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULT_RESOURCE + " is missing from the build");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+        }
+        return parse(text, "classpath:" + DEFAULT_RESOURCE, Path.of("").toAbsolutePath(), variables);
+    }
+
+    /**
+     * Parses configuration text.
+     *
+     * @param sourceName names the text in problem locations, usually its file name
+     * @param baseDir directory that relative paths in the text resolve against
+     * @param variables values for {@code ${VAR}} references
+     * @throws ConfigException listing every problem found
+     */
+    public static GatewayConfig parse(String yaml, String sourceName, Path baseDir, Map<String, String> variables)
+            throws ConfigException {
+        return parse(yaml, sourceName, baseDir, variables, Optional.empty());
+    }
+
+    private static GatewayConfig parse(String yaml, String sourceName, Path baseDir, Map<String, String> variables,
+            Optional<Path> source) {
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(baseDir, "baseDir");
+        Objects.requireNonNull(variables, "variables");
+        Problems problems = new Problems(new SourceMap(Objects.requireNonNull(sourceName, "sourceName")));
+        // Editors on Windows like to start UTF-8 files with a byte order mark; it is not content.
+        String text = yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml;
+        JsonNode root = YamlTreeReader.read(text, variables, problems);
+        if (root == null) {
+            if (problems.isEmpty()) {
+                problems.atPosition(1, 1, "configuration file is empty; it needs at least a 'proxy' section");
+            }
+            throw problems.toException();
+        }
+        Normalizer.normalize(root, problems);
+        SchemaCheck.validate(root, problems);
+        GatewayConfig config = new ConfigBinder(problems, baseDir).bind(root, source);
+        if (config == null || !problems.isEmpty()) {
+            throw problems.toException();
+        }
+        return config;
+    }
+
+    private static ConfigException unreadable(Path file, String message) {
+        return ConfigException.of(new SourceLocation(file.toString(), 0, 0, ""), message);
+    }
+}

@@ -1,0 +1,20 @@
+package io.gatekit.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A whole, validated gateway configuration. Immutable: a hot reload builds a new one and swaps it in.
+ *
+ * @param source the file it was loaded from, empty for text or the embedded default
+ */
+public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingConfig logging, Optional<Path> source) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(plugins, "plugins");
+        Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(source, "source");
+    }
+}

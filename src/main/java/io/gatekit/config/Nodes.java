@@ -1,0 +1,45 @@
+package io.gatekit.config;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Typed reads from a schema-checked tree. A value of the wrong type reads as absent: the schema has already
+ * reported it, and binding goes on only to find the problems the schema cannot see.
+ */
+final class Nodes {
+
+    private Nodes() {}
+
+    static Optional<String> string(JsonNode object, String key) {
+        JsonNode value = object.get(key);
+        return value != null && value.isString() ? Optional.of(value.stringValue()) : Optional.empty();
+    }
+
+    static int integer(JsonNode object, String key, int fallback) {
+        JsonNode value = object.get(key);
+        return value != null && value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : fallback;
+    }
+
+    static boolean bool(JsonNode object, String key, boolean fallback) {
+        JsonNode value = object.get(key);
+        return value != null && value.isBoolean() ? value.booleanValue() : fallback;
+    }
+
+    /** Seconds, whole or decimal, to the nanosecond; anything not a positive number of at most a day reads as absent. */
+    static Optional<Duration> seconds(JsonNode object, String key) {
+        JsonNode value = object.get(key);
+        if (value == null || !value.isNumber()) {
+            return Optional.empty();
+        }
+        BigDecimal seconds = value.decimalValue();
+        if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(86_400)) > 0) {
+            return Optional.empty();
+        }
+        long nanos = seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        return nanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+    }
+}

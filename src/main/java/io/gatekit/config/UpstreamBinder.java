@@ -1,0 +1,140 @@
+package io.gatekit.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/** Binds {@code proxy.upstreams} and checks what the schema cannot: names across entries, per-transport keys. */
+final class UpstreamBinder {
+
+    private final Problems problems;
+    private final ConfigPaths paths;
+    private final LimitsConfig limits;
+
+    UpstreamBinder(Problems problems, ConfigPaths paths, LimitsConfig limits) {
+        this.problems = problems;
+        this.paths = paths;
+        this.limits = limits;
+    }
+
+    /** The upstreams that bound cleanly; when any did not, problems say why. */
+    List<UpstreamConfig> bind(JsonNode list, FieldPath path) {
+        List<UpstreamConfig> upstreams = new ArrayList<>();
+        Map<String, FieldPath> names = new HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            FieldPath at = path.index(i);
+            JsonNode node = list.get(i);
+            if (!node.isObject()) {
+                continue;
+            }
+            Nodes.string(node, "name").ifPresent(name -> checkName(name, at.child("name"), names));
+            UpstreamConfig upstream = bindOne(node, at);
+            if (upstream != null) {
+                upstreams.add(upstream);
+            }
+        }
+        return upstreams;
+    }
+
+    private void checkName(String name, FieldPath at, Map<String, FieldPath> names) {
+        if (name.contains(UpstreamConfig.NAMESPACE_SEPARATOR)) {
+            problems.at(at, "'" + name + "' must not contain '__', which separates the upstream name from tool names");
+        }
+        FieldPath first = names.putIfAbsent(name, at);
+        if (first != null) {
+            problems.at(at, "duplicate upstream name '" + name + "' (first used at " + first.parent() + ")");
+        }
+    }
+
+    private UpstreamConfig bindOne(JsonNode node, FieldPath at) {
+        String transport = Nodes.string(node, "transport").orElse("stdio");
+        List<String> command = command(node, at, transport);
+        Optional<URI> url = url(node, at, transport);
+        Map<String, String> env = env(node.path("env"));
+        Optional<Path> cwd = Nodes.string(node, "cwd").flatMap(dir -> paths.resolve(dir, at.child("cwd"), problems));
+        JsonNode sandbox = node.path("sandbox");
+        if (Nodes.bool(sandbox, "enabled", false)) {
+            problems.at(at.child("sandbox").child("enabled"),
+                    "sandboxing is not supported yet; remove it or set enabled: false");
+        }
+        return problems.build(at, () -> new UpstreamConfig(
+                Nodes.string(node, "name").orElse(null),
+                Nodes.bool(node, "enabled", true),
+                transport,
+                command,
+                env,
+                cwd,
+                url,
+                Nodes.integer(node, "max_in_flight", limits.maxInFlightPerUpstream()),
+                Nodes.bool(node, "restart_on_failure", true),
+                Nodes.integer(node, "max_restart_attempts", 0),
+                Nodes.bool(node, "tls_verify", true),
+                Nodes.string(node, "server_identity")));
+    }
+
+    private List<String> command(JsonNode node, FieldPath at, String transport) {
+        JsonNode command = node.get("command");
+        List<String> words = new ArrayList<>();
+        if (command != null && command.isString()) {
+            // A string is split like a shell would without quotes; arguments with spaces need the list form.
+            Arrays.stream(command.stringValue().strip().split("\\s+")).filter(w -> !w.isEmpty()).forEach(words::add);
+            if (words.isEmpty()) {
+                problems.at(at.child("command"), "command must not be blank");
+            }
+        } else if (command != null && command.isArray()) {
+            command.forEach(word -> words.add(word.isString() ? word.stringValue() : word.toString()));
+            if (words.stream().anyMatch(String::isBlank)) {
+                problems.at(at.child("command"), "command has a blank entry");
+            }
+        } else if (command == null && transport.equals("stdio")) {
+            problems.atKey(at.child("command"), "a stdio upstream needs a command, e.g. command: [\"npx\", \"-y\", "
+                    + "\"@modelcontextprotocol/server-everything\"]");
+        }
+        return transport.equals("stdio") ? words : List.of();
+    }
+
+    private Optional<URI> url(JsonNode node, FieldPath at, String transport) {
+        Optional<String> written = Nodes.string(node, "url");
+        if (written.isEmpty()) {
+            if (transport.equals("http") && !node.has("url")) {
+                problems.atKey(at.child("url"), "an http upstream needs a url, e.g. url: https://example.com/mcp");
+            }
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(written.get());
+            String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // falls through to the same message as a URI of the wrong kind
+        }
+        problems.at(at.child("url"), "'" + written.get() + "' is not an http:// or https:// URL with a host");
+        return Optional.empty();
+    }
+
+    private static Map<String, String> env(JsonNode env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (env.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : env.properties()) {
+                JsonNode value = entry.getValue();
+                if (value.isValueNode()) {
+                    // YAML turns PORT: 8080 and DEBUG: true into a number and a boolean; the child wants text.
+                    values.put(entry.getKey(), value.asString());
+                }
+            }
+        }
+        return values;
+    }
+}

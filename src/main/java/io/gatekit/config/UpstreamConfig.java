@@ -1,0 +1,72 @@
+package io.gatekit.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One upstream MCP server. The name prefixes its tools ({@code name__tool}), hence the strict name rule:
+ * {@code ^[a-z][a-z0-9_-]*$} and no {@code __}.
+ *
+ * @param transport {@code stdio} (a child process: {@code command}, {@code env}, {@code cwd}) or {@code http}
+ *     ({@code url}, {@code tlsVerify})
+ * @param command program and arguments, non-empty for stdio, empty for http
+ * @param env variables added to the gateway's own environment for the child
+ * @param maxInFlight concurrent requests the gateway sends this upstream
+ * @param maxRestartAttempts 0 means unlimited
+ * @param serverIdentity the {@code serverInfo.name} the server is expected to report, if pinned
+ */
+public record UpstreamConfig(
+        String name,
+        boolean enabled,
+        String transport,
+        List<String> command,
+        Map<String, String> env,
+        Optional<Path> cwd,
+        Optional<URI> url,
+        int maxInFlight,
+        boolean restartOnFailure,
+        int maxRestartAttempts,
+        boolean tlsVerify,
+        Optional<String> serverIdentity) {
+
+    static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
+    static final String NAMESPACE_SEPARATOR = "__";
+
+    public UpstreamConfig {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches() || name.contains(NAMESPACE_SEPARATOR)) {
+            throw new IllegalArgumentException("invalid upstream name '" + name + "'");
+        }
+        if (!ProxyConfig.TRANSPORTS.contains(Objects.requireNonNull(transport, "transport"))) {
+            throw new IllegalArgumentException("upstream transport must be stdio or http, got " + transport);
+        }
+        command = List.copyOf(command);
+        env = Map.copyOf(env);
+        Objects.requireNonNull(cwd, "cwd");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(serverIdentity, "serverIdentity");
+        if (transport.equals("stdio") && command.isEmpty()) {
+            throw new IllegalArgumentException("stdio upstream '" + name + "' needs a command");
+        }
+        if (transport.equals("http") && url.isEmpty()) {
+            throw new IllegalArgumentException("http upstream '" + name + "' needs a url");
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max_in_flight must be >= 1, got " + maxInFlight);
+        }
+        if (maxRestartAttempts < 0) {
+            throw new IllegalArgumentException("max_restart_attempts must be >= 0, got " + maxRestartAttempts);
+        }
+    }
+
+    /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
+    public static UpstreamConfig stdio(String name, List<String> command) {
+        return new UpstreamConfig(name, true, "stdio", command, Map.of(), Optional.empty(), Optional.empty(),
+                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty());
+    }
+}

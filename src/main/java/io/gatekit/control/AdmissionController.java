@@ -1,0 +1,65 @@
+package io.gatekit.control;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.session.ClientSession;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Decides whether a request may go upstream now. Each upstream has an in-flight ceiling
+ * ({@code max_in_flight}) and each client one of its own ({@code max_in_flight_per_client}), so one busy
+ * client cannot take every slot of an upstream from the others. Excess requests are rejected at once with
+ * {@link ErrorCode#OVERLOADED} and a message naming the setting: a full gateway answers, it never hangs.
+ * This is the one place where requests are admitted. Thread-safe and lock-free.
+ */
+public final class AdmissionController {
+    private final Map<String, Ceiling> upstreams = new ConcurrentHashMap<>();
+    private final int maxInFlightPerClient;
+
+    private record Ceiling(int limit, Semaphore slots) {}
+
+    public AdmissionController(int maxInFlightPerClient) {
+        this.maxInFlightPerClient = maxInFlightPerClient;
+    }
+
+    /** Sets (or replaces) an upstream's ceiling. */
+    public void configure(String upstream, int maxInFlight) {
+        upstreams.put(upstream, new Ceiling(maxInFlight, new Semaphore(maxInFlight)));
+    }
+
+    /**
+     * Admits a new request of {@code client}, before it is registered. Called on the client's reader thread,
+     * the only one that adds requests, so the count it sees cannot be raced upward.
+     */
+    public Admission admitClient(ClientSession client) {
+        if (client.inFlightCount() >= maxInFlightPerClient) {
+            return new Admission.Rejected(new GatewayException(ErrorCode.OVERLOADED,
+                    "Too many requests in flight from this client (limit " + maxInFlightPerClient
+                            + ", proxy.limits.max_in_flight_per_client); retry when some have completed"));
+        }
+        return new Admission.Admitted(Permit.NONE);
+    }
+
+    /** Admits one request to {@code upstream}; the permit must be closed when the request ends. */
+    public Admission admit(String upstream) {
+        Ceiling ceiling = upstreams.get(upstream);
+        if (ceiling == null) {
+            return new Admission.Rejected(new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                    "Upstream '" + upstream + "' is not configured"));
+        }
+        if (!ceiling.slots().tryAcquire()) {
+            return new Admission.Rejected(new GatewayException(ErrorCode.OVERLOADED,
+                    "Upstream '" + upstream + "' already has " + ceiling.limit()
+                            + " requests in flight (its max_in_flight); retry when some have completed"));
+        }
+        return new Admission.Admitted(new Permit(ceiling.slots()));
+    }
+
+    /** Requests currently admitted to {@code upstream}. */
+    public int inFlight(String upstream) {
+        Ceiling ceiling = upstreams.get(upstream);
+        return ceiling == null ? 0 : ceiling.limit() - ceiling.slots().availablePermits();
+    }
+}

@@ -1,0 +1,24 @@
+package io.gatekit.control;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A slot under an in-flight ceiling, released exactly once however often {@link #close} is called. */
+public final class Permit implements AutoCloseable {
+    /** A permit that holds no slot: for checks that count requests elsewhere. */
+    public static final Permit NONE = new Permit(null);
+
+    private final Semaphore slots;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Permit(Semaphore slots) {
+        this.slots = slots;
+    }
+
+    @Override
+    public void close() {
+        if (slots != null && released.compareAndSet(false, true)) {
+            slots.release();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.gatekit.demo;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The demo server's tools, prompt and resource:
+ * <ul>
+ *   <li>{@code echo {message}}: returns the message.</li>
+ *   <li>{@code add {a, b}}: returns the sum.</li>
+ *   <li>{@code sleep {ms, steps}}: waits, sending {@code steps} progress notifications when asked; cancellable.</li>
+ *   <li>{@code sample {prompt}}: asks the client for {@code sampling/createMessage} and returns its text.</li>
+ *   <li>{@code roots}: asks the client for {@code roots/list} and returns the URIs.</li>
+ *   <li>{@code elicit {message}}: asks the client for {@code elicitation/create} and returns the action.</li>
+ *   <li>{@code fail {mode}}: a JSON-RPC error ({@code mode=error}, default) or an {@code isError} result ({@code mode=tool}).</li>
+ *   <li>{@code crash {code}}: exits the process at once, to test upstream death.</li>
+ * </ul>
+ */
+final class DemoTools {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final DemoServer server;
+
+    DemoTools(DemoServer server) {
+        this.server = server;
+    }
+
+    JsonNode list() {
+        ObjectNode result = NODES.objectNode();
+        ArrayNode tools = result.putArray("tools");
+        tools.add(tool("echo", "Returns the message it is given.", "message", "string"));
+        tools.add(tool("add", "Adds two numbers.", "a", "number", "b", "number"));
+        tools.add(tool("sleep", "Waits ms milliseconds, reporting progress in steps.", "ms", "integer", "steps", "integer"));
+        tools.add(tool("sample", "Asks the client's model to answer a prompt (sampling).", "prompt", "string"));
+        tools.add(tool("roots", "Lists the client's roots."));
+        tools.add(tool("elicit", "Asks the user a question (elicitation).", "message", "string"));
+        tools.add(tool("fail", "Fails: mode=error gives a JSON-RPC error, mode=tool an isError result.", "mode", "string"));
+        tools.add(tool("crash", "Exits the demo server process at once with the given code.", "code", "integer"));
+        tools.add(tool("stats", "Reports the demo server's counters (cancellations seen, requests running, pid)."));
+        return result;
+    }
+
+    JsonNode call(ObjectNode params) {
+        String name = params.path("name").asString("");
+        JsonNode args = params.path("arguments");
+        JsonNode progressToken = params.path("_meta").get("progressToken");
+        return switch (name) {
+            case "echo" -> text(args.path("message").asString(""));
+            case "add" -> text(numberText(args.path("a").asDouble(0) + args.path("b").asDouble(0)));
+            case "sleep" -> sleep(args.path("ms").asLong(0), args.path("steps").asInt(0), progressToken);
+            case "sample" -> sample(args.path("prompt").asString("hello"));
+            case "roots" -> roots();
+            case "elicit" -> elicit(args.path("message").asString("Please confirm"));
+            case "fail" -> {
+                if ("tool".equals(args.path("mode").asString("error"))) {
+                    ObjectNode result = text("the demo tool failed on purpose");
+                    result.put("isError", true);
+                    yield result;
+                }
+                throw new GatewayException(ErrorCode.INTERNAL_ERROR, "the demo tool failed on purpose");
+            }
+            case "crash" -> {
+                Runtime.getRuntime().halt(args.path("code").asInt(3));
+                yield text("unreachable");
+            }
+            case "stats" -> text(server.stats().toString());
+            default -> throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown tool: " + name);
+        };
+    }
+
+    private JsonNode sleep(long ms, int steps, JsonNode progressToken) {
+        int parts = Math.max(1, progressToken == null ? 1 : steps);
+        try {
+            for (int i = 1; i <= parts; i++) {
+                Thread.sleep(ms / parts);
+                if (progressToken != null && steps > 0) {
+                    ObjectNode progress = NODES.objectNode();
+                    progress.set("progressToken", progressToken);
+                    progress.put("progress", i);
+                    progress.put("total", parts);
+                    server.notifyClient("notifications/progress", progress);
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new DemoServer.CancelledException();
+        }
+        return text("slept " + ms + " ms");
+    }
+
+    private JsonNode sample(String prompt) {
+        requireClient("sampling");
+        ObjectNode params = NODES.objectNode();
+        ObjectNode message = params.putArray("messages").addObject();
+        message.put("role", "user");
+        message.putObject("content").put("type", "text").put("text", prompt);
+        params.put("maxTokens", 100);
+        JsonNode answer = server.askClient("sampling/createMessage", params, 30);
+        return text(answer.path("content").path("text").asString(""));
+    }
+
+    private JsonNode roots() {
+        requireClient("roots");
+        JsonNode answer = server.askClient("roots/list", NODES.objectNode(), 30);
+        StringBuilder uris = new StringBuilder();
+        for (JsonNode root : answer.path("roots")) {
+            uris.append(uris.isEmpty() ? "" : "\n").append(root.path("uri").asString(""));
+        }
+        return text(uris.toString());
+    }
+
+    private JsonNode elicit(String message) {
+        requireClient("elicitation");
+        ObjectNode params = NODES.objectNode();
+        params.put("message", message);
+        ObjectNode schema = params.putObject("requestedSchema");
+        schema.put("type", "object");
+        schema.putObject("properties").putObject("answer").put("type", "string");
+        JsonNode answer = server.askClient("elicitation/create", params, 30);
+        return text(answer.path("action").asString("") + ": " + answer.path("content").path("answer").asString(""));
+    }
+
+    private void requireClient(String capability) {
+        if (!server.clientHas(capability)) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST, "the client did not declare " + capability);
+        }
+    }
+
+    static JsonNode prompts() {
+        ObjectNode result = NODES.objectNode();
+        ObjectNode prompt = result.putArray("prompts").addObject();
+        prompt.put("name", "greeting");
+        prompt.put("description", "A greeting for someone.");
+        prompt.putArray("arguments").addObject().put("name", "who").put("required", false);
+        return result;
+    }
+
+    static JsonNode prompt(ObjectNode params) {
+        if (!"greeting".equals(params.path("name").asString(""))) {
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown prompt: " + params.path("name").asString(""));
+        }
+        ObjectNode result = NODES.objectNode();
+        ObjectNode message = result.putArray("messages").addObject();
+        message.put("role", "user");
+        message.putObject("content").put("type", "text")
+                .put("text", "Hello, " + params.path("arguments").path("who").asString("world") + "!");
+        return result;
+    }
+
+    static JsonNode resources() {
+        ObjectNode result = NODES.objectNode();
+        ObjectNode resource = result.putArray("resources").addObject();
+        resource.put("uri", "demo://readme");
+        resource.put("name", "readme");
+        resource.put("mimeType", "text/plain");
+        return result;
+    }
+
+    static JsonNode readResource(ObjectNode params) {
+        String uri = params.path("uri").asString("");
+        if (!"demo://readme".equals(uri)) {
+            throw new GatewayException(io.gatekit.jsonrpc.JsonRpcError.of(-32002, "Resource not found: " + uri));
+        }
+        ObjectNode result = NODES.objectNode();
+        ObjectNode content = result.putArray("contents").addObject();
+        content.put("uri", uri);
+        content.put("mimeType", "text/plain");
+        content.put("text", "This is the Gatekit demo server.");
+        return result;
+    }
+
+    private static ObjectNode tool(String name, String description, String... properties) {
+        ObjectNode tool = NODES.objectNode();
+        tool.put("name", name);
+        tool.put("description", description);
+        ObjectNode schema = tool.putObject("inputSchema");
+        schema.put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        for (int i = 0; i + 1 < properties.length; i += 2) {
+            props.putObject(properties[i]).put("type", properties[i + 1]);
+        }
+        return tool;
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode result = NODES.objectNode();
+        result.putArray("content").addObject().put("type", "text").put("text", text);
+        return result;
+    }
+
+    private static String numberText(double value) {
+        return value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -1,0 +1,33 @@
+package io.gatekit.jsonrpc;
+
+/**
+ * The JSON-RPC error codes the gateway itself emits. The standard ones keep their JSON-RPC meaning; the
+ * gateway's own live in the implementation-defined range -32000..-32019, which MCP leaves to servers.
+ */
+public enum ErrorCode {
+    PARSE_ERROR(-32700),
+    INVALID_REQUEST(-32600),
+    METHOD_NOT_FOUND(-32601),
+    INVALID_PARAMS(-32602),
+    INTERNAL_ERROR(-32603),
+    /** The upstream that would serve the request is not running (starting, restarting, or given up). */
+    UPSTREAM_UNAVAILABLE(-32000),
+    /** The request outlived {@code request_timeout}; the upstream was told to cancel it. Same code as the SDKs use. */
+    REQUEST_TIMEOUT(-32001),
+    /** An in-flight ceiling is full; nothing was sent upstream, the client may retry later. */
+    OVERLOADED(-32004),
+    /** The upstream connection closed while the request was in flight. */
+    UPSTREAM_CLOSED(-32005),
+    /** The gateway is shutting down. */
+    SHUTTING_DOWN(-32006);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,182 @@
+package io.gatekit.jsonrpc;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns one framed JSON text into a {@link JsonRpcMessage} and back. Stateless and thread-safe: one instance
+ * serves every connection. Decoding never throws on bad input; it returns {@link Decoded.Invalid} with the
+ * JSON-RPC error a peer should see.
+ */
+public final class JsonRpcCodec {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final JsonMapper mapper;
+
+    public JsonRpcCodec(int maxMessageBytes) {
+        // The frame limit is enforced by the framer; these bounds stop a small but hostile text
+        // (deep nesting, huge numbers) from costing more than its size suggests.
+        StreamReadConstraints constraints = StreamReadConstraints.builder()
+                .maxNestingDepth(512)
+                .maxStringLength(Math.max(maxMessageBytes, 1024))
+                .maxNumberLength(1000)
+                .build();
+        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+    }
+
+    public JsonRpcCodec() {
+        this(16 * 1024 * 1024);
+    }
+
+    /** The mapper used for every tree this codec makes; callers building params use it too. */
+    public JsonMapper mapper() {
+        return mapper;
+    }
+
+    public Decoded decode(byte[] bytes) {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    public Decoded decode(byte[] bytes, int offset, int length) {
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(bytes, offset, length);
+        } catch (JacksonException e) {
+            return invalid(null, ErrorCode.PARSE_ERROR, "Parse error: " + firstLine(e.getOriginalMessage()));
+        }
+        return interpret(tree);
+    }
+
+    /** Validates an already parsed tree as a JSON-RPC message. */
+    public Decoded interpret(JsonNode tree) {
+        if (tree == null || tree.isMissingNode()) {
+            return invalid(null, ErrorCode.INVALID_REQUEST, "Invalid Request: empty message");
+        }
+        if (tree.isArray()) {
+            return invalid(null, ErrorCode.INVALID_REQUEST,
+                    "Invalid Request: JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per line");
+        }
+        if (!tree.isObject()) {
+            return invalid(null, ErrorCode.INVALID_REQUEST, "Invalid Request: a message must be a JSON object");
+        }
+        JsonNode id = tree.get("id");
+        JsonNode version = tree.get("jsonrpc");
+        boolean idReadable = JsonRpcIds.isValid(id);
+        if (version == null || !version.isString() || !"2.0".equals(version.stringValue())) {
+            return invalid(idReadable ? id : null, ErrorCode.INVALID_REQUEST,
+                    "Invalid Request: \"jsonrpc\" must be \"2.0\"");
+        }
+        JsonNode method = tree.get("method");
+        JsonNode params = tree.get("params");
+        if (method != null) {
+            if (!method.isString() || method.stringValue().isEmpty()) {
+                return invalid(idReadable ? id : null, ErrorCode.INVALID_REQUEST,
+                        "Invalid Request: \"method\" must be a non-empty string");
+            }
+            if (params != null && !params.isObject() && !params.isArray()) {
+                return invalid(idReadable ? id : null, ErrorCode.INVALID_REQUEST,
+                        "Invalid Request: \"params\" must be an object");
+            }
+            if (id == null) {
+                return new Decoded.Ok(new JsonRpcMessage.Notification(method.stringValue(), params));
+            }
+            if (!idReadable) {
+                return invalid(null, ErrorCode.INVALID_REQUEST,
+                        "Invalid Request: \"id\" must be a string or an integer (MCP forbids null), got " + id);
+            }
+            return new Decoded.Ok(new JsonRpcMessage.Request(id, method.stringValue(), params));
+        }
+        JsonNode result = tree.get("result");
+        JsonNode error = tree.get("error");
+        if (result != null || error != null) {
+            if (result != null && error != null) {
+                return new Decoded.Invalid(id, JsonRpcError.of(ErrorCode.INVALID_REQUEST,
+                        "Invalid response: both \"result\" and \"error\""), false);
+            }
+            if (id == null || !(idReadable || id.isNull())) {
+                return new Decoded.Invalid(null, JsonRpcError.of(ErrorCode.INVALID_REQUEST,
+                        "Invalid response: bad \"id\""), false);
+            }
+            if (error != null) {
+                JsonRpcError parsed = readError(error);
+                if (parsed == null) {
+                    return new Decoded.Invalid(id, JsonRpcError.of(ErrorCode.INVALID_REQUEST,
+                            "Invalid response: \"error\" needs an integer code and a string message"), false);
+                }
+                return new Decoded.Ok(JsonRpcMessage.Response.failure(id.isNull() ? null : id, parsed));
+            }
+            return new Decoded.Ok(JsonRpcMessage.Response.success(id.isNull() ? null : id, result));
+        }
+        return invalid(idReadable ? id : null, ErrorCode.INVALID_REQUEST,
+                "Invalid Request: a message needs \"method\" (request or notification) or \"result\"/\"error\" (response)");
+    }
+
+    /** Encodes a message as compact JSON without a trailing newline; MCP stdio forbids embedded newlines. */
+    public byte[] encode(JsonRpcMessage message) {
+        return mapper.writeValueAsBytes(toTree(message));
+    }
+
+    /** The message as a JSON object tree, members in the conventional order. */
+    public ObjectNode toTree(JsonRpcMessage message) {
+        ObjectNode node = NODES.objectNode();
+        node.put("jsonrpc", "2.0");
+        switch (message) {
+            case JsonRpcMessage.Request r -> {
+                node.set("id", r.id());
+                node.put("method", r.method());
+                if (r.params() != null) {
+                    node.set("params", r.params());
+                }
+            }
+            case JsonRpcMessage.Notification n -> {
+                node.put("method", n.method());
+                if (n.params() != null) {
+                    node.set("params", n.params());
+                }
+            }
+            case JsonRpcMessage.Response r -> {
+                node.set("id", r.id() == null ? NODES.nullNode() : r.id());
+                if (r.error() != null) {
+                    ObjectNode error = node.putObject("error");
+                    error.put("code", r.error().code());
+                    error.put("message", r.error().message());
+                    if (r.error().data() != null) {
+                        error.set("data", r.error().data());
+                    }
+                } else {
+                    node.set("result", r.result());
+                }
+            }
+        }
+        return node;
+    }
+
+    private static JsonRpcError readError(JsonNode error) {
+        if (!error.isObject()) {
+            return null;
+        }
+        JsonNode code = error.get("code");
+        JsonNode message = error.get("message");
+        if (code == null || !code.isIntegralNumber() || message == null || !message.isString()) {
+            return null;
+        }
+        return new JsonRpcError(code.intValue(), message.stringValue(), error.get("data"));
+    }
+
+    private static Decoded invalid(JsonNode id, ErrorCode code, String message) {
+        return new Decoded.Invalid(id, JsonRpcError.of(code, message), true);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,30 @@
+package io.gatekit.jsonrpc;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** Helpers for JSON-RPC ids, which MCP restricts to strings and integers. */
+public final class JsonRpcIds {
+    private JsonRpcIds() {}
+
+    /** True for a string or an integral number: MCP forbids null, fractions and other types. */
+    public static boolean isValid(JsonNode id) {
+        return id != null && (id.isString() || id.isIntegralNumber());
+    }
+
+    public static JsonNode of(long value) {
+        return JsonNodeFactory.instance.numberNode(value);
+    }
+
+    public static JsonNode of(String value) {
+        return JsonNodeFactory.instance.stringNode(value);
+    }
+
+    /** A short printable form for error messages and logs: strings quoted, numbers bare. */
+    public static String describe(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return "null";
+        }
+        return id.isString() ? '"' + id.stringValue() + '"' : id.toString();
+    }
+}

@@ -1,0 +1,115 @@
+package io.gatekit.routing;
+
+import io.gatekit.control.Admission;
+import io.gatekit.control.AdmissionController;
+import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientSession;
+import io.gatekit.session.InFlight;
+import io.gatekit.transport.Frame;
+import io.gatekit.transport.MessageHandler;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one client's messages in arrival order and dispatches them without waiting: each request runs on its
+ * own virtual thread, so a slow call never holds up the next request, a ping, or a cancellation. Notifications
+ * and responses (to forwarded server requests) are handled inline, since they are quick. This is the one place
+ * where a client's answers are delivered.
+ */
+public final class ClientDispatcher implements MessageHandler {
+    private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
+
+    private final ClientSession session;
+    private final Router router;
+    private final Lifecycle lifecycle;
+    private final AdmissionController admission;
+    private final Runnable onClosed;
+
+    public ClientDispatcher(ClientSession session, Router router, Lifecycle lifecycle, AdmissionController admission,
+            Runnable onClosed) {
+        this.session = session;
+        this.router = router;
+        this.lifecycle = lifecycle;
+        this.admission = admission;
+        this.onClosed = onClosed;
+    }
+
+    @Override
+    public void onMessage(Decoded decoded) {
+        switch (decoded) {
+            case Decoded.Ok(Request request) -> onRequest(request);
+            case Decoded.Ok(Notification notification) -> onNotification(notification);
+            case Decoded.Ok(Response response) -> {
+                if (!session.acceptReply(response)) {
+                    log.debug("{}: response to unknown request {}", session, JsonRpcIds.describe(response.id()));
+                }
+            }
+            case Decoded.Invalid invalid -> {
+                if (invalid.answerable()) {
+                    session.send(Response.failure(invalid.id(), invalid.error()));
+                } else {
+                    log.debug("{}: ignored invalid message: {}", session, invalid.error().message());
+                }
+            }
+        }
+    }
+
+    private void onRequest(Request request) {
+        if (admission.admitClient(session) instanceof Admission.Rejected(GatewayException reason)) {
+            session.send(Response.failure(request.id(), reason.error()));
+            return;
+        }
+        Optional<InFlight> registered = session.register(request);
+        if (registered.isEmpty()) {
+            session.send(Response.failure(request.id(), JsonRpcError.of(ErrorCode.INVALID_REQUEST,
+                    "Request id " + JsonRpcIds.describe(request.id())
+                            + " is already in flight for this client; ids must be unique among outstanding requests")));
+            return;
+        }
+        InFlight inFlight = registered.get();
+        Thread.ofVirtual().start(() -> {
+            Response response = router.handle(session, request, inFlight);
+            // Forget the id before answering: once the answer is out the client may reuse it at once.
+            session.finish(inFlight);
+            if (response != null) {
+                session.send(response);
+            }
+        });
+    }
+
+    private void onNotification(Notification notification) {
+        switch (notification.method()) {
+            case "notifications/cancelled" -> {
+                if (notification.params() != null && !session.cancel(notification.params().get("requestId"))) {
+                    log.debug("{}: cancel for a request not in flight (already answered?)", session);
+                }
+            }
+            case "notifications/initialized" -> lifecycle.clientReady(session, router);
+            case "notifications/roots/list_changed" -> router.broadcast(notification);
+            default -> log.debug("{}: notification {} not routed", session, notification.method());
+        }
+    }
+
+    @Override
+    public void onOversized(Frame.Oversized frame) {
+        session.send(Response.failure(null, JsonRpcError.of(ErrorCode.INVALID_REQUEST, "Message of " + frame.length()
+                + " bytes exceeds the limit of " + frame.limit() + " bytes (proxy.limits.max_message_bytes); it was dropped")));
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        if (cause != null) {
+            log.debug("{}: input failed: {}", session, cause.toString());
+        }
+        session.close();
+        onClosed.run();
+    }
+}

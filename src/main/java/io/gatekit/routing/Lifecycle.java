@@ -1,0 +1,109 @@
+package io.gatekit.routing;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.session.ClientInfo;
+import io.gatekit.session.ClientSession;
+import io.gatekit.upstream.InitializeResult;
+import io.gatekit.upstream.Upstream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The gateway's own side of the MCP lifecycle with each client: version negotiation, the capabilities it can
+ * honestly offer (those at least one upstream has), and the composed instructions.
+ */
+public final class Lifecycle {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final List<Upstream> upstreams;
+    private final Duration startupWait;
+    private final String version;
+
+    public Lifecycle(List<Upstream> upstreams, Duration startupWait, String version) {
+        this.upstreams = List.copyOf(upstreams);
+        this.startupWait = startupWait;
+        this.version = version;
+    }
+
+    ObjectNode initialize(ClientSession client, ObjectNode params) {
+        JsonNode requested = params.get("protocolVersion");
+        if (requested == null || !requested.isString()) {
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "initialize needs a string \"protocolVersion\"");
+        }
+        String negotiated = Upstream.SUPPORTED_VERSIONS.contains(requested.stringValue())
+                ? requested.stringValue() : Upstream.SUPPORTED_VERSIONS.getFirst();
+        JsonNode capabilities = params.get("capabilities");
+        client.initialized(new ClientInfo(negotiated,
+                capabilities instanceof ObjectNode ? capabilities : NODES.objectNode(),
+                params.get("clientInfo") instanceof ObjectNode info ? info : NODES.objectNode()));
+        // Capabilities are only known once upstreams answered their own initialize; wait for the first attempts.
+        long deadline = System.nanoTime() + startupWait.toNanos();
+        for (Upstream upstream : upstreams) {
+            upstream.awaitFirstAttempt(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        ObjectNode result = NODES.objectNode();
+        result.put("protocolVersion", negotiated);
+        result.set("capabilities", mergedCapabilities());
+        ObjectNode serverInfo = result.putObject("serverInfo");
+        serverInfo.put("name", "gatekit");
+        serverInfo.put("title", "Gatekit MCP gateway");
+        serverInfo.put("version", version);
+        instructions().ifPresent(text -> result.put("instructions", text));
+        return result;
+    }
+
+    /** After a client's {@code notifications/initialized}: upstreams that asked for roots early ask again. */
+    void clientReady(ClientSession client, Router router) {
+        if (client.info().hasCapability("roots")) {
+            router.broadcast(new Notification("notifications/roots/list_changed", null));
+        }
+    }
+
+    private ObjectNode mergedCapabilities() {
+        ObjectNode caps = NODES.objectNode();
+        for (Upstream upstream : upstreams) {
+            Optional<InitializeResult> info = upstream.info();
+            if (info.isEmpty()) {
+                continue;
+            }
+            JsonNode theirs = info.get().capabilities();
+            for (String feature : List.of("tools", "prompts")) {
+                if (theirs.has(feature)) {
+                    caps.putObject(feature).put("listChanged", true);
+                }
+            }
+            if (theirs.has("resources")) {
+                ObjectNode resources = caps.has("resources") ? (ObjectNode) caps.get("resources") : caps.putObject("resources");
+                resources.put("listChanged", true);
+                boolean subscribe = theirs.path("resources").path("subscribe").asBoolean(false);
+                resources.put("subscribe", subscribe || resources.path("subscribe").asBoolean(false));
+            }
+            for (String feature : List.of("logging", "completions")) {
+                if (theirs.has(feature)) {
+                    caps.putObject(feature);
+                }
+            }
+        }
+        return caps;
+    }
+
+    private Optional<String> instructions() {
+        StringBuilder text = new StringBuilder();
+        for (Upstream upstream : upstreams) {
+            upstream.info().map(InitializeResult::instructions).filter(s -> !s.isBlank()).ifPresent(s -> {
+                if (!text.isEmpty()) {
+                    text.append("\n\n");
+                }
+                text.append("## ").append(upstream.name()).append(" (tools named ").append(upstream.name())
+                        .append(Namespace.SEPARATOR).append("*)\n").append(s.strip());
+            });
+        }
+        return text.isEmpty() ? Optional.empty() : Optional.of(text.toString());
+    }
+}

@@ -1,0 +1,135 @@
+package io.gatekit.routing;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientSession;
+import io.gatekit.session.OutgoingRequest;
+import io.gatekit.session.SessionDirectory;
+import io.gatekit.upstream.PendingCall;
+import io.gatekit.upstream.Upstream;
+import io.gatekit.upstream.UpstreamListener;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Routes what upstreams send on their own: server-to-client requests (sampling, roots, elicitation) go to the
+ * one client they can belong to, never to a guessed one; notifications go to the clients. A shared stdio
+ * upstream's request names no client, so the rule is: the single client with requests in flight on that
+ * upstream, else the single connected client; with no such client, {@code roots/list} gets an empty list and
+ * other requests a clear error (see docs/adr/0002).
+ */
+public final class ServerRequestRouter implements UpstreamListener {
+    private static final Logger log = LoggerFactory.getLogger(ServerRequestRouter.class);
+    private static final Map<String, String> CAPABILITY_FOR = Map.of(
+            "sampling/createMessage", "sampling",
+            "roots/list", "roots",
+            "elicitation/create", "elicitation");
+
+    private final SessionDirectory sessions;
+
+    public ServerRequestRouter(SessionDirectory sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void onServerRequest(Upstream upstream, Request request) {
+        String method = request.method();
+        if ("ping".equals(method)) {
+            upstream.reply(Response.success(request.id(), JsonNodeFactory.instance.objectNode()));
+            return;
+        }
+        String capability = CAPABILITY_FOR.get(method);
+        if (capability == null) {
+            upstream.reply(Response.failure(request.id(), JsonRpcError.of(ErrorCode.METHOD_NOT_FOUND,
+                    "Gatekit does not route server-to-client method " + method)));
+            return;
+        }
+        Optional<ClientSession> target = attributableClient(upstream);
+        if (target.isPresent() && target.get().info().hasCapability(capability)) {
+            ClientSession client = target.get();
+            OutgoingRequest route = new OutgoingRequest(upstream.name(), request.id(), method,
+                    answer -> upstream.reply(answer.withId(request.id())));
+            if (client.forward(request, route)) {
+                return;
+            }
+        }
+        if ("roots/list".equals(method)) {
+            // No client can be named or it has no roots: an empty list is true and leaks nothing.
+            ObjectNode empty = JsonNodeFactory.instance.objectNode();
+            empty.putArray("roots");
+            upstream.reply(Response.success(request.id(), empty));
+            return;
+        }
+        String why = target.isEmpty()
+                ? "no single client can be identified as its requester (shared upstream with several active clients, or none connected)"
+                : "the client did not declare the '" + capability + "' capability";
+        log.warn("refused {} from upstream {}: {}", method, upstream.name(), why);
+        upstream.reply(Response.failure(request.id(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR,
+                "Gatekit cannot forward " + method + " from upstream '" + upstream.name() + "': " + why)));
+    }
+
+    private Optional<ClientSession> attributableClient(Upstream upstream) {
+        Set<ClientSession> active = new LinkedHashSet<>();
+        for (PendingCall call : upstream.inFlight()) {
+            if (call.origin() != null && !call.origin().isClosed()) {
+                active.add(call.origin());
+            }
+        }
+        if (active.isEmpty()) {
+            active.addAll(sessions.all());
+        }
+        return active.size() == 1 ? Optional.of(active.iterator().next()) : Optional.empty();
+    }
+
+    @Override
+    public void onNotification(Upstream upstream, Notification notification) {
+        if ("notifications/cancelled".equals(notification.method())) {
+            cancelForwarded(upstream, notification);
+            return;
+        }
+        for (ClientSession client : sessions.all()) {
+            if (client.info().protocolVersion() != null) {
+                client.send(notification);
+            }
+        }
+    }
+
+    /** The upstream withdrew a request it had sent to a client: tell that client, under the client's id. */
+    private void cancelForwarded(Upstream upstream, Notification notification) {
+        JsonNode upstreamId = notification.params() == null ? null : notification.params().get("requestId");
+        if (upstreamId == null) {
+            return;
+        }
+        for (ClientSession client : sessions.all()) {
+            Optional<Long> gatewayId = client.outgoingIdFor(upstream.name(), upstreamId);
+            if (gatewayId.isPresent()) {
+                client.dropOutgoing(gatewayId.get());
+                ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+                params.set("requestId", JsonRpcIds.of(gatewayId.get()));
+                client.send(new Notification(notification.method(), params));
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onStateChange(Upstream upstream, Upstream.State state) {
+        log.debug("upstream {} is now {}", upstream.name(), state);
+    }
+
+    List<ClientSession> clients() {
+        return List.copyOf(sessions.all());
+    }
+}

@@ -1,0 +1,151 @@
+package io.gatekit.session;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything the gateway knows about one connected client (the seed design's ClientContext): what it declared
+ * at initialize, its requests in flight keyed by its own ids, and the server-to-client requests forwarded to it
+ * under gateway ids. Thread-safe; many request threads and one reader thread use it at once.
+ */
+public final class ClientSession {
+    private final String id;
+    private final ClientChannel channel;
+    private final Map<JsonNode, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, OutgoingRequest> outgoing = new ConcurrentHashMap<>();
+    private final AtomicLong nextOutgoingId = new AtomicLong(1);
+    private volatile ClientInfo info = ClientInfo.UNKNOWN;
+    private volatile boolean closed;
+
+    public ClientSession(String id, ClientChannel channel) {
+        this.id = id;
+        this.channel = channel;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ClientInfo info() {
+        return info;
+    }
+
+    public void initialized(ClientInfo clientInfo) {
+        this.info = clientInfo;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public boolean send(JsonRpcMessage message) {
+        return !closed && channel.send(message);
+    }
+
+    /**
+     * Registers a client request under its own id. Empty when that id is already in flight: ids must be unique
+     * among a client's outstanding requests, and a duplicate would make the two responses indistinguishable.
+     */
+    public Optional<InFlight> register(Request request) {
+        InFlight entry = new InFlight(request.id(), request.method(), System.nanoTime(), new CompletableFuture<>());
+        return inFlight.putIfAbsent(request.id(), entry) == null ? Optional.of(entry) : Optional.empty();
+    }
+
+    /** Forgets a finished request, only if {@code entry} is still the one registered under its id. */
+    public void finish(InFlight entry) {
+        inFlight.remove(entry.clientId(), entry);
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Cancels the client's request with that id, if it is still in flight; the handler will not answer it. */
+    public boolean cancel(JsonNode clientId) {
+        InFlight entry = clientId == null ? null : inFlight.get(clientId);
+        return entry != null && entry.outcome().cancel(false);
+    }
+
+    /**
+     * Sends a server-to-client request to this client under a fresh gateway id and remembers how to route the
+     * answer. Returns false (and remembers nothing) if the client cannot be reached.
+     */
+    public boolean forward(Request request, OutgoingRequest route) {
+        long gatewayId = nextOutgoingId.getAndIncrement();
+        outgoing.put(gatewayId, route);
+        if (!send(request.withId(JsonRpcIds.of(gatewayId)))) {
+            outgoing.remove(gatewayId);
+            return false;
+        }
+        return true;
+    }
+
+    /** Routes the client's answer to a forwarded request; false if no such request is outstanding. */
+    public boolean acceptReply(Response response) {
+        JsonNode responseId = response.id();
+        if (responseId == null || !responseId.canConvertToLong()) {
+            return false;
+        }
+        OutgoingRequest route = outgoing.remove(responseId.asLong());
+        if (route == null) {
+            return false;
+        }
+        route.onReply().accept(response);
+        return true;
+    }
+
+    /** The gateway id under which a forwarded upstream request went to this client, if it is still open. */
+    public Optional<Long> outgoingIdFor(String upstream, JsonNode upstreamId) {
+        for (Map.Entry<Long, OutgoingRequest> e : outgoing.entrySet()) {
+            OutgoingRequest route = e.getValue();
+            if (route.upstream().equals(upstream) && route.upstreamId().equals(upstreamId)) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Drops a forwarded request without an answer (the upstream cancelled it). */
+    public void dropOutgoing(long gatewayId) {
+        outgoing.remove(gatewayId);
+    }
+
+    public Collection<InFlight> inFlight() {
+        return List.copyOf(inFlight.values());
+    }
+
+    /**
+     * The client is gone: cancels its requests in flight (their handlers cancel upstream) and answers every
+     * request forwarded to it with an error, so no upstream waits forever.
+     */
+    public void close() {
+        closed = true;
+        for (InFlight entry : inFlight.values()) {
+            entry.outcome().cancel(false);
+        }
+        for (Long key : List.copyOf(outgoing.keySet())) {
+            OutgoingRequest route = outgoing.remove(key);
+            if (route != null) {
+                route.onReply().accept(Response.failure(JsonRpcIds.of(key),
+                        JsonRpcError.of(ErrorCode.INTERNAL_ERROR, "The client disconnected before answering " + route.method())));
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "client " + id;
+    }
+}

@@ -1,0 +1,96 @@
+package io.gatekit.transport;
+
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JSON-RPC connection over a pair of byte streams with newline framing: stdio to a client or to an upstream
+ * process, or a loopback socket. One thread reads and decodes; sends are encoded on the caller's thread and
+ * written by a {@link LineWriter}. This is the one place where messages are framed.
+ *
+ * <p>The reader is a platform thread: a blocking read on a pipe pins a virtual thread's carrier, and with a
+ * carrier per core a few idle pipes would starve every virtual thread (seen on 2 cores; see docs/adr/0002).
+ */
+public final class MessageConnection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MessageConnection.class);
+
+    private final String name;
+    private final InputStream in;
+    private final JsonRpcCodec codec;
+    private final int maxMessageBytes;
+    private final LineWriter writer;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Thread reader;
+
+    public MessageConnection(String name, InputStream in, OutputStream out, JsonRpcCodec codec, int maxMessageBytes) {
+        this.name = name;
+        this.in = in;
+        this.codec = codec;
+        this.maxMessageBytes = maxMessageBytes;
+        this.writer = new LineWriter(out, name, 16_384, e -> log.debug("connection {}: write failed: {}", name, e.toString()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Starts the reader thread; every frame goes to {@code handler}. */
+    public void start(MessageHandler handler) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("connection " + name + " already started");
+        }
+        reader = Thread.ofPlatform().daemon().name("gatekit-reader-" + name).start(() -> readLoop(handler));
+    }
+
+    /** Encodes and queues a message; false if the connection can no longer write. */
+    public boolean send(JsonRpcMessage message) {
+        return writer.write(codec.encode(message));
+    }
+
+    /** Queues an already encoded message (one JSON text, no newline). */
+    public boolean sendEncoded(byte[] json) {
+        return writer.write(json);
+    }
+
+    public boolean isWritable() {
+        return !writer.isClosed();
+    }
+
+    private void readLoop(MessageHandler handler) {
+        LineFramer framer = new LineFramer(in, maxMessageBytes);
+        Throwable cause = null;
+        try {
+            Frame frame;
+            while ((frame = framer.next()) != null) {
+                switch (frame) {
+                    case Frame.Data data -> handler.onMessage(codec.decode(data.bytes(), 0, data.length()));
+                    case Frame.Oversized oversized -> handler.onOversized(oversized);
+                }
+            }
+        } catch (IOException e) {
+            cause = e;
+        } catch (RuntimeException e) {
+            log.error("connection {}: reader failed", name, e);
+            cause = e;
+        } finally {
+            handler.onClosed(cause);
+        }
+    }
+
+    /** Flushes queued output and closes both directions. */
+    @Override
+    public void close() {
+        writer.close();
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is best effort: the stream may already be gone
+        }
+    }
+}

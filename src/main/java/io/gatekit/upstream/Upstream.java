@@ -1,0 +1,336 @@
+package io.gatekit.upstream;
+
+import io.gatekit.config.UpstreamConfig;
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientSession;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One configured upstream server and its supervisor: spawns the process, performs the MCP handshake, serves
+ * calls while it lives, and restarts it with capped exponential backoff and jitter when it dies. Calls made
+ * while it is down fail at once with a clear error rather than queueing. Thread-safe.
+ */
+public final class Upstream implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+
+    /** Protocol versions the gateway speaks to upstreams, newest first; it offers the first. */
+    public static final List<String> SUPPORTED_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    /** Lifecycle of an upstream as the health view reports it. */
+    public enum State { STARTING, READY, BACKOFF, FAILED, STOPPED }
+
+    private final UpstreamConfig config;
+    private final Settings settings;
+    private final UpstreamListener listener;
+    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+    private final Object stateLock = new Object();
+    private volatile UpstreamConnection current;
+    private volatile InitializeResult info;
+    private volatile State state = State.STARTING;
+    private volatile String lastError;
+    private volatile Instant lastChange = Instant.now();
+    private volatile int restarts;
+    private volatile boolean stopping;
+    private volatile Thread supervisor;
+
+    /** Process-independent settings shared by every upstream of a gateway. */
+    public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration shutdownGrace,
+            ObjectNode clientCapabilities, ObjectNode clientInfo) {}
+
+    public Upstream(UpstreamConfig config, Settings settings, UpstreamListener listener) {
+        this.config = config;
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public UpstreamConfig config() {
+        return config;
+    }
+
+    JsonRpcCodec codec() {
+        return settings.codec();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    public int restarts() {
+        return restarts;
+    }
+
+    public Instant lastChange() {
+        return lastChange;
+    }
+
+    /** What the running upstream declared at initialize; empty until it has started once. */
+    public Optional<InitializeResult> info() {
+        return Optional.ofNullable(info);
+    }
+
+    /** Starts the supervisor thread; returns at once. */
+    public void start() {
+        supervisor = Thread.ofVirtual().name("gatekit-supervisor-" + name()).start(this::supervise);
+    }
+
+    /** Waits until the first start attempt has succeeded or failed; true if it ended within the timeout. */
+    public boolean awaitFirstAttempt(Duration timeout) {
+        try {
+            firstAttempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Sends a request upstream on behalf of {@code origin} (null for the gateway's own requests); the response
+     * completes {@code outcome}. While the upstream is starting, waits for it until {@code deadlineNanos}; when
+     * it is down (backing off, failed, stopped) throws {@link GatewayException} at once.
+     */
+    public PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        awaitStarted(deadlineNanos);
+        UpstreamConnection connection = current;
+        if (connection == null || state != State.READY) {
+            throw unavailable(state.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return connection.call(request, origin, outcome);
+    }
+
+    /** Forgets a call that timed out or was cancelled and sends {@code notifications/cancelled} upstream. */
+    public void abandon(PendingCall call, String reason) {
+        UpstreamConnection connection = current;
+        if (connection != null) {
+            connection.abandon(call, reason);
+        }
+    }
+
+    public void notify(Notification notification) {
+        UpstreamConnection connection = current;
+        if (connection != null) {
+            connection.notify(notification);
+        }
+    }
+
+    /** Answers a server-to-client request the upstream made. */
+    public void reply(Response response) {
+        UpstreamConnection connection = current;
+        if (connection != null) {
+            connection.reply(response);
+        }
+    }
+
+    /** Calls in flight on the current connection. */
+    public Collection<PendingCall> inFlight() {
+        UpstreamConnection connection = current;
+        return connection == null ? List.of() : connection.inFlight();
+    }
+
+    public int inFlightCount() {
+        UpstreamConnection connection = current;
+        return connection == null ? 0 : connection.inFlightCount();
+    }
+
+    /** The pid of the running process, for the health view and tests. */
+    public Optional<Long> pid() {
+        UpstreamConnection connection = current;
+        return connection == null ? Optional.empty() : Optional.of(connection.process().pid());
+    }
+
+    private void awaitStarted(long deadlineNanos) {
+        synchronized (stateLock) {
+            long remaining;
+            while (state == State.STARTING && (remaining = deadlineNanos - System.nanoTime()) > 0) {
+                try {
+                    stateLock.wait(Math.max(1, remaining / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    GatewayException unavailable(String why) {
+        String detail = lastError == null ? "" : "; last error: " + lastError;
+        return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                "Upstream '" + name() + "' is unavailable (" + why + ")" + detail);
+    }
+
+    private void supervise() {
+        int attempt = 0;
+        while (!stopping) {
+            setState(State.STARTING);
+            UpstreamConnection connection = null;
+            try {
+                connection = connect();
+                if (stopping) {
+                    connection.shutdown(settings.shutdownGrace());
+                    break;
+                }
+                current = connection;
+                attempt = 0;
+                setState(State.READY);
+                firstAttempt.complete(null);
+                log.info("upstream {} ready (pid {}, protocol {}, server {})", name(), connection.process().pid(),
+                        info.protocolVersion(), info.serverInfo().path("name").asString("?"));
+                String why = connection.closed().join();
+                if (stopping) {
+                    break;
+                }
+                lastError = "process " + why;
+                log.warn("upstream {} {}", name(), why);
+            } catch (GatewayException | java.io.IOException e) {
+                lastError = e.getMessage();
+                log.warn("upstream {} failed to start: {}", name(), e.getMessage());
+                if (connection != null) {
+                    connection.shutdown(Duration.ofMillis(200));
+                }
+            } catch (RuntimeException e) {
+                lastError = e.toString();
+                log.error("upstream {} supervisor error", name(), e);
+                if (connection != null) {
+                    connection.shutdown(Duration.ofMillis(200));
+                }
+            } finally {
+                current = null;
+            }
+            firstAttempt.complete(null);
+            if (stopping) {
+                break;
+            }
+            if (!config.restartOnFailure() || (config.maxRestartAttempts() > 0 && restarts >= config.maxRestartAttempts())) {
+                setState(State.FAILED);
+                log.error("upstream {} failed and will not be restarted: {}", name(), lastError);
+                return;
+            }
+            setState(State.BACKOFF);
+            Duration delay = backoff(attempt++);
+            log.info("upstream {} restarting in {} ms", name(), delay.toMillis());
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                break;
+            }
+            restarts++;
+        }
+        setState(State.STOPPED);
+    }
+
+    private UpstreamConnection connect() throws java.io.IOException {
+        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
+        UpstreamConnection connection = new UpstreamConnection(this, process, settings.codec(), settings.maxMessageBytes(), listener);
+        connection.start();
+        ObjectNode params = settings.codec().mapper().createObjectNode();
+        params.put("protocolVersion", SUPPORTED_VERSIONS.getFirst());
+        params.set("capabilities", settings.clientCapabilities());
+        params.set("clientInfo", settings.clientInfo());
+        CompletableFuture<Response> outcome = new CompletableFuture<>();
+        PendingCall call = connection.call(new Request(JsonRpcIds.of(0), "initialize", params), null, outcome);
+        Response response;
+        try {
+            response = outcome.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            connection.abandon(call, "initialize timed out");
+            connection.shutdown(Duration.ofMillis(200));
+            throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize got no answer within "
+                    + settings.connectTimeout().toSeconds() + " s (proxy.timeouts.connection_timeout)");
+        } catch (ExecutionException e) {
+            connection.shutdown(Duration.ofMillis(200));
+            throw e.getCause() instanceof GatewayException g ? g
+                    : new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            connection.shutdown(Duration.ofMillis(200));
+            throw new GatewayException(ErrorCode.SHUTTING_DOWN, "interrupted during initialize");
+        }
+        if (response.isError()) {
+            connection.shutdown(Duration.ofMillis(200));
+            throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                    "initialize was refused: " + response.error().message() + " (" + response.error().code() + ")");
+        }
+        InitializeResult result = InitializeResult.from(response.result());
+        if (!SUPPORTED_VERSIONS.contains(result.protocolVersion())) {
+            connection.shutdown(Duration.ofMillis(200));
+            throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"
+                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + SUPPORTED_VERSIONS + ")");
+        }
+        info = result;
+        connection.notify(new Notification("notifications/initialized", null));
+        return connection;
+    }
+
+    private static Duration backoff(int attempt) {
+        long base = MIN_BACKOFF.toMillis() << Math.min(attempt, 10);
+        long capped = Math.min(base, MAX_BACKOFF.toMillis());
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Duration.ofMillis((long) (capped * jitter));
+    }
+
+    private void setState(State next) {
+        boolean changed;
+        synchronized (stateLock) {
+            changed = state != next;
+            state = next;
+            stateLock.notifyAll();
+        }
+        if (changed) {
+            lastChange = Instant.now();
+            listener.onStateChange(this, next);
+        }
+    }
+
+    /** Stops supervising, shuts the process down (stdin EOF, SIGTERM, SIGKILL) and fails calls in flight. */
+    @Override
+    public void close() {
+        stopping = true;
+        Thread thread = supervisor;
+        UpstreamConnection connection = current;
+        if (connection != null) {
+            connection.shutdown(settings.shutdownGrace());
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(settings.shutdownGrace().multipliedBy(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        setState(State.STOPPED);
+    }
+}

@@ -1,0 +1,222 @@
+package io.gatekit.upstream;
+
+import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientSession;
+import io.gatekit.transport.Frame;
+import io.gatekit.transport.MessageConnection;
+import io.gatekit.transport.MessageHandler;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One live session with an upstream server process: the correlation map from gateway-unique upstream ids to
+ * the calls waiting for them. This is the one place where upstream responses are correlated. Every request
+ * sent here gets a fresh numeric id, and its progress token (if any) is replaced by that same id, so two
+ * clients using the same ids or tokens never see each other's messages.
+ */
+final class UpstreamConnection implements MessageHandler {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
+
+    private final Upstream owner;
+    private final UpstreamProcess process;
+    private final MessageConnection connection;
+    private final UpstreamListener listener;
+    private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private volatile boolean open = true;
+
+    UpstreamConnection(Upstream owner, UpstreamProcess process, JsonRpcCodec codec, int maxMessageBytes,
+            UpstreamListener listener) {
+        this.owner = owner;
+        this.process = process;
+        this.listener = listener;
+        this.connection = new MessageConnection("upstream-" + owner.name(), process.process().getInputStream(),
+                process.process().getOutputStream(), codec, maxMessageBytes);
+    }
+
+    void start() {
+        connection.start(this);
+    }
+
+    UpstreamProcess process() {
+        return process;
+    }
+
+    /** Completes with a description of why the connection ended. */
+    CompletableFuture<String> closed() {
+        return closed;
+    }
+
+    /**
+     * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
+     * to receive the response. Throws {@link GatewayException} if the connection is already closed.
+     */
+    PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome) {
+        long upstreamId = nextId.getAndIncrement();
+        JsonNode params = request.params();
+        JsonNode clientToken = null;
+        if (params instanceof ObjectNode object && object.get("_meta") instanceof ObjectNode meta
+                && meta.has("progressToken")) {
+            clientToken = meta.get("progressToken");
+            ObjectNode metaCopy = meta.deepCopy();
+            metaCopy.put("progressToken", upstreamId);
+            ObjectNode paramsCopy = object.deepCopy();
+            paramsCopy.set("_meta", metaCopy);
+            params = paramsCopy;
+        }
+        PendingCall call = new PendingCall(upstreamId, request.method(), origin, clientToken, outcome);
+        pending.put(upstreamId, call);
+        // Registered first, checked second: onClosed drains the map after clearing `open`, so a call that
+        // slips in during the close is either drained there or failed here, never left waiting.
+        if (!open || !connection.send(new Request(JsonRpcIds.of(upstreamId), request.method(), params))) {
+            pending.remove(upstreamId);
+            throw owner.unavailable("connection closed");
+        }
+        return call;
+    }
+
+    /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
+    void abandon(PendingCall call, String reason) {
+        if (pending.remove(call.upstreamId(), call) && open) {
+            ObjectNode params = owner.codec().mapper().createObjectNode();
+            params.put("requestId", call.upstreamId());
+            params.put("reason", reason);
+            connection.send(new Notification("notifications/cancelled", params));
+        }
+    }
+
+    void notify(Notification notification) {
+        if (open) {
+            connection.send(notification);
+        }
+    }
+
+    void reply(Response response) {
+        if (open) {
+            connection.send(response);
+        }
+    }
+
+    Collection<PendingCall> inFlight() {
+        return pending.values();
+    }
+
+    int inFlightCount() {
+        return pending.size();
+    }
+
+    @Override
+    public void onMessage(Decoded decoded) {
+        switch (decoded) {
+            case Decoded.Ok(Response response) -> onResponse(response);
+            case Decoded.Ok(Notification notification) -> onNotification(notification);
+            case Decoded.Ok(Request request) -> listener.onServerRequest(owner, request);
+            case Decoded.Invalid invalid -> {
+                log.warn("upstream {} sent an invalid message: {}", owner.name(), invalid.error().message());
+                if (invalid.answerable() && invalid.id() != null) {
+                    connection.send(Response.failure(invalid.id(), invalid.error()));
+                }
+            }
+        }
+    }
+
+    private void onResponse(Response response) {
+        JsonNode id = response.id();
+        PendingCall call = id != null && id.canConvertToLong() ? pending.remove(id.asLong()) : null;
+        if (call == null) {
+            // A late answer to a call that timed out or was cancelled: the spec says to ignore it.
+            log.debug("upstream {}: response for unknown id {}", owner.name(), JsonRpcIds.describe(id));
+            return;
+        }
+        call.outcome().complete(response);
+    }
+
+    private void onNotification(Notification notification) {
+        if ("notifications/progress".equals(notification.method())) {
+            JsonNode token = notification.params() == null ? null : notification.params().get("progressToken");
+            PendingCall call = token != null && token.canConvertToLong() ? pending.get(token.asLong()) : null;
+            if (call != null) {
+                if (call.origin() != null && call.clientProgressToken() != null) {
+                    ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+                    params.set("progressToken", call.clientProgressToken());
+                    call.origin().send(new Notification(notification.method(), params));
+                }
+                return;
+            }
+            log.debug("upstream {}: progress for unknown token {}", owner.name(), token);
+            return;
+        }
+        listener.onNotification(owner, notification);
+    }
+
+    @Override
+    public void onOversized(Frame.Oversized frame) {
+        log.error("upstream {} sent a message of {} bytes, over the {}-byte limit (proxy.limits.max_message_bytes); dropped",
+                owner.name(), frame.length(), frame.limit());
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        open = false;
+        String why = describeExit(cause);
+        List<PendingCall> orphans = new ArrayList<>(pending.values());
+        pending.clear();
+        GatewayException failure = new GatewayException(ErrorCode.UPSTREAM_CLOSED,
+                "Upstream '" + owner.name() + "' " + why + " while the request was in flight");
+        for (PendingCall call : orphans) {
+            call.outcome().completeExceptionally(failure);
+        }
+        connection.close();
+        closed.complete(why);
+    }
+
+    private String describeExit(Throwable cause) {
+        try {
+            process.process().waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StringBuilder why = new StringBuilder();
+        if (process.exitCode().isPresent()) {
+            why.append("exited with code ").append(process.exitCode().get());
+        } else {
+            why.append("closed its stdout");
+        }
+        if (cause != null) {
+            why.append(" (").append(cause.getMessage()).append(')');
+        }
+        List<String> tail = process.stderrTail();
+        if (!tail.isEmpty()) {
+            why.append("; last stderr: ").append(tail.getLast());
+        }
+        return why.toString();
+    }
+
+    /** Closes the connection and stops the process (stdin EOF, SIGTERM, SIGKILL). */
+    void shutdown(java.time.Duration grace) {
+        open = false;
+        process.stop(grace);
+        connection.close();
+    }
+
+    boolean isOpen() {
+        return open;
+    }
+}

@@ -1,0 +1,167 @@
+package io.gatekit.upstream;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A spawned upstream server process. It runs in its own process group (via {@code setsid}) so that stopping
+ * it reaches the grandchildren that wrappers like npx start. Its stderr is drained on a virtual thread into the
+ * log, and the last lines are kept for error messages. Stopping follows the MCP stdio shutdown: close stdin,
+ * wait, SIGTERM the group, wait, SIGKILL the group.
+ */
+public final class UpstreamProcess {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamProcess.class);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final int STDERR_TAIL_LINES = 20;
+
+    private final String name;
+    private final Process process;
+    private final boolean ownGroup;
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final Thread stderrDrain;
+
+    private UpstreamProcess(String name, Process process, boolean ownGroup) {
+        this.name = name;
+        this.process = process;
+        this.ownGroup = ownGroup;
+        this.stderrDrain = Thread.ofPlatform().daemon().name("gatekit-stderr-" + name).start(this::drainStderr);
+    }
+
+    /** Spawns {@code command} with extra environment variables and an optional working directory. */
+    public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, Optional<Path> cwd)
+            throws IOException {
+        boolean ownGroup = Files.isExecutable(SETSID);
+        List<String> argv = new ArrayList<>(command.size() + 1);
+        if (ownGroup) {
+            argv.add(SETSID.toString());
+        }
+        argv.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(argv);
+        builder.environment().putAll(env);
+        cwd.ifPresent(dir -> builder.directory(dir.toFile()));
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
+        builder.redirectError(ProcessBuilder.Redirect.PIPE);
+        try {
+            return new UpstreamProcess(name, builder.start(), ownGroup);
+        } catch (IOException e) {
+            throw new IOException("cannot start upstream '" + name + "' command " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit code, or empty while running. */
+    public Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    /** The last lines the process wrote to stderr, oldest first, for error messages. */
+    public List<String> stderrTail() {
+        synchronized (stderrTail) {
+            return List.copyOf(stderrTail);
+        }
+    }
+
+    private void drainStderr() {
+        InputStream err = process.getErrorStream();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                log.debug("[{} stderr] {}", name, line);
+                synchronized (stderrTail) {
+                    if (stderrTail.size() == STDERR_TAIL_LINES) {
+                        stderrTail.removeFirst();
+                    }
+                    stderrTail.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away; its stderr ends with it
+        }
+    }
+
+    /**
+     * Stops the process and everything in its group: stdin EOF, then SIGTERM after {@code grace}, then SIGKILL
+     * after another {@code grace}. Returns once the process is gone. Safe to call more than once.
+     */
+    public void stop(Duration grace) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.debug("upstream {} still running {} ms after stdin closed: SIGTERM", name, grace.toMillis());
+                signal("TERM", descendants);
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("upstream {} ignored SIGTERM: SIGKILL", name);
+                    signal("KILL", descendants);
+                    process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            // Children that outlive a clean exit of their parent are orphans: end them too.
+            signal("TERM", descendants.stream().filter(ProcessHandle::isAlive).toList());
+            stderrDrain.join(Duration.ofMillis(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            signal("KILL", descendants);
+        }
+    }
+
+    private void signal(String signal, List<ProcessHandle> descendants) {
+        if (ownGroup) {
+            try {
+                new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid())
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor(2, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                log.debug("kill -{} of group {} failed: {}", signal, process.pid(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean force = "KILL".equals(signal);
+        for (ProcessHandle child : descendants) {
+            if (force) {
+                child.destroyForcibly();
+            } else {
+                child.destroy();
+            }
+        }
+        if (force) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+    }
+}

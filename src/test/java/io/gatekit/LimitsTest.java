@@ -1,0 +1,75 @@
+package io.gatekit;
+
+import static io.gatekit.testing.TestClient.await;
+import static io.gatekit.testing.TestClient.text;
+import static io.gatekit.testing.TestClient.toolCall;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatekit.testing.GatewayFixture;
+import io.gatekit.testing.TestClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+/** Scenario 8: in-flight ceilings reject the excess at once with a clear error; nothing hangs. */
+@Timeout(60)
+class LimitsTest {
+
+    @Test
+    void upstreamCeiling_rejectsExcess_withOverloadedError() {
+        try (GatewayFixture fixture = GatewayFixture.demo("", "max_in_flight: 5")) {
+            TestClient client = fixture.connect();
+            client.initialize(null);
+            fixture.awaitReady("demo");
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(client.request("tools/call", toolCall("demo__sleep", "ms", 1500)));
+            }
+            int ok = 0;
+            int rejected = 0;
+            for (CompletableFuture<JsonNode> call : calls) {
+                JsonNode response = await(call, Duration.ofSeconds(20));
+                if (response.has("result")) {
+                    ok++;
+                } else {
+                    rejected++;
+                    assertThat(response.path("error").path("code").asInt()).isEqualTo(-32004);
+                    assertThat(response.path("error").path("message").asString())
+                            .contains("'demo'").contains("max_in_flight");
+                }
+            }
+            assertThat(ok).isEqualTo(5);
+            assertThat(rejected).isEqualTo(15);
+            // The slots come back: the next call is admitted.
+            assertThat(text(client.call("tools/call", toolCall("demo__echo", "message", "again")))).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void clientCeiling_rejectsExcess_fromThatClientOnly() {
+        try (GatewayFixture fixture = GatewayFixture.demo("""
+                limits:
+                  max_in_flight_per_client: 3
+                """, "")) {
+            TestClient greedy = fixture.connect();
+            TestClient other = fixture.connect();
+            greedy.initialize(null);
+            other.initialize(null);
+            fixture.awaitReady("demo");
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(greedy.request("tools/call", toolCall("demo__sleep", "ms", 1500)));
+            }
+            assertThat(text(other.call("tools/call", toolCall("demo__echo", "message", "still served"))))
+                    .isEqualTo("still served");
+            long rejected = calls.stream().map(c -> await(c, Duration.ofSeconds(20)))
+                    .filter(r -> r.path("error").path("message").asString().contains("max_in_flight_per_client"))
+                    .count();
+            assertThat(rejected).isEqualTo(3);
+        }
+    }
+}
