@@ -2,6 +2,7 @@ package io.gatekit.cli;
 
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.plugin.PluginRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,9 +14,12 @@ final class ConfigOptions {
             description = "Gateway configuration (YAML). Without it, an embedded default fronts the built-in demo server.")
     Path config;
 
+    /** Loads the config and checks that every plugin it names exists; throws ConfigException otherwise. */
     GatewayConfig load() {
         Map<String, String> variables = variables();
-        return config == null ? ConfigLoader.loadDefault(variables) : ConfigLoader.load(config, variables);
+        GatewayConfig loaded = config == null ? ConfigLoader.loadDefault(variables) : ConfigLoader.load(config, variables);
+        PluginRegistry.builtIn().verify(loaded.plugins());
+        return loaded;
     }
 
     /**

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
 
+    private static final java.time.Duration DRAIN_GRACE = java.time.Duration.ofSeconds(2);
+
     private final ClientSession session;
     private final Router router;
     private final Lifecycle lifecycle;
@@ -108,6 +110,17 @@ public final class ClientDispatcher implements MessageHandler {
     public void onClosed(Throwable cause) {
         if (cause != null) {
             log.debug("{}: input failed: {}", session, cause.toString());
+        }
+        // The input ended but the output may still be read (`printf ... | gatekit gateway`): give requests
+        // already in flight a short grace to be answered, then cancel what is left, upstream too.
+        long deadline = System.nanoTime() + DRAIN_GRACE.toNanos();
+        while (session.inFlightCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         session.close();
         onClosed.run();

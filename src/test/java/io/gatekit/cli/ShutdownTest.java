@@ -44,6 +44,29 @@ class ShutdownTest {
     }
 
     @Test
+    void stdinClosedRightAfterRequests_requestsStillAnswered() throws Exception {
+        GatewayProcess gateway = GatewayProcess.start(dir, """
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: one
+                      command: %DEMO%
+                """);
+        try {
+            var init = gateway.client.request("initialize", io.gatekit.testing.TestClient.object()
+                    .put("protocolVersion", "2025-11-25"));
+            var echo = gateway.client.request("tools/call", toolCall("one__echo", "message", "piped"));
+            // Like `printf ... | gatekit gateway`: input ends before the upstream has even started.
+            assertThat(gateway.closeAndWait(30)).isZero();
+            assertThat(io.gatekit.testing.TestClient.await(init, Duration.ofSeconds(1)).path("result").has("protocolVersion")).isTrue();
+            assertThat(io.gatekit.testing.TestClient.text(io.gatekit.testing.TestClient.await(echo, Duration.ofSeconds(1))))
+                    .isEqualTo("piped");
+        } finally {
+            gateway.close();
+        }
+    }
+
+    @Test
     void sigterm_stopsUpstreamsToo() throws Exception {
         GatewayProcess gateway = GatewayProcess.start(dir, """
                 proxy:

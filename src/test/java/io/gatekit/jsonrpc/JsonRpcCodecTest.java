@@ -1,0 +1,82 @@
+package io.gatekit.jsonrpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JsonRpcCodecTest {
+    private final JsonRpcCodec codec = new JsonRpcCodec();
+
+    private Decoded decode(String json) {
+        return codec.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decode_request_keepsIdType() {
+        Decoded numeric = decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        Decoded text = decode("{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"method\":\"ping\"}");
+        assertThat(((JsonRpcMessage.Request) ((Decoded.Ok) numeric).message()).id().isIntegralNumber()).isTrue();
+        assertThat(((JsonRpcMessage.Request) ((Decoded.Ok) text).message()).id().isString()).isTrue();
+    }
+
+    @Test
+    void decode_notificationAndResponses() {
+        assertThat(((Decoded.Ok) decode("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).message())
+                .isInstanceOf(JsonRpcMessage.Notification.class);
+        JsonRpcMessage.Response error = (JsonRpcMessage.Response) ((Decoded.Ok) decode(
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32601,\"message\":\"nope\"}}")).message();
+        assertThat(error.error().code()).isEqualTo(-32601);
+        assertThat(error.error().message()).isEqualTo("nope");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{oops                                                  | -32700 | true",
+        "[]                                                     | -32600 | true",
+        "42                                                     | -32600 | true",
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"x\"}     | -32600 | true",
+        "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"x\"}      | -32600 | true",
+        "{\"id\":1,\"method\":\"x\"}                            | -32600 | true",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}            | -32600 | true",
+        "{\"jsonrpc\":\"2.0\",\"id\":1}                         | -32600 | true",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1,\"error\":{}} | -32600 | false",
+    })
+    void decode_invalidInput_givesTheRightError(String json, int code, boolean answerable) {
+        Decoded decoded = decode(json.strip());
+        assertThat(decoded).isInstanceOf(Decoded.Invalid.class);
+        assertThat(((Decoded.Invalid) decoded).error().code()).isEqualTo(code);
+        assertThat(((Decoded.Invalid) decoded).answerable()).isEqualTo(answerable);
+    }
+
+    @Test
+    void decode_invalidRequestWithReadableId_keepsTheIdForTheError() {
+        Decoded.Invalid invalid = (Decoded.Invalid) decode("{\"jsonrpc\":\"1.0\",\"id\":\"abc\",\"method\":\"x\"}");
+        assertThat(invalid.id().stringValue()).isEqualTo("abc");
+    }
+
+    @Test
+    void encode_thenDecode_roundTrips_withoutNewlines() {
+        JsonRpcMessage.Request request = (JsonRpcMessage.Request) ((Decoded.Ok) decode(
+                "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\",\"params\":{\"text\":\"line1\\nline2\"}}")).message();
+        byte[] encoded = codec.encode(request);
+        assertThat(new String(encoded, StandardCharsets.UTF_8)).doesNotContain("\n");
+        JsonRpcMessage again = ((Decoded.Ok) codec.decode(encoded)).message();
+        assertThat(again).isEqualTo(request);
+    }
+
+    @Test
+    void encode_errorResponseWithoutId_writesNullId() {
+        String json = new String(codec.encode(JsonRpcMessage.Response.failure(null, JsonRpcError.of(-32700, "bad"))),
+                StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"bad\"}}");
+    }
+
+    @Test
+    void decode_deepNesting_isRejectedNotCrashing() {
+        String deep = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertThat(decode(deep)).isInstanceOf(Decoded.Invalid.class);
+    }
+}
