@@ -5,9 +5,8 @@ import io.gatekit.config.UpstreamConfig;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.routing.ClientDispatcher;
-import io.gatekit.routing.Lifecycle;
 import io.gatekit.routing.Router;
-import io.gatekit.routing.ServerRequestRouter;
+import io.gatekit.routing.UpstreamEvents;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
 import io.gatekit.transport.MessageConnection;
@@ -16,46 +15,61 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One running gateway: its upstreams, its clients, and the router between them, wired from an immutable
  * config. Any number of clients may be connected at once (the stdio face connects one); each is a
- * {@link ClientSession} reading on its own virtual thread.
+ * {@link ClientSession} read by its own thread. {@link #reload} swaps the upstream set in place.
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
-    private final GatewayConfig config;
+    private volatile GatewayConfig config;
     private final JsonRpcCodec codec;
     private final SessionDirectory sessions = new SessionDirectory();
-    private final List<Upstream> upstreams = new ArrayList<>();
-    private final Router router;
-    private final Lifecycle lifecycle;
     private final AdmissionController admission;
+    private final Router router;
+    private final UpstreamEvents events;
+    private final Upstream.Settings settings;
+    private final Object reloadLock = new Object();
+    private volatile Map<String, Upstream> upstreams = Map.of();
     private final AtomicLong clientCounter = new AtomicLong();
-    private final List<MessageConnection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<MessageConnection> connections = new CopyOnWriteArrayList<>();
 
     public Gateway(GatewayConfig config, String version) {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = new JsonRpcCodec(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
-        ServerRequestRouter serverRequests = new ServerRequestRouter(sessions);
-        Upstream.Settings settings = new Upstream.Settings(codec, maxMessageBytes,
-                config.proxy().timeouts().connection(), SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
+        this.router = new Router(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
+                sessions, config.proxy().timeouts().connection(), version);
+        this.events = new UpstreamEvents(sessions, router);
+        this.settings = new Upstream.Settings(codec, maxMessageBytes, config.proxy().timeouts().connection(),
+                SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
+        Map<String, Upstream> initial = new LinkedHashMap<>();
         for (UpstreamConfig upstream : config.proxy().enabledUpstreams()) {
-            upstreams.add(new Upstream(upstream, settings, serverRequests));
-            admission.configure(upstream.name(), upstream.maxInFlight());
+            initial.put(upstream.name(), newUpstream(upstream));
         }
-        this.lifecycle = new Lifecycle(upstreams, config.proxy().timeouts().connection(), version);
-        this.router = new Router(upstreams, admission, config.proxy().timeouts().request(), lifecycle);
+        this.upstreams = initial;
+        router.setUpstreams(List.copyOf(initial.values()));
+    }
+
+    private Upstream newUpstream(UpstreamConfig upstream) {
+        admission.configure(upstream.name(), upstream.maxInFlight());
+        return new Upstream(upstream, settings, events);
     }
 
     public GatewayConfig config() {
@@ -64,7 +78,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts every enabled upstream in the background; clients may connect at once. */
     public void start() {
-        upstreams.forEach(Upstream::start);
+        upstreams.values().forEach(Upstream::start);
     }
 
     /**
@@ -78,7 +92,7 @@ public final class Gateway implements AutoCloseable {
         ClientSession session = new ClientSession(id, connection::send);
         sessions.add(session);
         connections.add(connection);
-        connection.start(new ClientDispatcher(session, router, lifecycle, admission, () -> {
+        connection.start(new ClientDispatcher(session, router, admission, () -> {
             sessions.remove(session);
             connections.remove(connection);
             connection.close();
@@ -87,12 +101,52 @@ public final class Gateway implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Applies a new config's upstreams: added ones start, removed ones stop, changed ones restart; the others,
+     * and their requests in flight, are untouched. Clients hear {@code list_changed} as upstreams come and go.
+     * Other sections (timeouts, limits, logging) apply at the next start.
+     */
+    public void reload(GatewayConfig next) {
+        synchronized (reloadLock) {
+            Map<String, Upstream> current = upstreams;
+            Map<String, Upstream> updated = new LinkedHashMap<>();
+            List<Upstream> retired = new ArrayList<>();
+            List<Upstream> started = new ArrayList<>();
+            for (UpstreamConfig wanted : next.proxy().enabledUpstreams()) {
+                Upstream existing = current.get(wanted.name());
+                if (existing != null && existing.config().equals(wanted)) {
+                    updated.put(wanted.name(), existing);
+                } else {
+                    if (existing != null) {
+                        retired.add(existing);
+                    }
+                    Upstream fresh = newUpstream(wanted);
+                    updated.put(wanted.name(), fresh);
+                    started.add(fresh);
+                }
+            }
+            current.forEach((name, upstream) -> {
+                if (!updated.containsKey(name)) {
+                    retired.add(upstream);
+                }
+            });
+            upstreams = updated;
+            config = next;
+            router.setUpstreams(List.copyOf(updated.values()));
+            started.forEach(Upstream::start);
+            retired.forEach(u -> Thread.ofVirtual().start(u::close));
+            log.info("config reloaded: {} upstream(s); started {}, stopped {}", updated.size(),
+                    started.stream().map(Upstream::name).toList(), retired.stream().map(Upstream::name).toList());
+            router.allListsChanged();
+        }
+    }
+
     public List<Upstream> upstreams() {
-        return List.copyOf(upstreams);
+        return List.copyOf(upstreams.values());
     }
 
     public Optional<Upstream> upstream(String name) {
-        return upstreams.stream().filter(u -> u.name().equals(name)).findFirst();
+        return Optional.ofNullable(upstreams.get(name));
     }
 
     public SessionDirectory sessions() {
@@ -109,7 +163,7 @@ public final class Gateway implements AutoCloseable {
             connection.close();
         }
         try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Upstream upstream : upstreams) {
+            for (Upstream upstream : upstreams.values()) {
                 stopping.submit(upstream::close);
             }
         }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Gatekit: an MCP gateway that presents many upstream MCP servers as one, with security plugins.",
-        subcommands = {GatewayCommand.class, ValidateCommand.class, DemoServerCommand.class,
+        subcommands = {GatewayCommand.class, ValidateCommand.class, StatusCommand.class, DemoServerCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class GatekitCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -3,7 +3,10 @@ package io.gatekit.cli;
 import io.gatekit.Gateway;
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.config.ConfigWatcher;
 import io.gatekit.observability.Logging;
+import io.gatekit.observability.StatusFile;
+import java.time.Duration;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -53,10 +56,17 @@ final class GatewayCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             gateway.close();
+            try {
+                java.nio.file.Files.deleteIfExists(StatusFile.directory().resolve(ProcessHandle.current().pid() + ".json"));
+            } catch (java.io.IOException ignored) {
+                // best effort on the way out
+            }
             done.countDown();
         }, "gatekit-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         gateway.start();
+        StatusFile status = new StatusFile(gateway, Duration.ofSeconds(2));
+        ConfigWatcher watcher = startWatcher(config, gateway, log);
         gateway.connect("stdio", new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16),
                 new BufferedOutputStream(mcpOut, 1 << 16), done::countDown);
         log.info("gatekit {} serving on stdio with {} upstream(s) from {}", Version.current(),
@@ -64,6 +74,10 @@ final class GatewayCommand implements Callable<Integer> {
                 config.source().map(Object::toString).orElse("the embedded default"));
         done.await();
         log.info("client closed stdin: shutting down");
+        if (watcher != null) {
+            watcher.close();
+        }
+        status.close();
         gateway.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -71,5 +85,18 @@ final class GatewayCommand implements Callable<Integer> {
             // a signal arrived meanwhile; the hook does the same work
         }
         return 0;
+    }
+
+    /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */
+    private ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
+        if (options.config == null || "disabled".equals(config.proxy().hotReload())) {
+            return null;
+        }
+        try {
+            return new ConfigWatcher(options.config, file -> options.load(), gateway::reload);
+        } catch (java.io.IOException e) {
+            log.warn("hot reload unavailable: cannot watch {}: {}", options.config, e.toString());
+            return null;
+        }
     }
 }

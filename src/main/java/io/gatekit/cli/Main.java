@@ -15,7 +15,9 @@ public final class Main {
         CommandLine cli = new CommandLine(new GatekitCommand());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // Usage and errors go to stderr: on the stdio face, stdout belongs to MCP messages alone.
-        cli.setOut(new java.io.PrintWriter(System.err, true));
+        if (args.length > 0 && "gateway".equals(args[0])) {
+            cli.setOut(new java.io.PrintWriter(System.err, true));
+        }
         return cli.execute(args);
     }
 }

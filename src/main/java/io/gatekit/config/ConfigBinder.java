@@ -63,7 +63,8 @@ final class ConfigBinder {
         LimitsConfig limits = problems.build(PROXY.child("limits"), () -> new LimitsConfig(
                 Nodes.integer(node, "max_message_bytes", LimitsConfig.DEFAULT_MESSAGE_BYTES),
                 Nodes.integer(node, "max_in_flight_per_upstream", LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM),
-                Nodes.integer(node, "max_in_flight_per_client", LimitsConfig.DEFAULT_IN_FLIGHT_PER_CLIENT)));
+                Nodes.integer(node, "max_in_flight_per_client", LimitsConfig.DEFAULT_IN_FLIGHT_PER_CLIENT),
+                Nodes.integer(node, "list_page_size", LimitsConfig.DEFAULT_LIST_PAGE_SIZE)));
         // Out-of-range values were reported by the schema; keep binding with defaults to find more problems.
         return limits == null ? LimitsConfig.defaults() : limits;
     }

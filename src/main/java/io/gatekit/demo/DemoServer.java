@@ -41,6 +41,7 @@ public final class DemoServer implements MessageHandler {
     private final AtomicLong cancelNotices = new AtomicLong();
     private final AtomicLong cancelledRunning = new AtomicLong();
     private volatile JsonNode clientCapabilities = NODES.objectNode();
+    private volatile String logLevel = "info";
 
     public DemoServer(InputStream in, OutputStream out) {
         JsonRpcCodec codec = new JsonRpcCodec();
@@ -114,6 +115,14 @@ public final class DemoServer implements MessageHandler {
             case "prompts/get" -> DemoTools.prompt(params);
             case "resources/list" -> DemoTools.resources();
             case "resources/read" -> DemoTools.readResource(params);
+            case "resources/subscribe", "resources/unsubscribe" -> {
+                tools.subscription(request.method(), params.path("uri").asString(""));
+                yield NODES.objectNode();
+            }
+            case "logging/setLevel" -> {
+                logLevel = params.path("level").asString("info");
+                yield NODES.objectNode();
+            }
             default -> throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: " + request.method());
         };
     }
@@ -125,9 +134,10 @@ public final class DemoServer implements MessageHandler {
         result.put("protocolVersion", io.gatekit.upstream.Upstream.SUPPORTED_VERSIONS.contains(requested)
                 ? requested : io.gatekit.upstream.Upstream.SUPPORTED_VERSIONS.getFirst());
         ObjectNode caps = result.putObject("capabilities");
-        caps.putObject("tools");
+        caps.putObject("tools").put("listChanged", true);
         caps.putObject("prompts");
-        caps.putObject("resources");
+        caps.putObject("resources").put("subscribe", true).put("listChanged", true);
+        caps.putObject("logging");
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", "gatekit-demo");
         info.put("version", "1");
@@ -143,6 +153,10 @@ public final class DemoServer implements MessageHandler {
         stats.put("running", running.size() - 1);
         stats.put("pid", ProcessHandle.current().pid());
         return stats;
+    }
+
+    String logLevel() {
+        return logLevel;
     }
 
     boolean clientHas(String capability) {

@@ -24,6 +24,7 @@ final class DemoTools {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final DemoServer server;
+    private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     DemoTools(DemoServer server) {
         this.server = server;
@@ -41,6 +42,9 @@ final class DemoTools {
         tools.add(tool("fail", "Fails: mode=error gives a JSON-RPC error, mode=tool an isError result.", "mode", "string"));
         tools.add(tool("crash", "Exits the demo server process at once with the given code.", "code", "integer"));
         tools.add(tool("stats", "Reports the demo server's counters (cancellations seen, requests running, pid)."));
+        tools.add(tool("log", "Sends a log message at the given level.", "level", "string", "text", "string"));
+        tools.add(tool("touch", "Signals that a subscribed resource changed.", "uri", "string"));
+        tools.add(tool("change_tools", "Signals that the tool list changed."));
         return result;
     }
 
@@ -67,9 +71,42 @@ final class DemoTools {
                 Runtime.getRuntime().halt(args.path("code").asInt(3));
                 yield text("unreachable");
             }
-            case "stats" -> text(server.stats().toString());
+            case "stats" -> {
+                ObjectNode stats = server.stats();
+                ArrayNode uris = stats.putArray("subscriptions");
+                subscribed.stream().sorted().forEach(uris::add);
+                stats.put("logLevel", server.logLevel());
+                yield text(stats.toString());
+            }
+            case "log" -> {
+                ObjectNode message = NODES.objectNode();
+                message.put("level", args.path("level").asString("info"));
+                message.put("logger", "demo");
+                message.put("data", args.path("text").asString(""));
+                server.notifyClient("notifications/message", message);
+                yield text("logged");
+            }
+            case "touch" -> {
+                String uri = args.path("uri").asString("");
+                if (subscribed.contains(uri)) {
+                    server.notifyClient("notifications/resources/updated", NODES.objectNode().put("uri", uri));
+                }
+                yield text(subscribed.contains(uri) ? "notified" : "not subscribed");
+            }
+            case "change_tools" -> {
+                server.notifyClient("notifications/tools/list_changed", null);
+                yield text("changed");
+            }
             default -> throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown tool: " + name);
         };
+    }
+
+    void subscription(String method, String uri) {
+        if (method.endsWith("/subscribe")) {
+            subscribed.add(uri);
+        } else {
+            subscribed.remove(uri);
+        }
     }
 
     private JsonNode sleep(long ms, int steps, JsonNode progressToken) {

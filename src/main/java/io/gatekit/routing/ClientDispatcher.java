@@ -35,11 +35,10 @@ public final class ClientDispatcher implements MessageHandler {
     private final AdmissionController admission;
     private final Runnable onClosed;
 
-    public ClientDispatcher(ClientSession session, Router router, Lifecycle lifecycle, AdmissionController admission,
-            Runnable onClosed) {
+    public ClientDispatcher(ClientSession session, Router router, AdmissionController admission, Runnable onClosed) {
         this.session = session;
         this.router = router;
-        this.lifecycle = lifecycle;
+        this.lifecycle = router.lifecycle();
         this.admission = admission;
         this.onClosed = onClosed;
     }
@@ -95,7 +94,7 @@ public final class ClientDispatcher implements MessageHandler {
                 }
             }
             case "notifications/initialized" -> lifecycle.clientReady(session, router);
-            case "notifications/roots/list_changed" -> router.broadcast(notification);
+            case "notifications/roots/list_changed" -> router.rootsChanged();
             default -> log.debug("{}: notification {} not routed", session, notification.method());
         }
     }
@@ -123,6 +122,7 @@ public final class ClientDispatcher implements MessageHandler {
             }
         }
         session.close();
+        router.clientGone(session);
         onClosed.run();
     }
 }

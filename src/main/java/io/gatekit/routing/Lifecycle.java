@@ -2,7 +2,6 @@ package io.gatekit.routing;
 
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
-import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.upstream.InitializeResult;
@@ -21,12 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Lifecycle {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final List<Upstream> upstreams;
+    private final java.util.function.Supplier<java.util.Collection<Upstream>> upstreams;
     private final Duration startupWait;
     private final String version;
 
-    public Lifecycle(List<Upstream> upstreams, Duration startupWait, String version) {
-        this.upstreams = List.copyOf(upstreams);
+    Lifecycle(java.util.function.Supplier<java.util.Collection<Upstream>> upstreams, Duration startupWait, String version) {
+        this.upstreams = upstreams;
         this.startupWait = startupWait;
         this.version = version;
     }
@@ -44,7 +43,7 @@ public final class Lifecycle {
                 params.get("clientInfo") instanceof ObjectNode info ? info : NODES.objectNode()));
         // Capabilities are only known once upstreams answered their own initialize; wait for the first attempts.
         long deadline = System.nanoTime() + startupWait.toNanos();
-        for (Upstream upstream : upstreams) {
+        for (Upstream upstream : upstreams.get()) {
             upstream.awaitFirstAttempt(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         ObjectNode result = NODES.objectNode();
@@ -61,13 +60,13 @@ public final class Lifecycle {
     /** After a client's {@code notifications/initialized}: upstreams that asked for roots early ask again. */
     void clientReady(ClientSession client, Router router) {
         if (client.info().hasCapability("roots")) {
-            router.broadcast(new Notification("notifications/roots/list_changed", null));
+            router.rootsChanged();
         }
     }
 
     private ObjectNode mergedCapabilities() {
         ObjectNode caps = NODES.objectNode();
-        for (Upstream upstream : upstreams) {
+        for (Upstream upstream : upstreams.get()) {
             Optional<InitializeResult> info = upstream.info();
             if (info.isEmpty()) {
                 continue;
@@ -95,7 +94,7 @@ public final class Lifecycle {
 
     private Optional<String> instructions() {
         StringBuilder text = new StringBuilder();
-        for (Upstream upstream : upstreams) {
+        for (Upstream upstream : upstreams.get()) {
             upstream.info().map(InitializeResult::instructions).filter(s -> !s.isBlank()).ifPresent(s -> {
                 if (!text.isEmpty()) {
                     text.append("\n\n");

@@ -5,10 +5,11 @@ import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import io.gatekit.upstream.Upstream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +22,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Answers the list methods by asking every ready upstream that has the capability, in parallel, following each
- * upstream's own pagination, and merging in config order. An upstream that is down or fails is left out (and
- * logged) rather than failing the whole list.
+ * Builds a merged list by asking every ready upstream that has the capability, in parallel, following each
+ * upstream's own pagination, and merging in config order with names (tools, prompts) and URIs (resources,
+ * templates) qualified as {@code upstream__...}. An upstream that is down or fails is left out and named in
+ * the snapshot rather than failing the whole list.
  */
 final class ListAggregator {
     private static final Logger log = LoggerFactory.getLogger(ListAggregator.class);
@@ -37,32 +39,42 @@ final class ListAggregator {
         this.resources = resources;
     }
 
-    ObjectNode list(ClientSession client, ListKind kind, List<Upstream> upstreams, long deadlineNanos) {
-        List<Upstream> asked = upstreams.stream()
-                .filter(u -> u.state() == Upstream.State.READY)
-                .filter(u -> u.info().map(i -> i.has(kind.capability)).orElse(false))
-                .toList();
+    ListCache.Snapshot build(ListKind kind, List<Upstream> upstreams, long deadlineNanos) {
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        List<Upstream> asked = new ArrayList<>();
+        for (Upstream upstream : upstreams) {
+            boolean offers = upstream.info().map(i -> i.has(kind.capability)).orElse(true);
+            if (upstream.state() == Upstream.State.READY) {
+                if (upstream.info().map(i -> i.has(kind.capability)).orElse(false)) {
+                    asked.add(upstream);
+                }
+            } else if (offers) {
+                leftOut.put(upstream.name(), upstream.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + upstream.lastError().map(e -> ": " + e).orElse(""));
+            }
+        }
         List<Future<List<JsonNode>>> parts = new ArrayList<>();
         try (ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Upstream upstream : asked) {
-                parts.add(fanOut.submit(() -> fetchAll(client, kind, upstream, deadlineNanos)));
+                parts.add(fanOut.submit(() -> fetchAll(kind, upstream, deadlineNanos)));
             }
         }
         ArrayNode merged = JsonNodeFactory.instance.arrayNode();
+        boolean complete = true;
         for (int i = 0; i < asked.size(); i++) {
             try {
                 merged.addAll(parts.get(i).get());
             } catch (Exception e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
+                complete = false;
+                leftOut.put(asked.get(i).name(), cause.getMessage());
                 log.warn("{} from upstream {} left out: {}", kind.method, asked.get(i).name(), cause.getMessage());
             }
         }
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.set(kind.resultKey, merged);
-        return result;
+        return new ListCache.Snapshot(0, merged, complete, Map.copyOf(leftOut));
     }
 
-    private List<JsonNode> fetchAll(ClientSession client, ListKind kind, Upstream upstream, long deadlineNanos) {
+    private List<JsonNode> fetchAll(ListKind kind, Upstream upstream, long deadlineNanos) {
         List<JsonNode> items = new ArrayList<>();
         String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -70,13 +82,13 @@ final class ListAggregator {
             if (cursor != null) {
                 params.put("cursor", cursor);
             }
-            Response response = forwarder.call(client, upstream, new Request(JsonRpcIds.of(0), kind.method, params),
+            Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), kind.method, params),
                     new CompletableFuture<>(), deadlineNanos);
             if (response.isError()) {
                 throw new GatewayException(response.error());
             }
             for (JsonNode item : response.result().path(kind.resultKey)) {
-                items.add(rename(kind, upstream.name(), item));
+                items.add(qualify(kind, upstream.name(), item));
             }
             JsonNode next = response.result().get("nextCursor");
             if (next == null || !next.isString() || next.stringValue().isEmpty()) {
@@ -88,24 +100,19 @@ final class ListAggregator {
                 "upstream '" + upstream.name() + "' returned more than " + MAX_PAGES + " pages of " + kind.resultKey);
     }
 
-    private JsonNode rename(ListKind kind, String upstream, JsonNode item) {
-        if (!(item instanceof ObjectNode object)) {
+    private JsonNode qualify(ListKind kind, String upstream, JsonNode item) {
+        if (!(item instanceof ObjectNode object) || !(object.get(kind.qualifiedMember) instanceof JsonNode value)
+                || !value.isString()) {
             return item;
         }
-        if (kind.qualifiedMember != null) {
-            JsonNode name = object.get(kind.qualifiedMember);
-            if (name != null && name.isString()) {
-                ObjectNode copy = object.deepCopy();
-                copy.put(kind.qualifiedMember, Namespace.qualify(upstream, name.stringValue()));
-                return copy;
-            }
-            return item;
+        String original = value.stringValue();
+        if (kind == ListKind.RESOURCES) {
+            resources.recordResource(original, upstream);
+        } else if (kind == ListKind.RESOURCE_TEMPLATES) {
+            resources.recordTemplate(original, upstream);
         }
-        if (kind == ListKind.RESOURCES && object.get("uri") instanceof JsonNode uri && uri.isString()) {
-            resources.recordResource(uri.stringValue(), upstream);
-        } else if (kind == ListKind.RESOURCE_TEMPLATES && object.get("uriTemplate") instanceof JsonNode t && t.isString()) {
-            resources.recordTemplate(t.stringValue(), upstream);
-        }
-        return item;
+        ObjectNode copy = object.deepCopy();
+        copy.put(kind.qualifiedMember, Namespace.qualify(upstream, original));
+        return copy;
     }
 }

@@ -4,13 +4,13 @@ package io.gatekit.routing;
 enum ListKind {
     TOOLS("tools/list", "tools", "tools", "name"),
     PROMPTS("prompts/list", "prompts", "prompts", "name"),
-    RESOURCES("resources/list", "resources", "resources", null),
-    RESOURCE_TEMPLATES("resources/templates/list", "resourceTemplates", "resources", null);
+    RESOURCES("resources/list", "resources", "resources", "uri"),
+    RESOURCE_TEMPLATES("resources/templates/list", "resourceTemplates", "resources", "uriTemplate");
 
     final String method;
     final String resultKey;
     final String capability;
-    /** The member that gets the {@code upstream__} prefix, or null when items keep their identity (URIs). */
+    /** The member that gets the {@code upstream__} prefix. */
     final String qualifiedMember;
 
     ListKind(String method, String resultKey, String capability, String qualifiedMember) {
@@ -18,6 +18,16 @@ enum ListKind {
         this.resultKey = resultKey;
         this.capability = capability;
         this.qualifiedMember = qualifiedMember;
+    }
+
+    /** The list that an upstream's {@code notifications/<x>/list_changed} invalidates, or null. */
+    static ListKind forListChanged(String method) {
+        return switch (method) {
+            case "notifications/tools/list_changed" -> TOOLS;
+            case "notifications/prompts/list_changed" -> PROMPTS;
+            case "notifications/resources/list_changed" -> RESOURCES;
+            default -> null;
+        };
     }
 
     static ListKind forMethod(String method) {

@@ -1,47 +1,81 @@
 package io.gatekit.routing;
 
+import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.InFlight;
+import io.gatekit.session.SessionDirectory;
 import io.gatekit.upstream.Upstream;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Decides where each client request goes and produces its answer: the gateway's own methods (initialize,
- * ping, the aggregated lists) are answered here; tools, prompts, resources and completions go to the one
- * upstream their name or URI belongs to, renamed into that upstream's terms. This is the one place where
- * requests are routed. Runs on the request's own virtual thread; blocking is fine.
+ * ping, the merged lists, subscriptions, log levels) are answered here; tools, prompts, resources and
+ * completions go to the one upstream their qualified name or URI belongs to, renamed into that upstream's
+ * terms. This is the one place where requests are routed. Runs on the request's own virtual thread.
  */
 public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The vendor {@code _meta} key naming upstreams left out of a merged list, and why. */
+    public static final String UNAVAILABLE_META = "io.gatekit/unavailableUpstreams";
 
-    private final Map<String, Upstream> upstreams;
+    private volatile Map<String, Upstream> upstreams = Map.of();
     private final Forwarder forwarder;
     private final ListAggregator lists;
+    private final ListCache cache = new ListCache();
+    private final Cursors cursors = new Cursors();
     private final ResourceIndex resources = new ResourceIndex();
+    private final Subscriptions subscriptions = new Subscriptions();
+    private final SessionDirectory sessions;
+    private final int pageSize;
     private final Lifecycle lifecycle;
 
-    public Router(List<Upstream> upstreams, io.gatekit.control.AdmissionController admission,
-            java.time.Duration requestTimeout, Lifecycle lifecycle) {
-        Map<String, Upstream> byName = new LinkedHashMap<>();
-        upstreams.forEach(u -> byName.put(u.name(), u));
-        this.upstreams = byName;
+    public Router(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
+            Duration startupWait, String version) {
         this.forwarder = new Forwarder(admission, requestTimeout);
         this.lists = new ListAggregator(forwarder, resources);
-        this.lifecycle = lifecycle;
+        this.pageSize = pageSize;
+        this.sessions = sessions;
+        this.lifecycle = new Lifecycle(this::upstreams, startupWait, version);
+    }
+
+    /** Replaces the set of upstreams (at start and on hot reload); merged lists are rebuilt on next use. */
+    public void setUpstreams(List<Upstream> next) {
+        Map<String, Upstream> byName = new LinkedHashMap<>();
+        next.forEach(u -> byName.put(u.name(), u));
+        upstreams = Map.copyOf(byName);
+        order = List.copyOf(next);
+        cache.invalidateAll();
+    }
+
+    private volatile List<Upstream> order = List.of();
+
+    /** The upstreams in config order. */
+    public Collection<Upstream> upstreams() {
+        return order;
+    }
+
+    Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     /**
@@ -52,14 +86,14 @@ public final class Router {
         long deadline = inFlight.startNanos() + forwarder.requestTimeout().toNanos();
         try {
             JsonNode result = dispatch(client, request, inFlight, deadline);
-            return result == null ? null : Response.success(request.id(), result);
+            return result == null || inFlight.isCancelled() ? null : Response.success(request.id(), result);
         } catch (GatewayException e) {
             return Response.failure(request.id(), e.error());
         } catch (CancellationException e) {
             return null;
         } catch (RuntimeException e) {
             log.error("request {} from {} failed", request.method(), client, e);
-            return Response.failure(request.id(), io.gatekit.jsonrpc.JsonRpcError.of(ErrorCode.INTERNAL_ERROR,
+            return Response.failure(request.id(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR,
                     "Internal gateway error handling " + request.method() + ": " + e));
         }
     }
@@ -75,47 +109,225 @@ public final class Router {
                 return NODES.objectNode();
             }
             case "tools/call", "prompts/get" -> {
+                String what = method.startsWith("tools") ? "tool" : "prompt";
                 String name = requireString(params, "name", method);
-                Namespace.Qualified target = resolve(name, method.startsWith("tools") ? "tool" : "prompt");
-                return forward(client, target.upstream(), request, withMember(params, "name", target.name()), inFlight, deadline);
+                Namespace.Qualified target = resolve(name, what);
+                return forward(client, target, request, withMember(params, "name", target.name()), inFlight, deadline);
             }
-            case "resources/read", "resources/subscribe", "resources/unsubscribe" -> {
-                String uri = requireString(params, "uri", method);
-                return forward(client, upstreamForUri(uri), request, params, inFlight, deadline);
+            case "resources/read" -> {
+                Namespace.Qualified target = resolveUri(requireString(params, "uri", method));
+                return forward(client, target, request, withMember(params, "uri", target.name()), inFlight, deadline);
+            }
+            case "resources/subscribe", "resources/unsubscribe" -> {
+                return subscription(client, request, params, inFlight, deadline);
             }
             case "completion/complete" -> {
                 return complete(client, request, params, inFlight, deadline);
             }
             case "logging/setLevel" -> {
-                broadcastSetLevel(client, params, deadline);
-                return NODES.objectNode();
+                return setLevel(client, params, deadline);
             }
             default -> {
                 ListKind kind = ListKind.forMethod(method);
                 if (kind == null) {
                     throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: " + method);
                 }
-                if (params.hasNonNull("cursor")) {
-                    throw new GatewayException(ErrorCode.INVALID_PARAMS,
-                            "Invalid cursor for " + method + ": Gatekit returns complete lists, so no cursor is valid");
-                }
-                ObjectNode result = lists.list(client, kind, List.copyOf(upstreams.values()), deadline);
-                return inFlight.isCancelled() ? null : result;
+                return page(kind, params, deadline);
             }
         }
     }
 
-    private JsonNode forward(ClientSession client, String upstreamName, Request request, ObjectNode upstreamParams,
+    private JsonNode page(ListKind kind, ObjectNode params, long deadline) {
+        JsonNode cursor = params.get("cursor");
+        ListCache.Snapshot snapshot;
+        int offset = 0;
+        if (cursor != null && !cursor.isNull()) {
+            if (!cursor.isString()) {
+                throw new GatewayException(ErrorCode.INVALID_PARAMS, "\"cursor\" must be a string");
+            }
+            Cursors.Position position = cursors.decode(cursor.stringValue(), kind);
+            snapshot = cache.forCursor(kind, position.version());
+            if (snapshot == null) {
+                throw new GatewayException(ErrorCode.INVALID_PARAMS, "Stale cursor for " + kind.method
+                        + ": the list changed since it was issued; list again without a cursor");
+            }
+            offset = Math.min(position.offset(), snapshot.items().size());
+        } else {
+            snapshot = cache.get(kind, () -> lists.build(kind, List.copyOf(upstreams()), deadline));
+        }
+        ObjectNode result = NODES.objectNode();
+        ArrayNode page = result.putArray(kind.resultKey);
+        int end = Math.min(offset + pageSize, snapshot.items().size());
+        for (int i = offset; i < end; i++) {
+            page.add(snapshot.items().get(i));
+        }
+        if (end < snapshot.items().size()) {
+            result.put("nextCursor", cursors.encode(new Cursors.Position(kind, snapshot.version(), end)));
+        }
+        if (!snapshot.leftOut().isEmpty()) {
+            ObjectNode unavailable = result.putObject("_meta").putObject(UNAVAILABLE_META);
+            snapshot.leftOut().forEach(unavailable::put);
+        }
+        return result;
+    }
+
+    private JsonNode forward(ClientSession client, Namespace.Qualified target, Request request, ObjectNode upstreamParams,
             InFlight inFlight, long deadline) {
-        Upstream upstream = upstreams.get(upstreamName);
+        Upstream upstream = upstreams.get(target.upstream());
         if (upstream == null) {
-            throw new GatewayException(ErrorCode.INVALID_PARAMS, "No upstream named '" + upstreamName + "'");
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "No upstream named '" + target.upstream() + "'");
         }
         Response response = forwarder.call(client, upstream, request.withParams(upstreamParams), inFlight.outcome(), deadline);
         if (response.isError()) {
-            throw new GatewayException(response.error());
+            throw new GatewayException(qualifyError(response.error(), target));
         }
         return response.result();
+    }
+
+    /** An upstream's error names the tool as it knows it; show the client the name it used. */
+    private static JsonRpcError qualifyError(JsonRpcError error, Namespace.Qualified target) {
+        String message = error.message();
+        String qualified = Namespace.qualify(target.upstream(), target.name());
+        if (message.contains(target.name()) && !message.contains(qualified)) {
+            message = message.replaceAll("(?<![\\w.-])" + java.util.regex.Pattern.quote(target.name()) + "(?![\\w.-])",
+                    java.util.regex.Matcher.quoteReplacement(qualified));
+        }
+        return new JsonRpcError(error.code(), message, error.data());
+    }
+
+    private JsonNode subscription(ClientSession client, Request request, ObjectNode params, InFlight inFlight, long deadline) {
+        Namespace.Qualified target = resolveUri(requireString(params, "uri", request.method()));
+        Subscriptions.Key key = new Subscriptions.Key(target.upstream(), target.name());
+        boolean subscribe = request.method().equals("resources/subscribe");
+        boolean upstreamNeedsIt = subscribe ? subscriptions.subscribe(key, client) : subscriptions.unsubscribe(key, client);
+        if (!upstreamNeedsIt) {
+            return NODES.objectNode();
+        }
+        try {
+            return forward(client, target, request, withMember(params, "uri", target.name()), inFlight, deadline);
+        } catch (RuntimeException e) {
+            if (subscribe) {
+                subscriptions.unsubscribe(key, client);
+            }
+            throw e;
+        }
+    }
+
+    /** A client left: unsubscribe upstream from what only it was subscribed to. */
+    public void clientGone(ClientSession client) {
+        for (Subscriptions.Key key : subscriptions.dropClient(client)) {
+            callQuietly(upstreams.get(key.upstream()), "resources/unsubscribe", NODES.objectNode().put("uri", key.uri()));
+        }
+        recomputeLogLevel();
+    }
+
+    /** Upstream {@code notifications/resources/updated}: to the subscribers of that resource only. */
+    void resourceUpdated(Upstream upstream, Notification notification) {
+        String uri = notification.params() == null ? null : notification.params().path("uri").asString(null);
+        if (uri == null) {
+            return;
+        }
+        ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+        params.put("uri", Namespace.qualify(upstream.name(), uri));
+        Notification rewritten = new Notification(notification.method(), params);
+        for (ClientSession client : subscriptions.subscribersOf(new Subscriptions.Key(upstream.name(), uri))) {
+            client.send(rewritten);
+        }
+    }
+
+    /** After an upstream (re)starts: replay its subscriptions and the clients' log level. */
+    void upstreamReady(Upstream upstream) {
+        Thread.ofVirtual().start(() -> {
+            for (String uri : subscriptions.urisOf(upstream.name())) {
+                callQuietly(upstream, "resources/subscribe", NODES.objectNode().put("uri", uri));
+            }
+            LogLevel level = mostVerboseLevel();
+            if (level != null && upstream.info().map(i -> i.has("logging")).orElse(false)) {
+                callQuietly(upstream, "logging/setLevel", NODES.objectNode().put("level", level.wire()));
+            }
+        });
+    }
+
+    /** An upstream's list changed or it came or went: drop the merged list and tell the clients. */
+    void listChanged(ListKind kind) {
+        cache.invalidate(kind);
+        if (kind == ListKind.RESOURCES) {
+            cache.invalidate(ListKind.RESOURCE_TEMPLATES);
+        }
+        String method = switch (kind) {
+            case TOOLS -> "notifications/tools/list_changed";
+            case PROMPTS -> "notifications/prompts/list_changed";
+            case RESOURCES, RESOURCE_TEMPLATES -> "notifications/resources/list_changed";
+        };
+        for (ClientSession client : sessions.all()) {
+            if (client.info().protocolVersion() != null) {
+                client.send(new Notification(method, null));
+            }
+        }
+    }
+
+    /** Every merged list may have changed (config reload). */
+    public void allListsChanged() {
+        listChanged(ListKind.TOOLS);
+        listChanged(ListKind.PROMPTS);
+        listChanged(ListKind.RESOURCES);
+    }
+
+    private JsonNode setLevel(ClientSession client, ObjectNode params, long deadline) {
+        LogLevel level = LogLevel.parse(requireString(params, "level", "logging/setLevel"));
+        if (level == null) {
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown log level '" + params.path("level").asString()
+                    + "' (debug, info, notice, warning, error, critical, alert, emergency)");
+        }
+        client.setLogLevel(level.wire());
+        recomputeLogLevel();
+        return NODES.objectNode();
+    }
+
+    /** Shared upstreams log at the most verbose level any client asked for; each client's view is filtered. */
+    private void recomputeLogLevel() {
+        LogLevel level = mostVerboseLevel();
+        if (level == null) {
+            return;
+        }
+        for (Upstream upstream : upstreams()) {
+            if (upstream.state() == Upstream.State.READY && upstream.info().map(i -> i.has("logging")).orElse(false)) {
+                callQuietly(upstream, "logging/setLevel", NODES.objectNode().put("level", level.wire()));
+            }
+        }
+    }
+
+    private LogLevel mostVerboseLevel() {
+        LogLevel min = null;
+        for (ClientSession client : sessions.all()) {
+            LogLevel level = LogLevel.parse(client.logLevel());
+            if (level != null && (min == null || level.ordinal() < min.ordinal())) {
+                min = level;
+            }
+        }
+        return min;
+    }
+
+    /** True when a {@code notifications/message} at {@code level} passes the client's own threshold. */
+    static boolean wantsLog(ClientSession client, String level) {
+        LogLevel threshold = LogLevel.parse(client.logLevel());
+        LogLevel actual = LogLevel.parse(level);
+        return threshold == null || actual == null || actual.ordinal() >= threshold.ordinal();
+    }
+
+    private void callQuietly(Upstream upstream, String method, ObjectNode params) {
+        if (upstream == null || upstream.state() != Upstream.State.READY) {
+            return;
+        }
+        try {
+            Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), method, params),
+                    new CompletableFuture<>(), System.nanoTime() + forwarder.requestTimeout().toNanos());
+            if (response.isError()) {
+                log.warn("{} on upstream {} failed: {}", method, upstream.name(), response.error().message());
+            }
+        } catch (GatewayException e) {
+            log.warn("{} on upstream {} failed: {}", method, upstream.name(), e.getMessage());
+        }
     }
 
     private JsonNode complete(ClientSession client, Request request, ObjectNode params, InFlight inFlight, long deadline) {
@@ -124,36 +336,30 @@ public final class Router {
             throw new GatewayException(ErrorCode.INVALID_PARAMS, "completion/complete needs a \"ref\" object");
         }
         String type = refObject.path("type").asString("");
-        if ("ref/prompt".equals(type)) {
-            Namespace.Qualified target = resolve(requireString(refObject, "name", "completion/complete ref"), "prompt");
-            return forward(client, target.upstream(), request,
-                    withMember(params, "ref", withMember(refObject, "name", target.name())), inFlight, deadline);
-        }
-        if ("ref/resource".equals(type)) {
-            String uri = requireString(refObject, "uri", "completion/complete ref");
-            return forward(client, upstreamForUri(uri), request, params, inFlight, deadline);
-        }
-        throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown completion ref type '" + type + "'");
+        String member = switch (type) {
+            case "ref/prompt" -> "name";
+            case "ref/resource" -> "uri";
+            default -> throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown completion ref type '" + type + "'");
+        };
+        String value = requireString(refObject, member, "completion/complete ref");
+        Namespace.Qualified target = member.equals("name") ? resolve(value, "prompt") : resolveUri(value);
+        return forward(client, target, request,
+                withMember(params, "ref", withMember(refObject, member, target.name())), inFlight, deadline);
     }
 
-    private void broadcastSetLevel(ClientSession client, ObjectNode params, long deadline) {
-        requireString(params, "level", "logging/setLevel");
-        for (Upstream upstream : upstreams.values()) {
-            if (upstream.state() == Upstream.State.READY && upstream.info().map(i -> i.has("logging")).orElse(false)) {
-                try {
-                    forwarder.call(client, upstream, new Request(request0(), "logging/setLevel", params),
-                            new java.util.concurrent.CompletableFuture<>(), deadline);
-                } catch (GatewayException e) {
-                    log.warn("logging/setLevel on upstream {} failed: {}", upstream.name(), e.getMessage());
-                }
+    private final java.util.Set<String> rootsAskers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Remembers that an upstream uses roots, so it hears when they change. */
+    void rootsAskedBy(String upstream) {
+        rootsAskers.add(upstream);
+    }
+
+    /** A client's roots changed (or a client with roots arrived): tell the upstreams that ask for roots. */
+    void rootsChanged() {
+        for (Upstream upstream : upstreams()) {
+            if (rootsAskers.contains(upstream.name())) {
+                upstream.notify(new Notification("notifications/roots/list_changed", null));
             }
-        }
-    }
-
-    /** A client notification that every upstream should hear (roots changed). */
-    public void broadcast(Notification notification) {
-        for (Upstream upstream : upstreams.values()) {
-            upstream.notify(notification);
         }
     }
 
@@ -167,16 +373,25 @@ public final class Router {
         return target;
     }
 
-    private String upstreamForUri(String uri) {
-        return resources.upstreamFor(uri).orElseGet(() -> {
-            List<Upstream> withResources = upstreams.values().stream()
+    /**
+     * A resource URI as clients see it: {@code upstream__<upstream's uri>}. A bare upstream URI (as found in
+     * tool results, which are passed through untouched) is accepted too when one upstream is known to serve it.
+     */
+    private Namespace.Qualified resolveUri(String uri) {
+        var split = Namespace.split(uri);
+        if (split.isPresent() && upstreams.containsKey(split.get().upstream())) {
+            return split.get();
+        }
+        String owner = resources.upstreamFor(uri).orElseGet(() -> {
+            List<Upstream> withResources = upstreams().stream()
                     .filter(u -> u.info().map(i -> i.has("resources")).orElse(false)).toList();
             if (withResources.size() == 1) {
                 return withResources.getFirst().name();
             }
-            throw new GatewayException(ErrorCode.INVALID_PARAMS,
-                    "Unknown resource '" + uri + "': no upstream listed it (call resources/list first)");
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown resource '" + uri
+                    + "': Gatekit names resources <upstream>" + Namespace.SEPARATOR + "<uri> (see resources/list)");
         });
+        return new Namespace.Qualified(owner, uri);
     }
 
     private static String requireString(ObjectNode params, String member, String where) {
@@ -197,9 +412,5 @@ public final class Router {
 
     private static ObjectNode withMember(ObjectNode object, String member, String value) {
         return withMember(object, member, NODES.stringNode(value));
-    }
-
-    private static JsonNode request0() {
-        return NODES.numberNode(0);
     }
 }

@@ -27,6 +27,7 @@ public final class ClientSession {
     private final Map<Long, OutgoingRequest> outgoing = new ConcurrentHashMap<>();
     private final AtomicLong nextOutgoingId = new AtomicLong(1);
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
+    private volatile String logLevel;
     private volatile boolean closed;
 
     public ClientSession(String id, ClientChannel channel) {
@@ -44,6 +45,15 @@ public final class ClientSession {
 
     public void initialized(ClientInfo clientInfo) {
         this.info = clientInfo;
+    }
+
+    /** The minimum level set with {@code logging/setLevel}, or null if the client never set one. */
+    public String logLevel() {
+        return logLevel;
+    }
+
+    public void setLogLevel(String level) {
+        this.logLevel = level;
     }
 
     public boolean isClosed() {

@@ -302,15 +302,15 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void setState(State next) {
-        boolean changed;
+        State previous;
         synchronized (stateLock) {
-            changed = state != next;
+            previous = state;
             state = next;
             stateLock.notifyAll();
         }
-        if (changed) {
+        if (previous != next) {
             lastChange = Instant.now();
-            listener.onStateChange(this, next);
+            listener.onStateChange(this, previous, next);
         }
     }
 

@@ -15,6 +15,6 @@ public interface UpstreamListener {
     /** A notification other than progress for a known request, which the upstream routes itself. */
     void onNotification(Upstream upstream, Notification notification);
 
-    /** The upstream changed state (started, died, restarting, failed). */
-    default void onStateChange(Upstream upstream, Upstream.State state) {}
+    /** The upstream changed state (started, died, restarting, failed, stopped). */
+    default void onStateChange(Upstream upstream, Upstream.State previous, Upstream.State state) {}
 }

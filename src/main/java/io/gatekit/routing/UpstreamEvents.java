@@ -24,23 +24,27 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Routes what upstreams send on their own: server-to-client requests (sampling, roots, elicitation) go to the
- * one client they can belong to, never to a guessed one; notifications go to the clients. A shared stdio
+ * Routes what upstreams send on their own. Server-to-client requests (sampling, roots, elicitation) go to the
+ * one client they can belong to, never to a guessed one. Notifications: list changes invalidate the merged
+ * list and reach every client; resource updates reach the subscribers; log messages reach the clients whose
+ * level admits them; an upstream that comes or goes changes the lists too. A shared stdio
  * upstream's request names no client, so the rule is: the single client with requests in flight on that
  * upstream, else the single connected client; with no such client, {@code roots/list} gets an empty list and
  * other requests a clear error (see docs/adr/0002).
  */
-public final class ServerRequestRouter implements UpstreamListener {
-    private static final Logger log = LoggerFactory.getLogger(ServerRequestRouter.class);
+public final class UpstreamEvents implements UpstreamListener {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamEvents.class);
     private static final Map<String, String> CAPABILITY_FOR = Map.of(
             "sampling/createMessage", "sampling",
             "roots/list", "roots",
             "elicitation/create", "elicitation");
 
     private final SessionDirectory sessions;
+    private final Router router;
 
-    public ServerRequestRouter(SessionDirectory sessions) {
+    public UpstreamEvents(SessionDirectory sessions, Router router) {
         this.sessions = sessions;
+        this.router = router;
     }
 
     @Override
@@ -51,6 +55,9 @@ public final class ServerRequestRouter implements UpstreamListener {
             return;
         }
         String capability = CAPABILITY_FOR.get(method);
+        if ("roots/list".equals(method)) {
+            router.rootsAskedBy(upstream.name());
+        }
         if (capability == null) {
             upstream.reply(Response.failure(request.id(), JsonRpcError.of(ErrorCode.METHOD_NOT_FOUND,
                     "Gatekit does not route server-to-client method " + method)));
@@ -95,14 +102,24 @@ public final class ServerRequestRouter implements UpstreamListener {
 
     @Override
     public void onNotification(Upstream upstream, Notification notification) {
-        if ("notifications/cancelled".equals(notification.method())) {
-            cancelForwarded(upstream, notification);
+        String method = notification.method();
+        ListKind changed = ListKind.forListChanged(method);
+        if (changed != null) {
+            router.listChanged(changed);
             return;
         }
-        for (ClientSession client : sessions.all()) {
-            if (client.info().protocolVersion() != null) {
-                client.send(notification);
+        switch (method) {
+            case "notifications/cancelled" -> cancelForwarded(upstream, notification);
+            case "notifications/resources/updated" -> router.resourceUpdated(upstream, notification);
+            case "notifications/message" -> {
+                String level = notification.params() == null ? null : notification.params().path("level").asString(null);
+                for (ClientSession client : sessions.all()) {
+                    if (client.info().protocolVersion() != null && Router.wantsLog(client, level)) {
+                        client.send(notification);
+                    }
+                }
             }
+            default -> log.debug("upstream {}: notification {} not routed", upstream.name(), method);
         }
     }
 
@@ -125,11 +142,20 @@ public final class ServerRequestRouter implements UpstreamListener {
     }
 
     @Override
-    public void onStateChange(Upstream upstream, Upstream.State state) {
+    public void onStateChange(Upstream upstream, Upstream.State previous, Upstream.State state) {
         log.debug("upstream {} is now {}", upstream.name(), state);
-    }
-
-    List<ClientSession> clients() {
-        return List.copyOf(sessions.all());
+        boolean cameUp = state == Upstream.State.READY;
+        boolean wentDown = previous == Upstream.State.READY && state != Upstream.State.STOPPED;
+        if (cameUp) {
+            router.upstreamReady(upstream);
+        }
+        if (cameUp || wentDown) {
+            // Its tools, prompts and resources appear or vanish from the merged lists.
+            for (ListKind kind : List.of(ListKind.TOOLS, ListKind.PROMPTS, ListKind.RESOURCES)) {
+                if (upstream.info().map(i -> i.has(kind.capability)).orElse(false)) {
+                    router.listChanged(kind);
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,84 @@
+package io.gatekit.routing;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * The merged lists, kept until an upstream says its list changed, restarts, or goes away. Each kind has an
+ * epoch bumped by every invalidation; a list built across an invalidation is served but not kept, so a
+ * change is never hidden by a slow rebuild. Builds of one kind are single-flight. Thread-safe.
+ */
+final class ListCache {
+
+    /** A merged list and the version its cursors carry; {@code complete} is false if an upstream was left out. */
+    record Snapshot(long version, ArrayNode items, boolean complete, Map<String, String> leftOut) {}
+
+    private final Map<ListKind, Snapshot> snapshots = new EnumMap<>(ListKind.class);
+    /** The last list built of each kind, fresh or not: the one open cursors page through. */
+    private final Map<ListKind, Snapshot> latest = new EnumMap<>(ListKind.class);
+    private final Map<ListKind, Long> epochs = new EnumMap<>(ListKind.class);
+    private final Map<ListKind, Object> buildLocks = new EnumMap<>(ListKind.class);
+    private long versions;
+
+    ListCache() {
+        for (ListKind kind : ListKind.values()) {
+            epochs.put(kind, 0L);
+            buildLocks.put(kind, new Object());
+        }
+    }
+
+    /** The cached list of {@code kind}, or a fresh one from {@code build} (called without the cache lock). */
+    Snapshot get(ListKind kind, Supplier<Snapshot> build) {
+        Snapshot cached = cached(kind);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (buildLocks.get(kind)) {
+            cached = cached(kind);
+            if (cached != null) {
+                return cached;
+            }
+            long epoch = epoch(kind);
+            Snapshot built = build.get();
+            synchronized (this) {
+                Snapshot versioned = new Snapshot(++versions, built.items(), built.complete(), built.leftOut());
+                boolean current = epochs.get(kind) == epoch;
+                if (current) {
+                    latest.put(kind, versioned);
+                    if (built.complete()) {
+                        snapshots.put(kind, versioned);
+                    }
+                }
+                return versioned;
+            }
+        }
+    }
+
+    /** The list an open cursor of {@code version} pages through, or null if the list changed since. */
+    synchronized Snapshot forCursor(ListKind kind, long version) {
+        Snapshot snapshot = latest.get(kind);
+        return snapshot != null && snapshot.version() == version ? snapshot : null;
+    }
+
+    synchronized Snapshot cached(ListKind kind) {
+        return snapshots.get(kind);
+    }
+
+    synchronized void invalidate(ListKind kind) {
+        snapshots.remove(kind);
+        latest.remove(kind);
+        epochs.merge(kind, 1L, Long::sum);
+    }
+
+    void invalidateAll() {
+        for (ListKind kind : ListKind.values()) {
+            invalidate(kind);
+        }
+    }
+
+    private synchronized long epoch(ListKind kind) {
+        return epochs.get(kind);
+    }
+}
