@@ -139,7 +139,7 @@ class ConfigLoaderTest {
         assertThat(proxy.hotReload()).isEqualTo("disabled");
         assertThat(proxy.http()).isEmpty();
         assertThat(proxy.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(60), Duration.ofSeconds(60)));
-        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000));
+        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000, 1000));
         UpstreamConfig upstream = proxy.upstreams().getFirst();
         assertThat(upstream.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
         assertThat(upstream).extracting(UpstreamConfig::enabled, UpstreamConfig::transport,
@@ -183,7 +183,7 @@ class ConfigLoaderTest {
         assertThat(proxy.hotReload()).isEqualTo("auto");
         assertThat(proxy.timeouts().request()).isEqualTo(Duration.ofMillis(2500));
         assertThat(proxy.timeouts().connection()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(2048, 7, 3));
+        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(2048, 7, 3, 1000));
         UpstreamConfig one = proxy.upstreams().get(0);
         assertThat(one.env()).containsExactlyInAnyOrderEntriesOf(Map.of("PORT", "8080", "DEBUG", "true", "NAME", "x"));
         assertThat(one.maxInFlight()).isEqualTo(7);
