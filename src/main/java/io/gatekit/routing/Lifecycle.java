@@ -59,6 +59,7 @@ public final class Lifecycle {
 
     /** After a client's {@code notifications/initialized}: upstreams that asked for roots early ask again. */
     void clientReady(ClientSession client, Router router) {
+        client.markReady();
         if (client.info().hasCapability("roots")) {
             router.rootsChanged();
         }

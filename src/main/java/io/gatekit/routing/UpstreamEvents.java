@@ -64,7 +64,8 @@ public final class UpstreamEvents implements UpstreamListener {
             return;
         }
         Optional<ClientSession> target = attributableClient(upstream);
-        if (target.isPresent() && target.get().info().hasCapability(capability)) {
+        // The spec: no requests to a client before its notifications/initialized.
+        if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();
             OutgoingRequest route = new OutgoingRequest(upstream.name(), request.id(), method,
                     answer -> upstream.reply(answer.withId(request.id())));
@@ -81,6 +82,7 @@ public final class UpstreamEvents implements UpstreamListener {
         }
         String why = target.isEmpty()
                 ? "no single client can be identified as its requester (shared upstream with several active clients, or none connected)"
+                : !target.get().isReady() ? "the client has not finished initializing"
                 : "the client did not declare the '" + capability + "' capability";
         log.warn("refused {} from upstream {}: {}", method, upstream.name(), why);
         upstream.reply(Response.failure(request.id(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR,

@@ -28,6 +28,7 @@ public final class ClientSession {
     private final AtomicLong nextOutgoingId = new AtomicLong(1);
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
     private volatile String logLevel;
+    private volatile boolean ready;
     private volatile boolean closed;
 
     public ClientSession(String id, ClientChannel channel) {
@@ -54,6 +55,15 @@ public final class ClientSession {
 
     public void setLogLevel(String level) {
         this.logLevel = level;
+    }
+
+    /** The client sent {@code notifications/initialized}: it may now receive server-to-client requests. */
+    public void markReady() {
+        this.ready = true;
+    }
+
+    public boolean isReady() {
+        return ready;
     }
 
     public boolean isClosed() {

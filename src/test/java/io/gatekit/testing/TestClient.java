@@ -173,6 +173,13 @@ public final class TestClient implements AutoCloseable {
         return text.stringValue();
     }
 
+    /** The {@code member} of each element of a list result (e.g. tool names), top level only. */
+    public static java.util.List<String> names(JsonNode items, String member) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        items.forEach(item -> names.add(item.path(member).asString("")));
+        return names;
+    }
+
     public static ObjectNode object() {
         return NODES.objectNode();
     }
