@@ -79,7 +79,8 @@ final class UpstreamBinder {
                 Nodes.bool(node, "restart_on_failure", true),
                 Nodes.integer(node, "max_restart_attempts", 0),
                 Nodes.bool(node, "tls_verify", true),
-                Nodes.string(node, "server_identity")));
+                Nodes.string(node, "server_identity"),
+                Nodes.bool(node, "forward_roots", true)));
     }
 
     private List<String> command(JsonNode node, FieldPath at, String transport) {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param maxInFlight concurrent requests the gateway sends this upstream
  * @param maxRestartAttempts 0 means unlimited
  * @param serverIdentity the {@code serverInfo.name} the server is expected to report, if pinned
+ * @param forwardRoots whether the upstream may ask clients for their roots ({@code forward_roots}, default true);
+ *     false keeps a server such as server-filesystem on its configured directories whatever clients say
  */
 public record UpstreamConfig(
         String name,
@@ -32,7 +34,8 @@ public record UpstreamConfig(
         boolean restartOnFailure,
         int maxRestartAttempts,
         boolean tlsVerify,
-        Optional<String> serverIdentity) {
+        Optional<String> serverIdentity,
+        boolean forwardRoots) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -67,6 +70,6 @@ public record UpstreamConfig(
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, "stdio", command, Map.of(), Optional.empty(), Optional.empty(),
-                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty());
+                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true);
     }
 }

@@ -357,7 +357,7 @@ public final class Router {
     /** A client's roots changed (or a client with roots arrived): tell the upstreams that ask for roots. */
     void rootsChanged() {
         for (Upstream upstream : upstreams()) {
-            if (rootsAskers.contains(upstream.name())) {
+            if (rootsAskers.contains(upstream.name()) && upstream.config().forwardRoots()) {
                 upstream.notify(new Notification("notifications/roots/list_changed", null));
             }
         }

@@ -63,7 +63,8 @@ public final class UpstreamEvents implements UpstreamListener {
                     "Gatekit does not route server-to-client method " + method)));
             return;
         }
-        Optional<ClientSession> target = attributableClient(upstream);
+        boolean allowed = !"roots/list".equals(method) || upstream.config().forwardRoots();
+        Optional<ClientSession> target = allowed ? attributableClient(upstream) : Optional.empty();
         // The spec: no requests to a client before its notifications/initialized.
         if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();

@@ -192,6 +192,13 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void supervise() {
+        if (!"stdio".equals(config.transport())) {
+            lastError = "transport '" + config.transport() + "' upstreams are not supported yet (only stdio)";
+            log.error("upstream {}: {}", name(), lastError);
+            firstAttempt.complete(null);
+            setState(State.FAILED);
+            return;
+        }
         int attempt = 0;
         while (!stopping) {
             setState(State.STARTING);
@@ -257,7 +264,11 @@ public final class Upstream implements AutoCloseable {
         connection.start();
         ObjectNode params = settings.codec().mapper().createObjectNode();
         params.put("protocolVersion", SUPPORTED_VERSIONS.getFirst());
-        params.set("capabilities", settings.clientCapabilities());
+        ObjectNode capabilities = settings.clientCapabilities().deepCopy();
+        if (!config.forwardRoots()) {
+            capabilities.remove("roots");
+        }
+        params.set("capabilities", capabilities);
         params.set("clientInfo", settings.clientInfo());
         CompletableFuture<Response> outcome = new CompletableFuture<>();
         PendingCall call = connection.call(new Request(JsonRpcIds.of(0), "initialize", params), null, outcome);

@@ -61,13 +61,18 @@ class FilesystemServerTest {
 
     /** Starts the gateway (verbose, so upstream stderr is in its log) with server-filesystem on {@code allowed}. */
     private void launch() {
+        launch("");
+    }
+
+    private void launch(String upstreamExtras) {
         gateway = GatewayProcess.start(temp, """
                 proxy:
                   transport: stdio
                   upstreams:
                     - name: fs
                       command: %s
-                """.formatted(Processes.yamlList(Peers.filesystem(allowed))), "--verbose");
+                      %s
+                """.formatted(Processes.yamlList(Peers.filesystem(allowed)), upstreamExtras), "--verbose");
         client = gateway.client;
     }
 
@@ -204,5 +209,23 @@ class FilesystemServerTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(allowedDirectories()).isEqualTo("Allowed directories:\n" + other));
         assertThat(client.serverRequests.size()).isGreaterThan(asked);
+    }
+
+    @Test
+    void roots_forwardRootsFalse_clientRootsCannotWidenTheServersDirectories() throws Exception {
+        ObjectNode caps = TestClient.object();
+        caps.putObject("roots").put("listChanged", true);
+        launch("forward_roots: false");
+        client.onServerRequest(request -> {
+            ObjectNode result = TestClient.object();
+            result.putArray("roots").addObject().put("uri", "file:///").put("name", "everything");
+            return result;
+        });
+        initialize(caps);
+        client.notify("notifications/roots/list_changed", null);
+        assertThat(allowedDirectories()).isEqualTo("Allowed directories:\n" + allowed);
+        assertThat(client.serverRequests).isEmpty();
+        assertThat(callTool("fs__read_text_file", "path", outside.resolve("secret.txt").toString())
+                .path("isError").asBoolean(false)).isTrue();
     }
 }
