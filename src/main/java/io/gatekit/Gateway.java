@@ -7,6 +7,7 @@ import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Router;
 import io.gatekit.routing.UpstreamEvents;
+import io.gatekit.session.ClientChannel;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
 import io.gatekit.transport.MessageConnection;
@@ -92,13 +93,38 @@ public final class Gateway implements AutoCloseable {
         ClientSession session = new ClientSession(id, connection::send);
         sessions.add(session);
         connections.add(connection);
-        connection.start(new ClientDispatcher(session, router, admission, () -> {
+        connection.start(new ClientDispatcher(session, router, admission, ClientDispatcher.STREAM_DRAIN_GRACE, () -> {
             sessions.remove(session);
             connections.remove(connection);
             connection.close();
             onDisconnect.run();
         }));
         return session;
+    }
+
+    /**
+     * Opens a client session for a transport that frames messages itself (Streamable HTTP): everything the
+     * gateway sends this client goes to {@code channel}; the transport feeds each decoded message it receives
+     * to the returned handler, and calls its {@code onClosed} when the session ends (then requests still in
+     * flight are cancelled, upstream too).
+     */
+    public ClientEndpoint open(String name, ClientChannel channel, Runnable onClosed) {
+        String id = name + "-" + clientCounter.incrementAndGet();
+        ClientSession session = new ClientSession(id, channel);
+        sessions.add(session);
+        ClientDispatcher dispatcher = new ClientDispatcher(session, router, admission, java.time.Duration.ZERO, () -> {
+            sessions.remove(session);
+            onClosed.run();
+        });
+        return new ClientEndpoint(session, dispatcher);
+    }
+
+    /** A client session and the handler its transport feeds decoded messages into. */
+    public record ClientEndpoint(ClientSession session, io.gatekit.transport.MessageHandler handler) {}
+
+    /** The codec every connection of this gateway uses (its size limits come from the config). */
+    public JsonRpcCodec codec() {
+        return codec;
     }
 
     /**

@@ -27,15 +27,23 @@ import org.slf4j.LoggerFactory;
 public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
 
-    private static final java.time.Duration DRAIN_GRACE = java.time.Duration.ofSeconds(2);
+    /** How long requests in flight may still be answered after a stream client's input ends. */
+    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(2);
 
     private final ClientSession session;
     private final Router router;
     private final Lifecycle lifecycle;
     private final AdmissionController admission;
     private final Runnable onClosed;
+    private final java.time.Duration drainGrace;
 
-    public ClientDispatcher(ClientSession session, Router router, AdmissionController admission, Runnable onClosed) {
+    /**
+     * @param drainGrace after the client's input ends, how long its requests in flight may still be answered
+     *     before they are cancelled (zero for a client that explicitly ended its session)
+     */
+    public ClientDispatcher(ClientSession session, Router router, AdmissionController admission,
+            java.time.Duration drainGrace, Runnable onClosed) {
+        this.drainGrace = drainGrace;
         this.session = session;
         this.router = router;
         this.lifecycle = router.lifecycle();
@@ -112,7 +120,7 @@ public final class ClientDispatcher implements MessageHandler {
         }
         // The input ended but the output may still be read (`printf ... | gatekit gateway`): give requests
         // already in flight a short grace to be answered, then cancel what is left, upstream too.
-        long deadline = System.nanoTime() + DRAIN_GRACE.toNanos();
+        long deadline = System.nanoTime() + drainGrace.toNanos();
         while (session.inFlightCount() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
