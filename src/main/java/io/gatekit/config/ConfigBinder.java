@@ -73,7 +73,22 @@ final class ConfigBinder {
         return problems.build(PROXY.child("http"), () -> new HttpConfig(
                 Nodes.string(node, "host").orElse(HttpConfig.DEFAULT_HOST),
                 Nodes.integer(node, "port", HttpConfig.DEFAULT_PORT),
-                Nodes.string(node, "path").orElse(HttpConfig.DEFAULT_PATH)));
+                Nodes.string(node, "path").orElse(HttpConfig.DEFAULT_PATH),
+                strings(node, "allowed_hosts").orElse(HttpConfig.LOOPBACK_NAMES),
+                strings(node, "allowed_origins").orElse(HttpConfig.LOOPBACK_NAMES),
+                Nodes.seconds(node, "session_idle_timeout").orElse(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT),
+                Nodes.integer(node, "max_sessions", HttpConfig.DEFAULT_MAX_SESSIONS),
+                Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE)));
+    }
+
+    private static Optional<List<String>> strings(JsonNode object, String key) {
+        JsonNode value = object.get(key);
+        if (value == null || !value.isArray()) {
+            return Optional.empty();
+        }
+        List<String> items = new ArrayList<>();
+        value.forEach(item -> items.add(item.asString()));
+        return Optional.of(items);
     }
 
     private LoggingConfig logging(JsonNode node) {

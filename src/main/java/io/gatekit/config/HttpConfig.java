@@ -1,34 +1,71 @@
 package io.gatekit.config;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@code proxy.http} section: where the client-facing Streamable HTTP endpoint listens.
+ * The {@code proxy.http} section: where the client-facing Streamable HTTP endpoint listens, and how it guards
+ * and bounds its sessions.
  *
  * @param host interface to bind, default {@code 127.0.0.1} so nothing is exposed by accident
- * @param port 1 to 65535, default 8080
+ * @param port 0 to 65535 (0: any free port), default 8080
  * @param path endpoint path, starts with {@code /}, default {@code /mcp}
+ * @param allowedHosts {@code Host} names accepted (DNS-rebinding protection; the port is ignored); {@code *}
+ *     accepts any. Default: localhost, 127.0.0.1, [::1], plus the bound host
+ * @param allowedOrigins {@code Origin} hosts accepted when a request carries one; {@code *} accepts any. Default:
+ *     the same loopback names
+ * @param sessionIdleTimeout a session with no request and no open stream for this long ends, default 30 min
+ * @param maxSessions sessions open at once; beyond it {@code initialize} is refused with 503, default 10000
+ * @param sseKeepAlive interval of SSE keep-alive comments (they also detect vanished clients), default 15 s
  */
-public record HttpConfig(String host, int port, String path) {
+public record HttpConfig(String host, int port, String path, List<String> allowedHosts, List<String> allowedOrigins,
+        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_PATH = "/mcp";
+    public static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "[::1]");
+    static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    static final int DEFAULT_MAX_SESSIONS = 10_000;
+    static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
 
     public HttpConfig {
         if (Objects.requireNonNull(host, "host").isBlank()) {
             throw new IllegalArgumentException("http host must not be blank");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("http port must be 1..65535, got " + port);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("http port must be 0..65535, got " + port);
         }
         if (!Objects.requireNonNull(path, "path").startsWith("/")) {
             throw new IllegalArgumentException("http path must start with '/', got " + path);
         }
+        allowedHosts = List.copyOf(allowedHosts);
+        allowedOrigins = List.copyOf(allowedOrigins);
+        if (Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout").isNegative() || sessionIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("http session_idle_timeout must be positive");
+        }
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("http max_sessions must be at least 1, got " + maxSessions);
+        }
+        if (Objects.requireNonNull(sseKeepAlive, "sseKeepAlive").isNegative() || sseKeepAlive.isZero()) {
+            throw new IllegalArgumentException("http sse_keep_alive must be positive");
+        }
+    }
+
+    /** Where to listen, with every guard and bound at its default. */
+    public HttpConfig(String host, int port, String path) {
+        this(host, port, path, LOOPBACK_NAMES, LOOPBACK_NAMES, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
+                DEFAULT_SSE_KEEP_ALIVE);
     }
 
     /** Every field at its default. */
     public static HttpConfig defaults() {
         return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PATH);
+    }
+
+    /** The same with other guards and bounds (tests and embedders). */
+    public HttpConfig with(Duration idleTimeout, int sessions, Duration keepAlive) {
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive);
     }
 }

@@ -80,7 +80,8 @@ final class UpstreamBinder {
                 Nodes.integer(node, "max_restart_attempts", 0),
                 Nodes.bool(node, "tls_verify", true),
                 Nodes.string(node, "server_identity"),
-                Nodes.bool(node, "forward_roots", true)));
+                Nodes.bool(node, "forward_roots", true),
+                env(node.path("headers"))));
     }
 
     private List<String> command(JsonNode node, FieldPath at, String transport) {

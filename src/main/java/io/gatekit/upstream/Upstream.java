@@ -168,7 +168,7 @@ public final class Upstream implements AutoCloseable {
     /** The pid of the running process, for the health view and tests. */
     public Optional<Long> pid() {
         UpstreamConnection connection = current;
-        return connection == null ? Optional.empty() : Optional.of(connection.process().pid());
+        return connection == null ? Optional.empty() : connection.pid();
     }
 
     private void awaitStarted(long deadlineNanos) {
@@ -192,13 +192,6 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void supervise() {
-        if (!"stdio".equals(config.transport())) {
-            lastError = "transport '" + config.transport() + "' upstreams are not supported yet (only stdio)";
-            log.error("upstream {}: {}", name(), lastError);
-            firstAttempt.complete(null);
-            setState(State.FAILED);
-            return;
-        }
         int attempt = 0;
         while (!stopping) {
             setState(State.STARTING);
@@ -213,7 +206,8 @@ public final class Upstream implements AutoCloseable {
                 attempt = 0;
                 setState(State.READY);
                 firstAttempt.complete(null);
-                log.info("upstream {} ready (pid {}, protocol {}, server {})", name(), connection.process().pid(),
+                log.info("upstream {} ready ({}, protocol {}, server {})", name(),
+                        connection.pid().map(pid -> "pid " + pid).orElse(config.url().map(Object::toString).orElse("")),
                         info.protocolVersion(), info.serverInfo().path("name").asString("?"));
                 String why = connection.closed().join();
                 if (stopping) {
@@ -259,8 +253,7 @@ public final class Upstream implements AutoCloseable {
     }
 
     private UpstreamConnection connect() throws java.io.IOException {
-        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
-        UpstreamConnection connection = new UpstreamConnection(this, process, settings.codec(), settings.maxMessageBytes(), listener);
+        UpstreamConnection connection = new UpstreamConnection(this, openWire(), listener);
         connection.start();
         ObjectNode params = settings.codec().mapper().createObjectNode();
         params.put("protocolVersion", SUPPORTED_VERSIONS.getFirst());
@@ -303,6 +296,14 @@ public final class Upstream implements AutoCloseable {
         info = result;
         connection.notify(new Notification("notifications/initialized", null));
         return connection;
+    }
+
+    private UpstreamWire openWire() throws java.io.IOException {
+        if ("http".equals(config.transport())) {
+            return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
+        }
+        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
+        return new StdioWire(name(), process, settings.codec(), settings.maxMessageBytes());
     }
 
     private static Duration backoff(int attempt) {

@@ -3,19 +3,18 @@ package io.gatekit.upstream;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
-import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.session.ClientSession;
 import io.gatekit.transport.Frame;
-import io.gatekit.transport.MessageConnection;
 import io.gatekit.transport.MessageHandler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,29 +33,26 @@ final class UpstreamConnection implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
 
     private final Upstream owner;
-    private final UpstreamProcess process;
-    private final MessageConnection connection;
+    private final UpstreamWire wire;
     private final UpstreamListener listener;
     private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1);
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private volatile boolean open = true;
 
-    UpstreamConnection(Upstream owner, UpstreamProcess process, JsonRpcCodec codec, int maxMessageBytes,
-            UpstreamListener listener) {
+    UpstreamConnection(Upstream owner, UpstreamWire wire, UpstreamListener listener) {
         this.owner = owner;
-        this.process = process;
+        this.wire = wire;
         this.listener = listener;
-        this.connection = new MessageConnection("upstream-" + owner.name(), process.process().getInputStream(),
-                process.process().getOutputStream(), codec, maxMessageBytes);
     }
 
     void start() {
-        connection.start(this);
+        wire.start(this);
     }
 
-    UpstreamProcess process() {
-        return process;
+    /** The upstream's process id, for a process upstream. */
+    Optional<Long> pid() {
+        return wire.pid();
     }
 
     /** Completes with a description of why the connection ended. */
@@ -85,7 +81,7 @@ final class UpstreamConnection implements MessageHandler {
         pending.put(upstreamId, call);
         // Registered first, checked second: onClosed drains the map after clearing `open`, so a call that
         // slips in during the close is either drained there or failed here, never left waiting.
-        if (!open || !connection.send(new Request(JsonRpcIds.of(upstreamId), request.method(), params))) {
+        if (!open || !wire.send(new Request(JsonRpcIds.of(upstreamId), request.method(), params))) {
             pending.remove(upstreamId);
             throw owner.unavailable("connection closed");
         }
@@ -98,19 +94,19 @@ final class UpstreamConnection implements MessageHandler {
             ObjectNode params = owner.codec().mapper().createObjectNode();
             params.put("requestId", call.upstreamId());
             params.put("reason", reason);
-            connection.send(new Notification("notifications/cancelled", params));
+            wire.send(new Notification("notifications/cancelled", params));
         }
     }
 
     void notify(Notification notification) {
         if (open) {
-            connection.send(notification);
+            wire.send(notification);
         }
     }
 
     void reply(Response response) {
         if (open) {
-            connection.send(response);
+            wire.send(response);
         }
     }
 
@@ -131,7 +127,7 @@ final class UpstreamConnection implements MessageHandler {
             case Decoded.Invalid invalid -> {
                 log.warn("upstream {} sent an invalid message: {}", owner.name(), invalid.error().message());
                 if (invalid.answerable() && invalid.id() != null) {
-                    connection.send(Response.failure(invalid.id(), invalid.error()));
+                    wire.send(Response.failure(invalid.id(), invalid.error()));
                 }
             }
         }
@@ -175,7 +171,7 @@ final class UpstreamConnection implements MessageHandler {
     @Override
     public void onClosed(Throwable cause) {
         open = false;
-        String why = describeExit(cause);
+        String why = wire.describeEnd(cause);
         List<PendingCall> orphans = new ArrayList<>(pending.values());
         pending.clear();
         GatewayException failure = new GatewayException(ErrorCode.UPSTREAM_CLOSED,
@@ -183,37 +179,13 @@ final class UpstreamConnection implements MessageHandler {
         for (PendingCall call : orphans) {
             call.outcome().completeExceptionally(failure);
         }
-        connection.close();
         closed.complete(why);
     }
 
-    private String describeExit(Throwable cause) {
-        try {
-            process.process().waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        StringBuilder why = new StringBuilder();
-        if (process.exitCode().isPresent()) {
-            why.append("exited with code ").append(process.exitCode().get());
-        } else {
-            why.append("closed its stdout");
-        }
-        if (cause != null) {
-            why.append(" (").append(cause.getMessage()).append(')');
-        }
-        List<String> tail = process.stderrTail();
-        if (!tail.isEmpty()) {
-            why.append("; last stderr: ").append(tail.getLast());
-        }
-        return why.toString();
-    }
-
-    /** Closes the connection and stops the process (stdin EOF, SIGTERM, SIGKILL). */
+    /** Ends the upstream session: for a process, stdin EOF, SIGTERM, SIGKILL. */
     void shutdown(java.time.Duration grace) {
         open = false;
-        process.stop(grace);
-        connection.close();
+        wire.shutdown(grace);
     }
 
     boolean isOpen() {

@@ -45,6 +45,7 @@ public final class UpstreamProcess {
     /** Spawns {@code command} with extra environment variables and an optional working directory. */
     public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, Optional<Path> cwd)
             throws IOException {
+        requireProgram(name, command.getFirst(), env);
         boolean ownGroup = Files.isExecutable(SETSID);
         List<String> argv = new ArrayList<>(command.size() + 1);
         if (ownGroup) {
@@ -61,6 +62,34 @@ public final class UpstreamProcess {
             return new UpstreamProcess(name, builder.start(), ownGroup);
         } catch (IOException e) {
             throw new IOException("cannot start upstream '" + name + "' command " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails early, and clearly, when the program cannot be found: otherwise all one sees is exit code 127. */
+    private static void requireProgram(String name, String program, Map<String, String> env) throws IOException {
+        if (program.contains("/")) {
+            if (!Files.isExecutable(Path.of(program))) {
+                throw new IOException("cannot start upstream '" + name + "': " + program + " is not an executable file");
+            }
+            return;
+        }
+        String path = env.getOrDefault("PATH", System.getenv("PATH"));
+        if (path != null) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program))) {
+                    return;
+                }
+            }
+        }
+        throw new IOException("cannot start upstream '" + name + "': program '" + program + "' not found on PATH");
+    }
+
+    /** Waits briefly for the stderr drain to reach the end, so an exit message can quote the last line. */
+    void awaitStderr(Duration timeout) {
+        try {
+            stderrDrain.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

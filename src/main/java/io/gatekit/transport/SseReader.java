@@ -1,0 +1,101 @@
+package io.gatekit.transport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads Server-Sent Events from a stream (the WHATWG rules MCP's Streamable HTTP uses): {@code data:} lines
+ * joined with newlines, {@code id:}, {@code event:}, comments ignored, an event dispatched at a blank line.
+ * Lines and events are bounded, so a hostile or broken peer cannot exhaust memory. Not thread-safe.
+ */
+public final class SseReader {
+
+    /** One event; {@code id} and {@code event} are null when the event did not set them. */
+    public record Event(String id, String event, String data) {}
+
+    private final InputStream in;
+    private final int maxEventBytes;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final StringBuilder data = new StringBuilder();
+    private String id;
+    private String event;
+    private boolean hasData;
+    private int pushedBack = -1;
+
+    public SseReader(InputStream in, int maxEventBytes) {
+        this.in = in;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The next event, or null at the end of the stream. Throws IOException for an event over the limit. */
+    public Event next() throws IOException {
+        String text;
+        while ((text = readLine()) != null) {
+            if (text.isEmpty()) {
+                if (hasData) {
+                    Event done = new Event(id, event, data.toString());
+                    data.setLength(0);
+                    hasData = false;
+                    event = null;
+                    return done;
+                }
+                event = null;
+                continue;
+            }
+            if (text.charAt(0) == ':') {
+                continue;
+            }
+            int colon = text.indexOf(':');
+            String field = colon < 0 ? text : text.substring(0, colon);
+            String value = colon < 0 ? "" : text.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            switch (field) {
+                case "data" -> {
+                    if (hasData) {
+                        data.append('\n');
+                    }
+                    data.append(value);
+                    hasData = true;
+                    if (data.length() > maxEventBytes) {
+                        throw new IOException("SSE event larger than " + maxEventBytes + " bytes");
+                    }
+                }
+                case "id" -> id = value.indexOf('\0') < 0 ? value : id;
+                case "event" -> event = value;
+                default -> {
+                    // retry and unknown fields: nothing to do for a message stream
+                }
+            }
+        }
+        return null;
+    }
+
+    private String readLine() throws IOException {
+        line.reset();
+        while (true) {
+            int b = pushedBack >= 0 ? pushedBack : in.read();
+            pushedBack = -1;
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (b == '\n') {
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            if (b == '\r') {
+                int next = in.read();
+                if (next != '\n' && next >= 0) {
+                    pushedBack = next;
+                }
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            line.write(b);
+            if (line.size() > maxEventBytes) {
+                throw new IOException("SSE line longer than " + maxEventBytes + " bytes");
+            }
+        }
+    }
+}
