@@ -108,7 +108,7 @@ final class UpstreamBinder {
     private Optional<URI> url(JsonNode node, FieldPath at, String transport) {
         Optional<String> written = Nodes.string(node, "url");
         if (written.isEmpty()) {
-            if (transport.equals("http") && !node.has("url")) {
+            if (!transport.equals("stdio") && !node.has("url")) {
                 problems.atKey(at.child("url"), "an http upstream needs a url, e.g. url: https://example.com/mcp");
             }
             return Optional.empty();

@@ -41,14 +41,16 @@ public record UpstreamConfig(
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
+    /** stdio: a child process; http: Streamable HTTP; sse: the old HTTP+SSE transport (GET /sse), for old servers. */
+    static final java.util.Set<String> UPSTREAM_TRANSPORTS = java.util.Set.of("stdio", "http", "sse");
 
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches() || name.contains(NAMESPACE_SEPARATOR)) {
             throw new IllegalArgumentException("invalid upstream name '" + name + "'");
         }
-        if (!ProxyConfig.TRANSPORTS.contains(Objects.requireNonNull(transport, "transport"))) {
-            throw new IllegalArgumentException("upstream transport must be stdio or http, got " + transport);
+        if (!UPSTREAM_TRANSPORTS.contains(Objects.requireNonNull(transport, "transport"))) {
+            throw new IllegalArgumentException("upstream transport must be stdio, http or sse, got " + transport);
         }
         command = List.copyOf(command);
         env = Map.copyOf(env);
@@ -59,7 +61,7 @@ public record UpstreamConfig(
         if (transport.equals("stdio") && command.isEmpty()) {
             throw new IllegalArgumentException("stdio upstream '" + name + "' needs a command");
         }
-        if (transport.equals("http") && url.isEmpty()) {
+        if (!transport.equals("stdio") && url.isEmpty()) {
             throw new IllegalArgumentException("http upstream '" + name + "' needs a url");
         }
         if (maxInFlight < 1) {

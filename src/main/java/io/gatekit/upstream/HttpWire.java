@@ -68,15 +68,24 @@ final class HttpWire implements UpstreamWire {
         this.codec = codec;
         this.maxMessageBytes = maxMessageBytes;
         this.connectTimeout = connectTimeout;
+        this.client = httpClient(config, connectTimeout);
+    }
+
+    /**
+     * A started Jetty client for one upstream: TLS verification as configured, connection pool sized to its
+     * in-flight ceiling, so excess requests queue in Jetty (bounded) rather than open sockets without limit.
+     */
+    static HttpClient httpClient(UpstreamConfig config, Duration connectTimeout) throws IOException {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(new SslContextFactory.Client(!config.tlsVerify()));
         connector.setConnectTimeout(connectTimeout);
-        this.client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setMaxConnectionsPerDestination(Math.max(8, Math.min(config.maxInFlight(), 256)));
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.maxInFlight() * 2));
         client.setName("gatekit-http-" + config.name());
         try {
             client.start();
+            return client;
         } catch (Exception e) {
             throw new IOException("cannot start the HTTP client for upstream '" + config.name() + "': " + e, e);
         }

@@ -302,6 +302,9 @@ public final class Upstream implements AutoCloseable {
         if ("http".equals(config.transport())) {
             return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
         }
+        if ("sse".equals(config.transport())) {
+            return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
+        }
         UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
         return new StdioWire(name(), process, settings.codec(), settings.maxMessageBytes());
     }

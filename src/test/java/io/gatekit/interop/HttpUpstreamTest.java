@@ -35,9 +35,13 @@ class HttpUpstreamTest {
     }
 
     private Process startEverything(int port) throws IOException {
+        return startEverything(port, "streamableHttp");
+    }
+
+    private Process startEverything(int port, String mode) throws IOException {
         Peers.requireInstalled(Peers.EVERYTHING);
         List<String> command = new ArrayList<>(Peers.everything());
-        command.set(command.size() - 1, "streamableHttp");
+        command.set(command.size() - 1, mode);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("PORT", Integer.toString(port));
@@ -148,6 +152,31 @@ class HttpUpstreamTest {
             assertThat(response.path("error").path("code").asInt()).isEqualTo(-32000);
             assertThat(response.path("error").path("message").asString()).contains("Upstream 'remote' is unavailable")
                     .contains("127.0.0.1:" + port);
+        }
+    }
+
+    @Test
+    void oldSseTransportUpstream_worksAsAFallback() throws Exception {
+        int port = freePort();
+        server = startEverything(port, "sse");
+        try (GatewayFixture fixture = GatewayFixture.start("""
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: old
+                      transport: sse
+                      url: "http://127.0.0.1:%d/sse"
+                """.formatted(port))) {
+            TestClient client = fixture.connect();
+            client.initialize(null);
+            assertThat(TestClient.text(client.call("tools/call", toolCall("old__echo", "message", "legacy")))).isEqualTo("Echo: legacy");
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(client.request("tools/call", toolCall("old__echo", "message", "n" + i)));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(TestClient.text(await(calls.get(i), Duration.ofSeconds(20)))).isEqualTo("Echo: n" + i);
+            }
         }
     }
 }
