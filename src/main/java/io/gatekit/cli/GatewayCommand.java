@@ -6,6 +6,7 @@ import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
 import io.gatekit.observability.Logging;
 import io.gatekit.observability.StatusFile;
+import io.gatekit.transport.http.HttpFace;
 import java.time.Duration;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gatekit gateway}: runs the gateway with its client face on stdio until stdin ends or a signal
- * arrives, then shuts every upstream down.
+ * arrives (or, with {@code proxy.transport: http}, as a Streamable HTTP server until a signal arrives), then
+ * shuts every upstream down.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run the gateway. Clients speak MCP on stdin/stdout; logs go to stderr (or a file).")
@@ -48,13 +50,14 @@ final class GatewayCommand implements Callable<Integer> {
         }
         Logging.configure(config.logging(), verbose);
         Logger log = LoggerFactory.getLogger(GatewayCommand.class);
-        if (!"stdio".equals(config.proxy().transport())) {
-            log.error("proxy.transport '{}' is not supported yet; use stdio", config.proxy().transport());
-            return 1;
-        }
+        boolean http = "http".equals(config.proxy().transport());
         Gateway gateway = new Gateway(config, Version.current());
+        HttpFace[] face = new HttpFace[1];
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (face[0] != null) {
+                face[0].close();
+            }
             gateway.close();
             try {
                 java.nio.file.Files.deleteIfExists(StatusFile.directory().resolve(ProcessHandle.current().pid() + ".json"));
@@ -67,6 +70,27 @@ final class GatewayCommand implements Callable<Integer> {
         gateway.start();
         StatusFile status = new StatusFile(gateway, Duration.ofSeconds(2));
         ConfigWatcher watcher = startWatcher(config, gateway, log);
+        if (http) {
+            try {
+                face[0] = new HttpFace(gateway, config.proxy().http().orElseThrow()).start();
+            } catch (Exception e) {
+                log.error("cannot serve HTTP on {}:{}: {}", config.proxy().http().orElseThrow().host(),
+                        config.proxy().http().orElseThrow().port(), e.toString());
+                Runtime.getRuntime().removeShutdownHook(hook);
+                if (watcher != null) {
+                    watcher.close();
+                }
+                status.close();
+                gateway.close();
+                return 1;
+            }
+            System.err.println("gatekit: serving MCP on " + face[0].uri());
+            log.info("gatekit {} serving on {} with {} upstream(s) from {}", Version.current(), face[0].uri(),
+                    config.proxy().enabledUpstreams().size(),
+                    config.source().map(Object::toString).orElse("the embedded default"));
+            done.await(); // the shutdown hook (a signal) stops the face, the gateway and its upstreams
+            return 0;
+        }
         gateway.connect("stdio", new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16),
                 new BufferedOutputStream(mcpOut, 1 << 16), done::countDown);
         log.info("gatekit {} serving on stdio with {} upstream(s) from {}", Version.current(),

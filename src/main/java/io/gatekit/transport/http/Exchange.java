@@ -1,0 +1,65 @@
+package io.gatekit.transport.http;
+
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One POSTed request waiting for its answer: the response, and any progress or server-to-client requests that
+ * belong on its stream, queue here from gateway threads; the HTTP handler thread drains them.
+ */
+final class Exchange {
+    /** Queued when the exchange can no longer be answered (session ended, request cancelled by the client). */
+    static final JsonRpcMessage END = new JsonRpcMessage.Notification("$end", null);
+    /** Queued when the client's connection failed: nobody is waiting any more. */
+    static final JsonRpcMessage GONE = new JsonRpcMessage.Notification("$gone", null);
+
+    private final JsonNode requestId;
+    private final JsonNode progressToken;
+    private final int stream;
+    private final LinkedBlockingQueue<JsonRpcMessage> queue = new LinkedBlockingQueue<>();
+    private volatile boolean streaming;
+
+    Exchange(JsonNode requestId, JsonNode progressToken, int stream) {
+        this.requestId = requestId;
+        this.progressToken = progressToken;
+        this.stream = stream;
+    }
+
+    JsonNode requestId() {
+        return requestId;
+    }
+
+    boolean ownsProgress(JsonNode token) {
+        return progressToken != null && progressToken.equals(token);
+    }
+
+    /** The stream number, part of each SSE event id sent on this exchange. */
+    int stream() {
+        return stream;
+    }
+
+    void deliver(JsonRpcMessage message) {
+        queue.add(message);
+    }
+
+    void end() {
+        queue.add(END);
+    }
+
+    /** The next message, or null after {@code wait}. */
+    JsonRpcMessage next(Duration wait) throws InterruptedException {
+        return queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void markStreaming() {
+        streaming = true;
+    }
+
+    /** True once the answer is an event stream (server-to-client requests may then ride on it). */
+    boolean isStreaming() {
+        return streaming;
+    }
+}

@@ -1,0 +1,84 @@
+package io.gatekit.transport.http;
+
+import io.gatekit.Gateway;
+import io.gatekit.config.HttpConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway as a Streamable HTTP MCP server: a Jetty 12 server (core handlers, no servlets) whose handlers
+ * run on virtual threads, serving one MCP endpoint at {@code proxy.http.path}. Each MCP session is a client of
+ * the {@link Gateway} like a stdio client is.
+ */
+public final class HttpFace implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpFace.class);
+
+    private final HttpConfig http;
+    private final Server server;
+    private final ServerConnector connector;
+    private final SessionRegistry registry;
+
+    public HttpFace(Gateway gateway, HttpConfig http) {
+        this.http = http;
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("gatekit-http");
+        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("gatekit-http-vt-", 0).factory()));
+        this.server = new Server(pool);
+        HttpConfiguration settings = new HttpConfiguration();
+        settings.setSendServerVersion(false);
+        settings.setSendXPoweredBy(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(settings));
+        connector.setHost(http.host());
+        connector.setPort(http.port());
+        // Longer than a keep-alive interval, so a quiet but live event stream is never cut by the server itself.
+        connector.setIdleTimeout(Math.max(30_000, http.sseKeepAlive().multipliedBy(3).toMillis()));
+        server.addConnector(connector);
+        this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
+        OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
+        server.setHandler(new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive()));
+        server.setStopTimeout(Duration.ofSeconds(2).toMillis());
+    }
+
+    /** Binds and starts serving; returns once the port is open. */
+    public HttpFace start() throws Exception {
+        server.start();
+        log.info("MCP Streamable HTTP endpoint listening on {}", uri());
+        return this;
+    }
+
+    /** The bound port (the real one when the config asked for port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The endpoint's URL, e.g. {@code http://127.0.0.1:8080/mcp}. */
+    public URI uri() {
+        String host = http.host().contains(":") && !http.host().startsWith("[") ? "[" + http.host() + "]" : http.host();
+        return URI.create("http://" + host + ":" + port() + http.path());
+    }
+
+    /** Sessions open now. */
+    public int sessionCount() {
+        return registry.size();
+    }
+
+    /** Ends every session (cancelling their requests) and stops the server. */
+    @Override
+    public void close() {
+        registry.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("stopping the HTTP server: {}", e.toString());
+        }
+    }
+}

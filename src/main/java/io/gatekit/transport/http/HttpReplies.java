@@ -1,0 +1,40 @@
+package io.gatekit.transport.http;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import tools.jackson.databind.JsonNode;
+
+/** Whole (non-streamed) answers: a JSON-RPC message as {@code application/json}, an error, or no body. */
+final class HttpReplies {
+    private final JsonRpcCodec codec;
+
+    HttpReplies(JsonRpcCodec codec) {
+        this.codec = codec;
+    }
+
+    void json(Response response, Callback callback, int status, JsonRpcMessage message) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(codec.encode(message)), callback);
+    }
+
+    /** An HTTP error that also carries a JSON-RPC error body, so clients can show why. */
+    void error(Response response, Callback callback, int status, JsonNode id, ErrorCode code, String message) {
+        error(response, callback, status, id, code.code(), message);
+    }
+
+    void error(Response response, Callback callback, int status, JsonNode id, int code, String message) {
+        json(response, callback, status, JsonRpcMessage.Response.failure(id, JsonRpcError.of(code, message)));
+    }
+
+    void empty(Response response, Callback callback, int status) {
+        response.setStatus(status);
+        response.write(true, null, callback);
+    }
+}

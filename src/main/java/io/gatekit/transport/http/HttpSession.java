@@ -1,0 +1,292 @@
+package io.gatekit.transport.http;
+
+import io.gatekit.Gateway;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One legacy Streamable HTTP session ({@code Mcp-Session-Id}): the way back to its client. Responses go to the
+ * POST waiting for them; progress goes to the stream of the request it belongs to; everything else goes to the
+ * standalone GET stream, through a bounded buffer of numbered events that a reconnecting client replays from
+ * with {@code Last-Event-ID}.
+ */
+final class HttpSession implements ClientChannel {
+    private static final Logger log = LoggerFactory.getLogger(HttpSession.class);
+    /** Events kept for the GET stream (undelivered, or delivered and kept for replay). */
+    static final int REPLAY_EVENTS = 1000;
+    static final String GET_STREAM_PREFIX = "g-";
+
+    private final String id;
+    private volatile Gateway.ClientEndpoint endpoint;
+    private volatile String protocolVersion;
+    private final Map<JsonNode, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final AtomicInteger streams = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Event> getEvents = new ArrayDeque<>();
+    private long nextSeq = 1;
+    private long delivered;
+    private boolean getOpen;
+    private volatile boolean ended;
+    private volatile long lastSeenNanos = System.nanoTime();
+    private final AtomicInteger openConnections = new AtomicInteger();
+
+    /** One event of the GET stream. */
+    record Event(long seq, JsonRpcMessage message) {
+        String id() {
+            return GET_STREAM_PREFIX + seq;
+        }
+    }
+
+    HttpSession(String id) {
+        this.id = id;
+    }
+
+    String id() {
+        return id;
+    }
+
+    void attach(Gateway.ClientEndpoint clientEndpoint) {
+        this.endpoint = clientEndpoint;
+    }
+
+    Gateway.ClientEndpoint endpoint() {
+        return endpoint;
+    }
+
+    String protocolVersion() {
+        return protocolVersion;
+    }
+
+    void protocolVersion(String version) {
+        this.protocolVersion = version;
+    }
+
+    boolean isEnded() {
+        return ended;
+    }
+
+    // --- activity, for the idle reaper ---
+
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+        lastSeenNanos = System.nanoTime();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+        lastSeenNanos = System.nanoTime();
+    }
+
+    boolean idleFor(Duration timeout) {
+        return openConnections.get() == 0 && System.nanoTime() - lastSeenNanos > timeout.toNanos();
+    }
+
+    // --- the gateway's side ---
+
+    @Override
+    public boolean send(JsonRpcMessage message) {
+        if (ended) {
+            return false;
+        }
+        switch (message) {
+            case Response response -> {
+                Exchange exchange = response.id() == null ? null : exchanges.get(response.id());
+                if (exchange != null) {
+                    exchange.deliver(response);
+                } else {
+                    log.debug("session {}: no open request for response {}; dropped", id, response.id());
+                }
+                return true;
+            }
+            case Notification n when "notifications/progress".equals(n.method()) && n.params() != null -> {
+                JsonNode token = n.params().get("progressToken");
+                for (Exchange exchange : exchanges.values()) {
+                    if (exchange.ownsProgress(token)) {
+                        exchange.deliver(n);
+                        return true;
+                    }
+                }
+                return enqueueGet(n);
+            }
+            case Request request -> {
+                // A server-to-client request: the GET stream if the client listens there, else the stream of a
+                // request in flight (the spec allows requests there before the response), else wait for a GET.
+                if (!isGetOpen()) {
+                    Exchange carrier = exchanges.values().stream().filter(Exchange::isStreaming).findFirst()
+                            .orElse(exchanges.values().stream().findFirst().orElse(null));
+                    if (carrier != null) {
+                        carrier.deliver(request);
+                        return true;
+                    }
+                }
+                return enqueueGet(request);
+            }
+            default -> {
+                return enqueueGet(message);
+            }
+        }
+    }
+
+    // --- requests POSTed by the client ---
+
+    /** Registers a POSTed request; null if a request with that id is already waiting. */
+    Exchange open(Request request) {
+        JsonNode meta = request.params() == null ? null : request.params().get("_meta");
+        JsonNode token = meta == null ? null : meta.get("progressToken");
+        Exchange exchange = new Exchange(request.id(), token, streams.incrementAndGet());
+        return exchanges.putIfAbsent(request.id(), exchange) == null ? exchange : null;
+    }
+
+    void finish(Exchange exchange) {
+        exchanges.remove(exchange.requestId(), exchange);
+    }
+
+    /** The client cancelled a request: its POST gets no answer from the gateway, so end it here. */
+    void abandon(JsonNode requestId) {
+        Exchange exchange = requestId == null ? null : exchanges.get(requestId);
+        if (exchange != null) {
+            exchange.end();
+        }
+    }
+
+    /** The client stopped waiting for a request: cancel it in the gateway (and upstream). */
+    void cancel(Exchange exchange) {
+        Gateway.ClientEndpoint current = endpoint;
+        if (current != null && current.session().cancel(exchange.requestId())) {
+            log.debug("session {}: client went away; cancelled request {}", id, exchange.requestId());
+        }
+    }
+
+    int inFlight() {
+        return exchanges.size();
+    }
+
+    // --- the standalone GET stream ---
+
+    private boolean enqueueGet(JsonRpcMessage message) {
+        lock.lock();
+        try {
+            getEvents.addLast(new Event(nextSeq++, message));
+            while (getEvents.size() > REPLAY_EVENTS) {
+                Event dropped = getEvents.removeFirst();
+                if (dropped.seq() > delivered) {
+                    log.warn("session {}: GET stream buffer full; dropped undelivered {}", id, describe(dropped.message()));
+                }
+            }
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isGetOpen() {
+        lock.lock();
+        try {
+            return getOpen;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Claims the GET stream; false if one is already open (one per session). Returns the sequence number to
+     * resume after: the one named by {@code lastEventId} if it is of this stream, else the last delivered.
+     */
+    long attachGet(String lastEventId) {
+        lock.lock();
+        try {
+            if (getOpen || ended) {
+                return -1;
+            }
+            getOpen = true;
+            if (lastEventId != null && lastEventId.startsWith(GET_STREAM_PREFIX)) {
+                try {
+                    return Math.max(0, Long.parseLong(lastEventId.substring(GET_STREAM_PREFIX.length())));
+                } catch (NumberFormatException ignored) {
+                    // a foreign id: resume from what was delivered
+                }
+            }
+            return delivered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void detachGet() {
+        lock.lock();
+        try {
+            getOpen = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Events after {@code afterSeq}, waiting at most {@code wait} for one; empty on timeout or end. */
+    List<Event> awaitGet(long afterSeq, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                List<Event> ready = new ArrayList<>();
+                for (Event event : getEvents) {
+                    if (event.seq() > afterSeq) {
+                        ready.add(event);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (!ready.isEmpty() || ended || left <= 0) {
+                    return ready;
+                }
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void delivered(long seq) {
+        lock.lock();
+        try {
+            delivered = Math.max(delivered, seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the session's streams and open requests (the gateway side is closed by the registry). */
+    void end() {
+        ended = true;
+        exchanges.values().forEach(Exchange::end);
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String describe(JsonRpcMessage message) {
+        return switch (message) {
+            case Request r -> "request " + r.method();
+            case Notification n -> "notification " + n.method();
+            case Response r -> "response " + r.id();
+        };
+    }
+}

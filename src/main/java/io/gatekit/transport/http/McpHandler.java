@@ -1,0 +1,379 @@
+package io.gatekit.transport.http;
+
+import io.gatekit.Gateway;
+import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP endpoint (legacy Streamable HTTP, 2024-11-05 to 2025-11-25): POST carries one client message, GET
+ * opens the session's standalone event stream, DELETE ends the session. Runs on virtual threads and blocks
+ * freely; every wait is bounded by the keep-alive interval, the write timeout or the request timeout.
+ */
+final class McpHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(McpHandler.class);
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String VERSION_HEADER = "MCP-Protocol-Version";
+    static final Set<String> LEGACY_VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+
+    private final Gateway gateway;
+    private final JsonRpcCodec codec;
+    private final HttpReplies replies;
+    private final SessionRegistry registry;
+    private final OriginPolicy origins;
+    private final String path;
+    private final int maxMessageBytes;
+    private final Duration keepAlive;
+    private final Duration writeTimeout;
+    private final Duration requestBound;
+
+    McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, String path, Duration keepAlive) {
+        this.gateway = gateway;
+        this.codec = gateway.codec();
+        this.replies = new HttpReplies(codec);
+        this.registry = registry;
+        this.origins = origins;
+        this.path = path;
+        this.maxMessageBytes = gateway.config().proxy().limits().maxMessageBytes();
+        this.keepAlive = keepAlive;
+        this.writeTimeout = keepAlive.plusSeconds(15);
+        // The core answers every request by request_timeout; this only guards against an answer that never comes.
+        this.requestBound = gateway.config().proxy().timeouts().request().plusSeconds(30);
+    }
+
+    @Override
+    public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) {
+        if (!path.equals(org.eclipse.jetty.server.Request.getPathInContext(request))) {
+            return false;
+        }
+        String refusal = origins.refusal(request.getHeaders().get(HttpHeader.HOST), request.getHeaders().get(HttpHeader.ORIGIN));
+        if (refusal != null) {
+            log.warn("refused {} {}: {}", request.getMethod(), path, refusal);
+            replies.error(response, callback, 403, null, ErrorCode.INVALID_REQUEST, refusal);
+            return true;
+        }
+        try {
+            switch (request.getMethod()) {
+                case "POST" -> post(request, response, callback);
+                case "GET" -> get(request, response, callback);
+                case "DELETE" -> delete(request, response, callback);
+                default -> {
+                    response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
+                    replies.error(response, callback, 405, null, ErrorCode.INVALID_REQUEST,
+                            "Method " + request.getMethod() + " is not allowed on the MCP endpoint; use POST, GET or DELETE");
+                }
+            }
+        } catch (Exception e) {
+            log.warn("{} {} failed: {}", request.getMethod(), path, e.toString());
+            if (!response.isCommitted()) {
+                replies.error(response, callback, 500, null, ErrorCode.INTERNAL_ERROR, "Internal error: " + e.getMessage());
+            } else {
+                callback.failed(e);
+            }
+        }
+        return true;
+    }
+
+    // --- POST: one client message ---
+
+    private void post(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) throws IOException, InterruptedException {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType == null || !mediaType(contentType).equals("application/json")) {
+            replies.error(response, callback, 415, null, ErrorCode.INVALID_REQUEST,
+                    "Unsupported Content-Type " + (contentType == null ? "(none)" : "'" + contentType + "'")
+                            + "; POST one JSON-RPC message as application/json");
+            return;
+        }
+        if (!accepts(request, "application/json") || !accepts(request, "text/event-stream")) {
+            replies.error(response, callback, 406, null, ErrorCode.INVALID_REQUEST,
+                    "Not Acceptable: the Accept header must list application/json and text/event-stream");
+            return;
+        }
+        byte[] body = readBounded(request);
+        if (body == null) {
+            replies.error(response, callback, 413, null, ErrorCode.INVALID_REQUEST, "Message exceeds the limit of "
+                    + maxMessageBytes + " bytes (proxy.limits.max_message_bytes)");
+            return;
+        }
+        Decoded decoded = codec.decode(body);
+        if (decoded instanceof Decoded.Invalid invalid) {
+            replies.json(response, callback, 400, Response.failure(invalid.id(), invalid.error()));
+            return;
+        }
+        JsonRpcMessage message = ((Decoded.Ok) decoded).message();
+        String version = request.getHeaders().get(VERSION_HEADER);
+        if (version != null && !LEGACY_VERSIONS.contains(version)) {
+            replies.error(response, callback, 400, idOf(message), ErrorCode.INVALID_REQUEST,
+                    "Unsupported MCP-Protocol-Version '" + version + "'; supported: " + List.copyOf(LEGACY_VERSIONS));
+            return;
+        }
+        String sessionId = request.getHeaders().get(SESSION_HEADER);
+        HttpSession session;
+        boolean created = false;
+        if (message instanceof Request r && r.method().equals("initialize") && sessionId == null) {
+            try {
+                session = registry.create(s -> gateway.open("http", s, () -> registry.end(s, "closed by the gateway")));
+                created = true;
+            } catch (SessionRegistry.FullException e) {
+                replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, e.getMessage());
+                return;
+            }
+        } else {
+            session = session(sessionId, idOf(message), response, callback);
+            if (session == null) {
+                return;
+            }
+        }
+        session.connectionOpened();
+        try {
+            if (message instanceof Request r) {
+                answer(session, r, decoded, created, request, response, callback);
+            } else {
+                if (message instanceof Notification n && n.method().equals("notifications/cancelled") && n.params() != null) {
+                    session.abandon(n.params().get("requestId"));
+                }
+                session.endpoint().handler().onMessage(decoded);
+                replies.empty(response, callback, 202);
+            }
+        } finally {
+            session.connectionClosed();
+        }
+    }
+
+    private void answer(HttpSession session, Request r, Decoded decoded, boolean created,
+            org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback)
+            throws InterruptedException {
+        Exchange exchange = session.open(r);
+        if (exchange == null) {
+            replies.error(response, callback, 200, r.id(), ErrorCode.INVALID_REQUEST, "Request id " + r.id()
+                    + " is already in flight in this session; ids must be unique among outstanding requests");
+            return;
+        }
+        if (created) {
+            response.getHeaders().put(SESSION_HEADER, session.id());
+        }
+        request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
+        Response last = null;
+        try {
+            session.endpoint().handler().onMessage(decoded);
+            last = new ResponseStream(session, exchange, response, callback).run();
+        } finally {
+            session.finish(exchange);
+            if (created && (last == null || last.isError())) {
+                registry.end(session, "initialize failed");
+            }
+        }
+    }
+
+    /** Drains one exchange onto its POST: JSON if the answer comes first, else an event stream. */
+    private final class ResponseStream {
+        private final HttpSession session;
+        private final Exchange exchange;
+        private final org.eclipse.jetty.server.Response response;
+        private final Callback callback;
+        private SseStream sse;
+        private int events;
+
+        ResponseStream(HttpSession session, Exchange exchange, org.eclipse.jetty.server.Response response, Callback callback) {
+            this.session = session;
+            this.exchange = exchange;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        /** The response sent, or null if the client went away first (the request was then cancelled). */
+        Response run() throws InterruptedException {
+            long deadline = System.nanoTime() + requestBound.toNanos();
+            try {
+                while (true) {
+                    JsonRpcMessage message = exchange.next(keepAlive);
+                    if (message == Exchange.GONE) {
+                        return vanished(new IOException("the client closed the connection"));
+                    }
+                    if (message == Exchange.END || (message == null && System.nanoTime() > deadline)) {
+                        if (message == null) {
+                            session.cancel(exchange);
+                        }
+                        message = Response.failure(exchange.requestId(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR,
+                                session.isEnded() ? "The session ended before the request was answered"
+                                        : message == null ? "No answer within " + requestBound.toSeconds() + " s"
+                                        : "The request was cancelled by the client"));
+                    }
+                    if (message == null) {
+                        streaming().comment("keep-alive");
+                        continue;
+                    }
+                    if (message instanceof Response answer && sse == null) {
+                        replies.json(response, callback, 200, answer);
+                        return answer;
+                    }
+                    streaming().event(exchange.stream() + "-" + ++events, codec.encode(message));
+                    if (message instanceof Response answer) {
+                        callback.succeeded();
+                        return answer;
+                    }
+                }
+            } catch (IOException e) {
+                return vanished(e);
+            }
+        }
+
+        private SseStream streaming() throws IOException {
+            if (sse == null) {
+                sse = SseStream.open(response, writeTimeout);
+                exchange.markStreaming();
+            }
+            return sse;
+        }
+
+        private Response vanished(IOException e) {
+            log.debug("session {}: client gone while waiting for {}: {}", session.id(), exchange.requestId(), e.getMessage());
+            session.cancel(exchange);
+            callback.failed(e);
+            return null;
+        }
+    }
+
+    // --- GET: the standalone stream ---
+
+    private void get(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) throws InterruptedException {
+        if (!accepts(request, "text/event-stream")) {
+            replies.error(response, callback, 406, null, ErrorCode.INVALID_REQUEST,
+                    "Not Acceptable: a GET on the MCP endpoint opens an event stream; Accept must list text/event-stream");
+            return;
+        }
+        String version = request.getHeaders().get(VERSION_HEADER);
+        if (version != null && !LEGACY_VERSIONS.contains(version)) {
+            replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST,
+                    "Unsupported MCP-Protocol-Version '" + version + "'");
+            return;
+        }
+        HttpSession session = session(request.getHeaders().get(SESSION_HEADER), null, response, callback);
+        if (session == null) {
+            return;
+        }
+        long cursor = session.attachGet(request.getHeaders().get("Last-Event-ID"));
+        if (cursor < 0) {
+            replies.error(response, callback, 409, null, ErrorCode.INVALID_REQUEST,
+                    "Conflict: this session already has an open GET stream");
+            return;
+        }
+        session.connectionOpened();
+        try {
+            SseStream sse = SseStream.open(response, writeTimeout);
+            while (!session.isEnded()) {
+                List<HttpSession.Event> ready = session.awaitGet(cursor, keepAlive);
+                if (ready.isEmpty()) {
+                    if (!session.isEnded()) {
+                        sse.comment("keep-alive");
+                    }
+                    continue;
+                }
+                for (HttpSession.Event event : ready) {
+                    sse.event(event.id(), codec.encode(event.message()));
+                    cursor = event.seq();
+                    session.delivered(cursor);
+                }
+            }
+            callback.succeeded();
+        } catch (IOException e) {
+            log.debug("session {}: GET stream closed: {}", session.id(), e.getMessage());
+            callback.failed(e);
+        } finally {
+            session.detachGet();
+            session.connectionClosed();
+        }
+    }
+
+    // --- DELETE: end the session ---
+
+    private void delete(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) {
+        HttpSession session = session(request.getHeaders().get(SESSION_HEADER), null, response, callback);
+        if (session != null) {
+            registry.end(session, "DELETE by the client");
+            replies.empty(response, callback, 200);
+        }
+    }
+
+    // --- helpers ---
+
+    /** The live session the header names, or null after answering 400 (no header) or 404 (unknown or ended). */
+    private HttpSession session(String sessionId, tools.jackson.databind.JsonNode id,
+            org.eclipse.jetty.server.Response response, Callback callback) {
+        if (sessionId == null || sessionId.isBlank()) {
+            replies.error(response, callback, 400, id, ErrorCode.INVALID_REQUEST,
+                    "Bad Request: missing Mcp-Session-Id header; send initialize first and echo the id it returns");
+            return null;
+        }
+        HttpSession session = registry.find(sessionId);
+        if (session == null) {
+            replies.error(response, callback, 404, id, ErrorCode.INVALID_REQUEST,
+                    "Session not found: it ended or never existed; send initialize to start a new session");
+        }
+        return session;
+    }
+
+    /** The body, or null when it is larger than the message limit. */
+    private byte[] readBounded(org.eclipse.jetty.server.Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxMessageBytes) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+        try (InputStream in = org.eclipse.jetty.server.Request.asInputStream(request)) {
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (out.size() + n > maxMessageBytes) {
+                    return null;
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean accepts(org.eclipse.jetty.server.Request request, String type) {
+        List<String> values = request.getHeaders().getValuesList(HttpHeader.ACCEPT);
+        String family = type.substring(0, type.indexOf('/')) + "/*";
+        for (String value : values) {
+            for (String item : value.split(",")) {
+                String media = mediaType(item);
+                if (media.equals(type) || media.equals("*/*") || media.equals(family)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String mediaType(String header) {
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static tools.jackson.databind.JsonNode idOf(JsonRpcMessage message) {
+        return message instanceof Request r ? r.id() : null;
+    }
+}
