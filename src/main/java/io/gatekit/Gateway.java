@@ -3,6 +3,7 @@ package io.gatekit;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.control.AdmissionController;
+import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Router;
@@ -49,6 +50,7 @@ public final class Gateway implements AutoCloseable {
     private volatile Map<String, Upstream> upstreams = Map.of();
     private final AtomicLong clientCounter = new AtomicLong();
     private final List<MessageConnection> connections = new CopyOnWriteArrayList<>();
+    private volatile DeadlineSweeper deadlines;
 
     public Gateway(GatewayConfig config, String version) {
         this.config = config;
@@ -80,6 +82,8 @@ public final class Gateway implements AutoCloseable {
     /** Starts every enabled upstream in the background; clients may connect at once. */
     public void start() {
         upstreams.values().forEach(Upstream::start);
+        deadlines = new DeadlineSweeper(() -> upstreams.values(), config.proxy().timeouts().request(),
+                config.proxy().timeouts().connection());
     }
 
     /**
@@ -192,6 +196,10 @@ public final class Gateway implements AutoCloseable {
             for (Upstream upstream : upstreams.values()) {
                 stopping.submit(upstream::close);
             }
+        }
+        DeadlineSweeper sweeper = deadlines;
+        if (sweeper != null) {
+            sweeper.close();
         }
     }
 

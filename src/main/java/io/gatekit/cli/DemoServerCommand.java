@@ -1,8 +1,6 @@
 package io.gatekit.cli;
 
 import io.gatekit.demo.DemoServer;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -17,8 +15,7 @@ final class DemoServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         io.gatekit.observability.Logging.configureQuiet();
-        new DemoServer(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16),
-                new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16)).run();
+        new DemoServer(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out)).run();
         return 0;
     }
 }

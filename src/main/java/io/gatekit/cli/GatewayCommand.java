@@ -8,8 +8,6 @@ import io.gatekit.observability.Logging;
 import io.gatekit.observability.StatusFile;
 import io.gatekit.transport.http.HttpFace;
 import java.time.Duration;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -91,8 +89,8 @@ final class GatewayCommand implements Callable<Integer> {
             done.await(); // the shutdown hook (a signal) stops the face, the gateway and its upstreams
             return 0;
         }
-        gateway.connect("stdio", new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16),
-                new BufferedOutputStream(mcpOut, 1 << 16), done::countDown);
+        // Unbuffered: the framer and the writer buffer themselves (an extra layer only adds copies and syscalls).
+        gateway.connect("stdio", new FileInputStream(FileDescriptor.in), mcpOut, done::countDown);
         log.info("gatekit {} serving on stdio with {} upstream(s) from {}", Version.current(),
                 config.proxy().enabledUpstreams().size(),
                 config.source().map(Object::toString).orElse("the embedded default"));

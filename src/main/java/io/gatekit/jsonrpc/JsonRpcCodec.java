@@ -26,7 +26,10 @@ public final class JsonRpcCodec {
                 .maxStringLength(Math.max(maxMessageBytes, 1024))
                 .maxNumberLength(1000)
                 .build();
-        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build()).build();
+        // Thread-local buffer recycling: the hot path runs on a few long-lived reader threads, and the default
+        // shared pool's deque showed up at 5-8% in profiles.
+        this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints)
+                .recyclerPool(tools.jackson.core.util.JsonRecyclerPools.threadLocalPool()).build()).build();
     }
 
     public JsonRpcCodec() {

@@ -84,6 +84,9 @@ public final class ClientDispatcher implements MessageHandler {
             return;
         }
         InFlight inFlight = registered.get();
+        if (router.tryForwardAsync(session, request, inFlight, response -> deliver(inFlight, response))) {
+            return;
+        }
         Thread.ofVirtual().start(() -> {
             Response response = router.handle(session, request, inFlight);
             // Forget the id before answering: once the answer is out the client may reuse it at once.
@@ -92,6 +95,14 @@ public final class ClientDispatcher implements MessageHandler {
                 session.send(response);
             }
         });
+    }
+
+    private void deliver(InFlight inFlight, Response response) {
+        // Forget the id before answering: once the answer is out the client may reuse it at once.
+        session.finish(inFlight);
+        if (response != null) {
+            session.send(response);
+        }
     }
 
     private void onNotification(Notification notification) {
@@ -118,6 +129,7 @@ public final class ClientDispatcher implements MessageHandler {
         if (cause != null) {
             log.debug("{}: input failed: {}", session, cause.toString());
         }
+        io.gatekit.transport.LineWriter.flushDirectWrites();
         // The input ended but the output may still be read (`printf ... | gatekit gateway`): give requests
         // already in flight a short grace to be answered, then cancel what is left, upstream too.
         long deadline = System.nanoTime() + drainGrace.toNanos();

@@ -2,6 +2,7 @@ package io.gatekit.routing;
 
 import io.gatekit.control.Admission;
 import io.gatekit.control.AdmissionController;
+import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.control.Permit;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
@@ -13,14 +14,19 @@ import io.gatekit.upstream.Upstream;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
- * Sends one request to one upstream and waits for its answer, on the calling (virtual) thread: admission,
- * the call, the deadline, and cancellation. A timeout answers with an error AND tells the upstream to cancel;
- * a client cancel tells the upstream too and produces no answer. Neither disturbs the connection.
+ * Sends one request to one upstream: admission, the call, the deadline, and cancellation. A timeout answers
+ * with an error AND tells the upstream to cancel; a client cancel tells the upstream too and produces no
+ * answer. Neither disturbs the connection. Two forms: {@link #call} waits on the calling virtual thread (lists,
+ * fan-outs, anything that does more than one step); {@link #callAsync} registers the call and returns, the
+ * answer arriving on the upstream's reader thread, which is what keeps a plain forward cheap (ADR 0002).
+ * Deadlines are enforced for both by the {@link DeadlineSweeper}.
  */
 final class Forwarder {
     private final AdmissionController admission;
@@ -50,21 +56,17 @@ final class Forwarder {
         try (Permit permit = ((Admission.Admitted) decision).permit()) {
             PendingCall call = upstream.call(request, client, outcome, deadlineNanos);
             try {
-                long remaining = deadlineNanos - System.nanoTime();
+                // The sweeper normally fails the call at its deadline; this bound is the backstop.
+                long remaining = deadlineNanos - System.nanoTime() + DeadlineSweeperSlack.NANOS;
                 return outcome.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 upstream.abandon(call, "Gatekit request timeout");
-                throw new GatewayException(ErrorCode.REQUEST_TIMEOUT, "Request " + request.method()
-                        + " to upstream '" + upstream.name() + "' timed out after " + seconds(requestTimeout)
-                        + " (proxy.timeouts.request_timeout); the upstream was asked to cancel it");
+                throw DeadlineSweeper.timeout(upstream.name(), request.method(), requestTimeout);
             } catch (CancellationException e) {
                 upstream.abandon(call, "Cancelled by the client");
                 throw e;
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof GatewayException g) {
-                    throw g;
-                }
-                throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream call failed: " + e.getCause());
+                throw unwrap(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 upstream.abandon(call, "Gatekit is shutting down");
@@ -73,8 +75,53 @@ final class Forwarder {
         }
     }
 
-    static String seconds(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? (millis / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.3f s", millis / 1000.0);
+    /**
+     * The same call without a waiting thread: {@code done} receives the upstream's response or the failure
+     * (a {@link GatewayException}, or a {@link CancellationException} when the client cancelled), on whichever
+     * thread settles {@code outcome}: the upstream's reader, the client's reader on cancel, or the sweeper.
+     */
+    void callAsync(ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
+            long deadlineNanos, BiConsumer<Response, RuntimeException> done) {
+        Admission decision = admission.admit(upstream.name());
+        if (decision instanceof Admission.Rejected(GatewayException reason)) {
+            done.accept(null, reason);
+            return;
+        }
+        Permit permit = ((Admission.Admitted) decision).permit();
+        PendingCall call;
+        try {
+            call = upstream.call(request, client, outcome, deadlineNanos);
+        } catch (RuntimeException e) {
+            permit.close();
+            done.accept(null, e);
+            return;
+        }
+        outcome.whenComplete((response, error) -> {
+            permit.close();
+            if (error == null) {
+                done.accept(response, null);
+                return;
+            }
+            RuntimeException failure = unwrap(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+            if (failure instanceof CancellationException) {
+                upstream.abandon(call, "Cancelled by the client");
+            }
+            done.accept(null, failure);
+        });
+    }
+
+    private static RuntimeException unwrap(Throwable cause) {
+        if (cause instanceof GatewayException g) {
+            return g;
+        }
+        if (cause instanceof CancellationException c) {
+            return c;
+        }
+        return new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream call failed: " + cause);
+    }
+
+    /** How long past its deadline a waiting thread gives the sweeper before timing out on its own. */
+    private static final class DeadlineSweeperSlack {
+        static final long NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     }
 }

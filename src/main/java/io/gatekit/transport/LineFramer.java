@@ -79,6 +79,8 @@ public final class LineFramer {
     }
 
     private boolean fill() throws IOException {
+        // About to block on input: first send what handling the previous input wrote (see LineWriter).
+        LineWriter.flushDirectWrites();
         int read = in.read(buffer, 0, buffer.length);
         if (read <= 0) {
             return false;

@@ -12,17 +12,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes newline-terminated frames to a stream from one platform thread (a write blocked on a full pipe must
- * not pin a virtual thread's carrier). Many threads enqueue; the writer drains
- * everything queued, writes it, and flushes once per batch, so under load one syscall carries many messages
- * while a lone message still goes out at once. Frames are never interleaved. Thread-safe.
+ * Writes newline-terminated frames to a stream. Frames are never interleaved. Thread-safe. Two ways in:
+ * <ul>
+ *   <li>Reader threads of other connections (the hot path: a request read from a client goes straight to its
+ *       upstream, a response read from an upstream straight to its client) write directly into the buffer
+ *       under a lock and flush just before they next block on their own input ({@link #flushDirectWrites}),
+ *       so one syscall carries everything one input read produced and no thread hand-off is needed.</li>
+ *   <li>Everyone else (virtual threads answering requests) enqueues; a platform writer thread drains the
+ *       queue and flushes once per batch. A write blocked on a full pipe must not pin a virtual thread's
+ *       carrier, hence the platform thread.</li>
+ * </ul>
  */
 public final class LineWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LineWriter.class);
     private static final byte[] POISON = new byte[0];
     private static final int MAX_BATCH = 256;
 
+    /** Writers this reader thread wrote to directly since its last flush; null on other threads. */
+    private static final ThreadLocal<List<LineWriter>> DIRTY = new ThreadLocal<>();
+
     private final OutputStream out;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final String name;
     private final BlockingQueue<byte[]> queue;
     private final Thread thread;
@@ -34,7 +44,7 @@ public final class LineWriter implements AutoCloseable {
      *     that stops reading)
      */
     public LineWriter(OutputStream out, String name, int capacity, Consumer<IOException> onFailure) {
-        this.out = out;
+        this.out = new java.io.BufferedOutputStream(out, 1 << 16);
         this.name = name;
         this.queue = new LinkedBlockingQueue<>(capacity);
         this.onFailure = onFailure;
@@ -49,12 +59,61 @@ public final class LineWriter implements AutoCloseable {
         if (closed) {
             return false;
         }
+        List<LineWriter> dirty = DIRTY.get();
+        if (dirty != null && queue.isEmpty()) {
+            lock.lock();
+            try {
+                out.write(frame);
+                out.write('\n');
+            } catch (IOException e) {
+                fail(e);
+                return false;
+            } finally {
+                lock.unlock();
+            }
+            if (!dirty.contains(this)) {
+                dirty.add(this);
+            }
+            return true;
+        }
         try {
             queue.put(frame);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Makes the calling thread (a connection's reader) write directly; see the class comment. */
+    static void enableDirectWrites() {
+        DIRTY.set(new ArrayList<>(4));
+    }
+
+    /** Flushes what the calling reader thread wrote directly; called before it blocks on input. */
+    public static void flushDirectWrites() {
+        List<LineWriter> dirty = DIRTY.get();
+        if (dirty == null || dirty.isEmpty()) {
+            return;
+        }
+        for (LineWriter writer : dirty) {
+            writer.lock.lock();
+            try {
+                writer.out.flush();
+            } catch (IOException e) {
+                writer.fail(e);
+            } finally {
+                writer.lock.unlock();
+            }
+        }
+        dirty.clear();
+    }
+
+    private void fail(IOException e) {
+        if (!closed) {
+            closed = true;
+            log.debug("writer {} failed: {}", name, e.toString());
+            onFailure.accept(e);
         }
     }
 
@@ -70,25 +129,28 @@ public final class LineWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean stop = false;
-                for (byte[] frame : batch) {
-                    if (frame == POISON) {
-                        stop = true;
-                        break;
+                lock.lock();
+                try {
+                    for (byte[] frame : batch) {
+                        if (frame == POISON) {
+                            stop = true;
+                            break;
+                        }
+                        out.write(frame);
+                        out.write('\n');
                     }
-                    out.write(frame);
-                    out.write('\n');
+                    out.flush();
+                } finally {
+                    lock.unlock();
                 }
                 batch.clear();
-                out.flush();
                 if (stop) {
                     return;
                 }
             }
         } catch (IOException e) {
-            closed = true;
             queue.clear();
-            log.debug("writer {} failed: {}", name, e.toString());
-            onFailure.accept(e);
+            fail(e);
         } catch (InterruptedException e) {
             closed = true;
         } finally {

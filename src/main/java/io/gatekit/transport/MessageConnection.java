@@ -63,6 +63,7 @@ public final class MessageConnection implements AutoCloseable {
     }
 
     private void readLoop(MessageHandler handler) {
+        LineWriter.enableDirectWrites();
         LineFramer framer = new LineFramer(in, maxMessageBytes);
         Throwable cause = null;
         try {
@@ -79,7 +80,9 @@ public final class MessageConnection implements AutoCloseable {
             log.error("connection {}: reader failed", name, e);
             cause = e;
         } finally {
+            LineWriter.flushDirectWrites();
             handler.onClosed(cause);
+            LineWriter.flushDirectWrites();
         }
     }
 

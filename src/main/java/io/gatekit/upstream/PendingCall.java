@@ -6,13 +6,15 @@ import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A request in flight on one upstream connection: the gateway-unique id it carries upstream, who asked, and
- * the future its response completes. The upstream id doubles as the progress token sent upstream, so progress
- * routes back through the same map. {@code origin} is null for the gateway's own requests.
+ * A request in flight on one upstream connection: the gateway-unique id it carries upstream, who asked, the
+ * future its response completes, and when it must be given up ({@code System.nanoTime()} based). The upstream
+ * id doubles as the progress token sent upstream, so progress routes back through the same map.
+ * {@code origin} is null for the gateway's own requests.
  */
 public record PendingCall(
         long upstreamId,
         String method,
         ClientSession origin,
         JsonNode clientProgressToken,
-        CompletableFuture<Response> outcome) {}
+        CompletableFuture<Response> outcome,
+        long deadlineNanos) {}

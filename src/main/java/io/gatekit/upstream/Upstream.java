@@ -128,7 +128,15 @@ public final class Upstream implements AutoCloseable {
         if (connection == null || state != State.READY) {
             throw unavailable(state.name().toLowerCase(java.util.Locale.ROOT));
         }
-        return connection.call(request, origin, outcome);
+        return connection.call(request, origin, outcome, deadlineNanos);
+    }
+
+    /** Fails the calls whose deadline has passed and cancels them upstream (see {@code DeadlineSweeper}). */
+    public void expireOverdue(long nowNanos, java.util.function.Function<PendingCall, GatewayException> timeout) {
+        UpstreamConnection connection = current;
+        if (connection != null) {
+            connection.expireOverdue(nowNanos, timeout);
+        }
     }
 
     /** Forgets a call that timed out or was cancelled and sends {@code notifications/cancelled} upstream. */
@@ -264,7 +272,8 @@ public final class Upstream implements AutoCloseable {
         params.set("capabilities", capabilities);
         params.set("clientInfo", settings.clientInfo());
         CompletableFuture<Response> outcome = new CompletableFuture<>();
-        PendingCall call = connection.call(new Request(JsonRpcIds.of(0), "initialize", params), null, outcome);
+        PendingCall call = connection.call(new Request(JsonRpcIds.of(0), "initialize", params), null, outcome,
+                System.nanoTime() + settings.connectTimeout().toNanos());
         Response response;
         try {
             response = outcome.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -64,7 +64,7 @@ final class UpstreamConnection implements MessageHandler {
      * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
      * to receive the response. Throws {@link GatewayException} if the connection is already closed.
      */
-    PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome) {
+    PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
         JsonNode params = request.params();
         JsonNode clientToken = null;
@@ -77,7 +77,7 @@ final class UpstreamConnection implements MessageHandler {
             paramsCopy.set("_meta", metaCopy);
             params = paramsCopy;
         }
-        PendingCall call = new PendingCall(upstreamId, request.method(), origin, clientToken, outcome);
+        PendingCall call = new PendingCall(upstreamId, request.method(), origin, clientToken, outcome, deadlineNanos);
         pending.put(upstreamId, call);
         // Registered first, checked second: onClosed drains the map after clearing `open`, so a call that
         // slips in during the close is either drained there or failed here, never left waiting.
@@ -107,6 +107,19 @@ final class UpstreamConnection implements MessageHandler {
     void reply(Response response) {
         if (open) {
             wire.send(response);
+        }
+    }
+
+    /**
+     * Gives up every call whose deadline has passed: its future fails with {@code timeout(call)} and the
+     * upstream is told to cancel it. One sweep serves every call, instead of a timer per request.
+     */
+    void expireOverdue(long nowNanos, java.util.function.Function<PendingCall, GatewayException> timeout) {
+        for (PendingCall call : pending.values()) {
+            if (nowNanos - call.deadlineNanos() >= 0 && !call.outcome().isDone()) {
+                abandon(call, "Gatekit request timeout");
+                call.outcome().completeExceptionally(timeout.apply(call));
+            }
         }
     }
 

@@ -1,0 +1,71 @@
+package io.gatekit.control;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.upstream.PendingCall;
+import io.gatekit.upstream.Upstream;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/**
+ * Enforces request deadlines for every upstream call from one thread: each tick, calls past their deadline
+ * fail with -32001 and their upstream gets {@code notifications/cancelled}. One sweep over the in-flight maps
+ * costs far less than a timer per request, and the forwarding path then needs no thread waiting per call.
+ * Deadlines are honoured to within one tick.
+ */
+public final class DeadlineSweeper implements AutoCloseable {
+    static final Duration TICK = Duration.ofMillis(20);
+
+    private final Supplier<Collection<Upstream>> upstreams;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final Thread thread;
+
+    public DeadlineSweeper(Supplier<Collection<Upstream>> upstreams, Duration requestTimeout, Duration connectTimeout) {
+        this.upstreams = upstreams;
+        this.requestTimeout = requestTimeout;
+        this.connectTimeout = connectTimeout;
+        this.thread = Thread.ofPlatform().daemon().name("gatekit-deadlines").start(this::run);
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Thread.sleep(TICK);
+                long now = System.nanoTime();
+                for (Upstream upstream : upstreams.get()) {
+                    upstream.expireOverdue(now, call -> timeout(upstream, call));
+                }
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+    }
+
+    /** The error a caller sees when its call to {@code upstream} ran out of time. */
+    public GatewayException timeout(Upstream upstream, PendingCall call) {
+        if ("initialize".equals(call.method())) {
+            return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize got no answer within "
+                    + seconds(connectTimeout) + " (proxy.timeouts.connection_timeout)");
+        }
+        return timeout(upstream.name(), call.method(), requestTimeout);
+    }
+
+    /** The timeout error for a request, also used by callers that notice the deadline themselves. */
+    public static GatewayException timeout(String upstream, String method, Duration requestTimeout) {
+        return new GatewayException(ErrorCode.REQUEST_TIMEOUT, "Request " + method + " to upstream '" + upstream
+                + "' timed out after " + seconds(requestTimeout)
+                + " (proxy.timeouts.request_timeout); the upstream was asked to cancel it");
+    }
+
+    static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? (millis / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.3f s", millis / 1000.0);
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+    }
+}
