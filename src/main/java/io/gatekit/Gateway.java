@@ -60,7 +60,8 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
                 sessions, config.proxy().timeouts().connection(), version);
         this.events = new UpstreamEvents(sessions, router);
-        this.settings = new Upstream.Settings(codec, maxMessageBytes, config.proxy().timeouts().connection(),
+        // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
+        this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),
                 SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
         Map<String, Upstream> initial = new LinkedHashMap<>();
         for (UpstreamConfig upstream : config.proxy().enabledUpstreams()) {

@@ -1,6 +1,9 @@
 package io.gatekit.jsonrpc;
 
+import java.util.Arrays;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
@@ -17,8 +20,18 @@ public final class JsonRpcCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JsonMapper mapper;
+    private final boolean rawResults;
 
     public JsonRpcCodec(int maxMessageBytes) {
+        this(maxMessageBytes, false);
+    }
+
+    /**
+     * @param rawResults keep the {@code result} of well-formed responses as raw bytes ({@link RawJson}) instead
+     *     of a tree: for the upstream side, where results are passed on to clients untouched
+     */
+    public JsonRpcCodec(int maxMessageBytes, boolean rawResults) {
+        this.rawResults = rawResults;
         // The frame limit is enforced by the framer; these bounds stop a small but hostile text
         // (deep nesting, huge numbers) from costing more than its size suggests.
         StreamReadConstraints constraints = StreamReadConstraints.builder()
@@ -46,6 +59,12 @@ public final class JsonRpcCodec {
     }
 
     public Decoded decode(byte[] bytes, int offset, int length) {
+        if (rawResults) {
+            Decoded response = decodeResponseEnvelope(bytes, offset, length);
+            if (response != null) {
+                return response;
+            }
+        }
         JsonNode tree;
         try {
             tree = mapper.readTree(bytes, offset, length);
@@ -53,6 +72,59 @@ public final class JsonRpcCodec {
             return invalid(null, ErrorCode.PARSE_ERROR, "Parse error: " + firstLine(e.getOriginalMessage()));
         }
         return interpret(tree);
+    }
+
+    /**
+     * The fast path for a success response: reads only the envelope with the streaming parser and keeps
+     * {@code result} as raw bytes. Null for anything else (requests, errors, anything unusual), which then takes
+     * the full path with its precise error messages.
+     */
+    private Decoded decodeResponseEnvelope(byte[] bytes, int offset, int length) {
+        try (JsonParser parser = mapper.createParser(bytes, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonNode id = null;
+            JsonNode result = null;
+            boolean version = false;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String member = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (member) {
+                    case "jsonrpc" -> version = value == JsonToken.VALUE_STRING && "2.0".equals(parser.getString());
+                    case "id" -> {
+                        if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                            id = NODES.numberNode(parser.getLongValue());
+                        } else if (value == JsonToken.VALUE_STRING) {
+                            id = NODES.stringNode(parser.getString());
+                        } else {
+                            return null;
+                        }
+                    }
+                    case "result" -> {
+                        int start = (int) parser.currentTokenLocation().getByteOffset();
+                        parser.skipChildren();
+                        int end = (int) parser.currentLocation().getByteOffset();
+                        result = new RawJson(Arrays.copyOfRange(bytes, offset + start, offset + end), 0, end - start).node();
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            if (!version || id == null || result == null || parser.nextToken() != null) {
+                return null;
+            }
+            return new Decoded.Ok(JsonRpcMessage.Response.success(id, result));
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** A tree for a value that may have been kept raw, for code that must look inside a result. */
+    public JsonNode materialize(JsonNode node) {
+        RawJson raw = RawJson.of(node);
+        return raw == null ? node : mapper.readTree(raw.bytes(), raw.offset(), raw.length());
     }
 
     /** Validates an already parsed tree as a JSON-RPC message. */

@@ -208,7 +208,7 @@ final class HttpWire implements UpstreamWire {
     private void deliver(Decoded decoded) {
         if (decoded instanceof Decoded.Ok(Response response) && response.result() != null
                 && initializeId != null && initializeId.equals(response.id())) {
-            JsonNode version = response.result().get("protocolVersion");
+            JsonNode version = codec.materialize(response.result()).get("protocolVersion");
             if (version != null && version.isString()) {
                 protocolVersion = version.stringValue();
             }

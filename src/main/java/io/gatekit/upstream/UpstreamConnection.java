@@ -154,6 +154,10 @@ final class UpstreamConnection implements MessageHandler {
             log.debug("upstream {}: response for unknown id {}", owner.name(), JsonRpcIds.describe(id));
             return;
         }
+        if (call.origin() == null && response.result() != null) {
+            // The gateway's own calls (initialize, lists) read their results; clients' results pass through raw.
+            response = Response.success(response.id(), owner.codec().materialize(response.result()));
+        }
         call.outcome().complete(response);
     }
 

@@ -79,4 +79,28 @@ class JsonRpcCodecTest {
         String deep = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
         assertThat(decode(deep)).isInstanceOf(Decoded.Invalid.class);
     }
+
+    @Test
+    void rawResults_passThroughByteForByte_withANewId() {
+        JsonRpcCodec upstream = new JsonRpcCodec(1 << 20, true);
+        String result = "{\"content\":[{\"type\":\"text\",\"text\":\"h\\u00e9llo \\\"q\\\" \u00e9\"}],\"n\":1.50,\"big\":12345678901234567890}";
+        String line = "{\"result\":" + result + ",\"jsonrpc\":\"2.0\",\"id\":42}";
+        JsonRpcMessage.Response response = (JsonRpcMessage.Response) ((Decoded.Ok) upstream.decode(
+                line.getBytes(StandardCharsets.UTF_8))).message();
+        assertThat(response.id().asLong()).isEqualTo(42);
+        String out = new String(codec.encode(response.withId(io.gatekit.jsonrpc.JsonRpcIds.of("client-7"))), StandardCharsets.UTF_8);
+        assertThat(out).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":\"client-7\",\"result\":" + result + "}");
+        assertThat(upstream.materialize(response.result()).path("n").decimalValue()).isEqualByComparingTo("1.50");
+    }
+
+    @Test
+    void rawResults_onlyForPlainSuccessResponses() {
+        JsonRpcCodec upstream = new JsonRpcCodec(1 << 20, true);
+        Decoded error = upstream.decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-1,\"message\":\"m\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(((JsonRpcMessage.Response) ((Decoded.Ok) error).message()).error().message()).isEqualTo("m");
+        Decoded request = upstream.decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"roots/list\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(((Decoded.Ok) request).message()).isInstanceOf(JsonRpcMessage.Request.class);
+        Decoded bad = upstream.decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}} trailing".getBytes(StandardCharsets.UTF_8));
+        assertThat(bad).isInstanceOf(Decoded.Invalid.class);
+    }
 }
