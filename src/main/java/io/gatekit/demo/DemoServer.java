@@ -44,7 +44,7 @@ public final class DemoServer implements MessageHandler {
     private volatile String logLevel = "info";
 
     public DemoServer(InputStream in, OutputStream out) {
-        JsonRpcCodec codec = new JsonRpcCodec();
+        JsonRpcCodec codec = JsonRpcCodec.forVirtualThreads(16 * 1024 * 1024);
         this.connection = new MessageConnection("demo-server", in, out, codec, 16 * 1024 * 1024);
         this.tools = new DemoTools(this);
     }

@@ -23,14 +23,21 @@ public final class JsonRpcCodec {
     private final boolean rawResults;
 
     public JsonRpcCodec(int maxMessageBytes) {
-        this(maxMessageBytes, false);
+        this(maxMessageBytes, false, true);
+    }
+
+    public JsonRpcCodec(int maxMessageBytes, boolean rawResults) {
+        this(maxMessageBytes, rawResults, true);
     }
 
     /**
      * @param rawResults keep the {@code result} of well-formed responses as raw bytes ({@link RawJson}) instead
      *     of a tree: for the upstream side, where results are passed on to clients untouched
+     * @param platformThreads most encoding happens on a few long-lived platform threads (the gateway's
+     *     readers), so buffers are recycled per thread; false for code that encodes on virtual threads,
+     *     where a per-thread buffer would be allocated anew for every message
      */
-    public JsonRpcCodec(int maxMessageBytes, boolean rawResults) {
+    public JsonRpcCodec(int maxMessageBytes, boolean rawResults, boolean platformThreads) {
         this.rawResults = rawResults;
         // The frame limit is enforced by the framer; these bounds stop a small but hostile text
         // (deep nesting, huge numbers) from costing more than its size suggests.
@@ -42,11 +49,17 @@ public final class JsonRpcCodec {
         // Thread-local buffer recycling: the hot path runs on a few long-lived reader threads, and the default
         // shared pool's deque showed up at 5-8% in profiles.
         this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints)
-                .recyclerPool(tools.jackson.core.util.JsonRecyclerPools.threadLocalPool()).build()).build();
+                .recyclerPool(platformThreads ? tools.jackson.core.util.JsonRecyclerPools.threadLocalPool()
+                        : tools.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool()).build()).build();
     }
 
     public JsonRpcCodec() {
         this(16 * 1024 * 1024);
+    }
+
+    /** A codec for code that encodes on virtual threads (the demo server answers each request on one). */
+    public static JsonRpcCodec forVirtualThreads(int maxMessageBytes) {
+        return new JsonRpcCodec(maxMessageBytes, false, false);
     }
 
     /** The mapper used for every tree this codec makes; callers building params use it too. */

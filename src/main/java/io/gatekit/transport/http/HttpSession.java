@@ -32,6 +32,8 @@ final class HttpSession implements ClientChannel {
     static final String GET_STREAM_PREFIX = "g-";
 
     private final String id;
+    /** A one-request session of the stateless 2026-07-28 era: no GET stream, no server-to-client requests. */
+    private final boolean stateless;
     private volatile Gateway.ClientEndpoint endpoint;
     private volatile String protocolVersion;
     private final Map<JsonNode, Exchange> exchanges = new ConcurrentHashMap<>();
@@ -54,7 +56,12 @@ final class HttpSession implements ClientChannel {
     }
 
     HttpSession(String id) {
+        this(id, false);
+    }
+
+    HttpSession(String id, boolean stateless) {
         this.id = id;
+        this.stateless = stateless;
     }
 
     String id() {
@@ -122,7 +129,15 @@ final class HttpSession implements ClientChannel {
                         return true;
                     }
                 }
-                return enqueueGet(n);
+                return stateless || enqueueGet(n);
+            }
+            case Request request when stateless -> {
+                // The 2026-07-28 era has no server-to-client requests: refuse, so the upstream is answered at once.
+                return false;
+            }
+            case Notification n when stateless && !"notifications/progress".equals(n.method()) -> {
+                // No GET stream to put it on (list_changed, logging): a stateless client does not hear it.
+                return true;
             }
             case Request request -> {
                 // A server-to-client request: the GET stream if the client listens there, else the stream of a

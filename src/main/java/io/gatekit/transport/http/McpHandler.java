@@ -9,6 +9,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.util.Callback;
@@ -23,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MCP endpoint (legacy Streamable HTTP, 2024-11-05 to 2025-11-25): POST carries one client message, GET
- * opens the session's standalone event stream, DELETE ends the session. Runs on virtual threads and blocks
+ * The MCP endpoint. Legacy Streamable HTTP (2024-11-05 to 2025-11-25): POST carries one client message, GET
+ * opens the session's standalone event stream, DELETE ends the session. The stateless 2026-07-28 era on the same
+ * endpoint: a POST without a session whose {@code params._meta} names a modern version is answered on its own,
+ * through a one-request gateway client opened for it and closed after. Runs on virtual threads and blocks
  * freely; every wait is bounded by the keep-alive interval, the write timeout or the request timeout.
  */
 final class McpHandler extends Handler.Abstract {
@@ -43,6 +48,7 @@ final class McpHandler extends Handler.Abstract {
     private final Duration keepAlive;
     private final Duration writeTimeout;
     private final Duration requestBound;
+    private final AtomicLong statelessCounter = new AtomicLong();
 
     McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, String path, Duration keepAlive) {
         this.gateway = gateway;
@@ -62,7 +68,11 @@ final class McpHandler extends Handler.Abstract {
     public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
             Callback callback) {
         if (!path.equals(org.eclipse.jetty.server.Request.getPathInContext(request))) {
-            return false;
+            // A clean 404 (also for OAuth discovery probes such as /.well-known/oauth-protected-resource): this
+            // gateway does no authorization, and clients then go ahead without it.
+            replies.error(response, callback, 404, null, ErrorCode.INVALID_REQUEST,
+                    "Not found: the MCP endpoint is " + path);
+            return true;
         }
         String refusal = origins.refusal(request.getHeaders().get(HttpHeader.HOST), request.getHeaders().get(HttpHeader.ORIGIN));
         if (refusal != null) {
@@ -120,6 +130,18 @@ final class McpHandler extends Handler.Abstract {
             return;
         }
         JsonRpcMessage message = ((Decoded.Ok) decoded).message();
+        String methodHeader = request.getHeaders().get(ModernEra.METHOD_HEADER);
+        String bodyMethod = ModernEra.methodOf(message);
+        if (methodHeader != null && bodyMethod != null && !ModernEra.headerValue(methodHeader).equals(bodyMethod)) {
+            replies.json(response, callback, 400, Response.failure(idOf(message), ModernEra.mismatch(
+                    "Mcp-Method is '" + methodHeader + "' but the body's method is '" + bodyMethod + "'")));
+            return;
+        }
+        String modernVersion = request.getHeaders().get(SESSION_HEADER) == null ? ModernEra.requestedVersion(message) : null;
+        if (modernVersion != null && !"initialize".equals(bodyMethod)) {
+            modern(modernVersion, message, decoded, request, response, callback);
+            return;
+        }
         String version = request.getHeaders().get(VERSION_HEADER);
         if (version != null && !LEGACY_VERSIONS.contains(version)) {
             replies.error(response, callback, 400, idOf(message), ErrorCode.INVALID_REQUEST,
@@ -175,7 +197,7 @@ final class McpHandler extends Handler.Abstract {
         Response last = null;
         try {
             session.endpoint().handler().onMessage(decoded);
-            last = new ResponseStream(session, exchange, response, callback).run();
+            last = new ResponseStream(session, exchange, response, callback, UnaryOperator.identity()).run();
         } finally {
             session.finish(exchange);
             if (created && (last == null || last.isError())) {
@@ -190,10 +212,13 @@ final class McpHandler extends Handler.Abstract {
         private final Exchange exchange;
         private final org.eclipse.jetty.server.Response response;
         private final Callback callback;
+        private final UnaryOperator<Response> finish;
         private SseStream sse;
         private int events;
 
-        ResponseStream(HttpSession session, Exchange exchange, org.eclipse.jetty.server.Response response, Callback callback) {
+        ResponseStream(HttpSession session, Exchange exchange, org.eclipse.jetty.server.Response response, Callback callback,
+                UnaryOperator<Response> finish) {
+            this.finish = finish;
             this.session = session;
             this.exchange = exchange;
             this.response = response;
@@ -221,6 +246,9 @@ final class McpHandler extends Handler.Abstract {
                     if (message == null) {
                         streaming().comment("keep-alive");
                         continue;
+                    }
+                    if (message instanceof Response answer) {
+                        message = finish.apply(answer);
                     }
                     if (message instanceof Response answer && sse == null) {
                         replies.json(response, callback, 200, answer);
@@ -250,6 +278,97 @@ final class McpHandler extends Handler.Abstract {
             session.cancel(exchange);
             callback.failed(e);
             return null;
+        }
+    }
+
+    // --- the stateless 2026-07-28 era ---
+
+    /** A POST without a session whose {@code _meta} names {@code version}: answered on its own, no session kept. */
+    private void modern(String version, JsonRpcMessage message, Decoded decoded, org.eclipse.jetty.server.Request request,
+            org.eclipse.jetty.server.Response response, Callback callback) throws InterruptedException {
+        tools.jackson.databind.JsonNode id = idOf(message);
+        if (!ModernEra.MODERN_VERSIONS.contains(version)) {
+            replies.json(response, callback, 400, Response.failure(id, ModernEra.unsupported(version)));
+            return;
+        }
+        String versionHeader = request.getHeaders().get(VERSION_HEADER);
+        if (versionHeader != null && !versionHeader.strip().equals(version)) {
+            replies.json(response, callback, 400, Response.failure(id, ModernEra.mismatch("MCP-Protocol-Version is '"
+                    + versionHeader + "' but _meta[\"" + ModernEra.VERSION_META + "\"] is '" + version + "'")));
+            return;
+        }
+        String nameHeader = request.getHeaders().get(ModernEra.NAME_HEADER);
+        String name = ModernEra.nameOf(message);
+        if (nameHeader != null && name != null && !ModernEra.headerValue(nameHeader).equals(name)) {
+            replies.json(response, callback, 400, Response.failure(id, ModernEra.mismatch(
+                    "Mcp-Name is '" + nameHeader + "' but the body names '" + name + "'")));
+            return;
+        }
+        if (!(message instanceof Request r)) {
+            // Stateless clients cancel by closing the response stream; other notifications have nothing to act on.
+            replies.empty(response, callback, 202);
+            return;
+        }
+        if (r.method().equals("server/discover")) {
+            discover(r, request, response, callback);
+            return;
+        }
+        HttpSession session = new HttpSession("stateless-" + statelessCounter.incrementAndGet(), true);
+        Gateway.ClientEndpoint endpoint = gateway.open("http-stateless", session, () -> {});
+        session.attach(endpoint);
+        endpoint.session().initialized(new ClientInfo(version, ModernEra.metaObject(r, ModernEra.CAPABILITIES_META),
+                ModernEra.metaObject(r, ModernEra.CLIENT_INFO_META)));
+        Exchange exchange = session.open(r);
+        // Closing the response stream is how a 2026-07-28 client cancels: the request is cancelled, upstream too.
+        request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
+        try {
+            endpoint.handler().onMessage(decoded);
+            new ResponseStream(session, exchange, response, callback, answer -> ModernEra.complete(r.method(), answer, codec)).run();
+        } finally {
+            session.finish(exchange);
+            session.end();
+            endpoint.handler().onClosed(null);
+        }
+    }
+
+    /**
+     * {@code server/discover}: the gateway's own answer (every version it serves, the capabilities its upstreams
+     * give it, their instructions), taken from an {@code initialize} run on a one-request client.
+     */
+    private void discover(Request r, org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+            Callback callback) throws InterruptedException {
+        HttpSession session = new HttpSession("stateless-" + statelessCounter.incrementAndGet(), true);
+        Gateway.ClientEndpoint endpoint = gateway.open("http-stateless", session, () -> {});
+        session.attach(endpoint);
+        tools.jackson.databind.node.ObjectNode params = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        params.put("protocolVersion", "2025-11-25");
+        params.set("capabilities", ModernEra.metaObject(r, ModernEra.CAPABILITIES_META));
+        params.set("clientInfo", ModernEra.metaObject(r, ModernEra.CLIENT_INFO_META));
+        Request initialize = new Request(r.id(), "initialize", params);
+        Exchange exchange = session.open(initialize);
+        request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
+        try {
+            endpoint.handler().onMessage(new Decoded.Ok(initialize));
+            long deadline = System.nanoTime() + requestBound.toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonRpcMessage next = exchange.next(keepAlive);
+                if (next == Exchange.GONE || next == Exchange.END) {
+                    callback.failed(new IOException("the client went away before server/discover was answered"));
+                    return;
+                }
+                if (next instanceof Response answer) {
+                    Response discovered = answer.isError() ? answer
+                            : Response.success(r.id(), ModernEra.discovery(answer.result()));
+                    replies.json(response, callback, 200, ModernEra.complete(r.method(), discovered, codec));
+                    return;
+                }
+            }
+            replies.error(response, callback, 200, r.id(), ErrorCode.INTERNAL_ERROR,
+                    "No answer to server/discover within " + requestBound.toSeconds() + " s");
+        } finally {
+            session.finish(exchange);
+            session.end();
+            endpoint.handler().onClosed(null);
         }
     }
 

@@ -1,0 +1,152 @@
+package io.gatekit.transport.http;
+
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The stateless 2026-07-28 era of Streamable HTTP: how a request says it belongs to it (the protocol version in
+ * {@code params._meta}), its headers and error codes, and the members its results must carry.
+ */
+final class ModernEra {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    static final String VERSION_META = "io.modelcontextprotocol/protocolVersion";
+    static final String CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities";
+    static final String CLIENT_INFO_META = "io.modelcontextprotocol/clientInfo";
+    static final String SERVER_INFO_META = "io.modelcontextprotocol/serverInfo";
+    static final String METHOD_HEADER = "Mcp-Method";
+    static final String NAME_HEADER = "Mcp-Name";
+
+    /** Versions served statelessly (no initialize, no session). */
+    static final List<String> MODERN_VERSIONS = List.of("2026-07-28");
+    /** Every version this endpoint serves, newest first: the modern ones, then the legacy (session) ones. */
+    static final List<String> SUPPORTED_VERSIONS = List.of("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+
+    /** A header disagrees with the body (or a required one is missing). */
+    static final int HEADER_MISMATCH = -32020;
+    /** The requested protocol version is not supported; data names the supported and the requested ones. */
+    static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+    /** Complete results of these methods must say how long they may be cached and by whom. */
+    private static final Set<String> CACHEABLE = Set.of("server/discover", "tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read");
+    private static final Pattern ENCODED = Pattern.compile("=\\?base64\\?(.*)\\?=");
+
+    private ModernEra() {}
+
+    /** The protocol version a request or notification names in {@code params._meta}, or null (legacy). */
+    static String requestedVersion(JsonRpcMessage message) {
+        JsonNode params = switch (message) {
+            case Request r -> r.params();
+            case Notification n -> n.params();
+            case Response ignored -> null;
+        };
+        JsonNode version = params == null ? null : params.path("_meta").get(VERSION_META);
+        return version != null && version.isString() ? version.stringValue() : null;
+    }
+
+    static String methodOf(JsonRpcMessage message) {
+        return switch (message) {
+            case Request r -> r.method();
+            case Notification n -> n.method();
+            case Response ignored -> null;
+        };
+    }
+
+    /** What {@code Mcp-Name} must carry for this message, or null when the method has no name. */
+    static String nameOf(JsonRpcMessage message) {
+        if (!(message instanceof Request r) || r.params() == null) {
+            return null;
+        }
+        JsonNode value = switch (r.method()) {
+            case "tools/call", "prompts/get" -> r.params().get("name");
+            case "resources/read" -> r.params().get("uri");
+            default -> null;
+        };
+        return value != null && value.isString() ? value.stringValue() : null;
+    }
+
+    /** A header value, with the {@code =?base64?...?=} form of non-ASCII values decoded. */
+    static String headerValue(String raw) {
+        Matcher matcher = ENCODED.matcher(raw.strip());
+        if (matcher.matches()) {
+            try {
+                return new String(Base64.getDecoder().decode(matcher.group(1)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return raw;
+            }
+        }
+        return raw.strip();
+    }
+
+    static JsonRpcError unsupported(String requested) {
+        ObjectNode data = NODES.objectNode();
+        ArrayNode supported = data.putArray("supported");
+        SUPPORTED_VERSIONS.forEach(supported::add);
+        data.put("requested", requested);
+        return new JsonRpcError(UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version '" + requested
+                + "'; supported: " + SUPPORTED_VERSIONS + " (" + MODERN_VERSIONS + " without a session, the others after initialize)",
+                data);
+    }
+
+    static JsonRpcError mismatch(String message) {
+        return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: " + message);
+    }
+
+    /** A stateless answer: results are complete (no input required) and cacheable ones say for how long. */
+    static Response complete(String method, Response answer, JsonRpcCodec codec) {
+        // A forwarded result may be kept as raw bytes; it needs a tree to gain members.
+        if (answer.isError() || !(codec.materialize(answer.result()) instanceof ObjectNode result)) {
+            return answer;
+        }
+        ObjectNode copy = result.deepCopy();
+        copy.put("resultType", "complete");
+        if (CACHEABLE.contains(method)) {
+            if (!copy.has("ttlMs")) {
+                copy.put("ttlMs", 0);
+            }
+            if (!copy.has("cacheScope")) {
+                copy.put("cacheScope", "private");
+            }
+        }
+        return Response.success(answer.id(), copy);
+    }
+
+    /** The {@code server/discover} result built from the gateway's own initialize result. */
+    static ObjectNode discovery(JsonNode initializeResult) {
+        ObjectNode result = NODES.objectNode();
+        ArrayNode versions = result.putArray("supportedVersions");
+        SUPPORTED_VERSIONS.forEach(versions::add);
+        JsonNode capabilities = initializeResult.get("capabilities");
+        result.set("capabilities", capabilities instanceof ObjectNode ? capabilities.deepCopy() : NODES.objectNode());
+        JsonNode instructions = initializeResult.get("instructions");
+        if (instructions != null && instructions.isString()) {
+            result.put("instructions", instructions.stringValue());
+        }
+        JsonNode serverInfo = initializeResult.get("serverInfo");
+        if (serverInfo != null) {
+            result.putObject("_meta").set(SERVER_INFO_META, serverInfo.deepCopy());
+        }
+        return result;
+    }
+
+    /** A member of {@code params._meta} that must be an object, or an empty object. */
+    static ObjectNode metaObject(Request request, String key) {
+        JsonNode value = request.params() == null ? null : request.params().path("_meta").get(key);
+        return value instanceof ObjectNode object ? object : NODES.objectNode();
+    }
+}
