@@ -55,7 +55,7 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewayConfig config, String version) {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
-        this.codec = new JsonRpcCodec(maxMessageBytes);
+        this.codec = JsonRpcCodec.forClients(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
         this.router = new Router(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
                 sessions, config.proxy().timeouts().connection(), version);

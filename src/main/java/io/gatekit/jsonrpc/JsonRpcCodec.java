@@ -21,6 +21,7 @@ public final class JsonRpcCodec {
 
     private final JsonMapper mapper;
     private final boolean rawResults;
+    private boolean rawArguments;
 
     public JsonRpcCodec(int maxMessageBytes) {
         this(maxMessageBytes, false, true);
@@ -57,6 +58,16 @@ public final class JsonRpcCodec {
         this(16 * 1024 * 1024);
     }
 
+    /**
+     * The codec for the gateway's client side: {@code tools/call} arguments are kept as raw bytes
+     * ({@link RawJson}), since the gateway routes on the name and passes the arguments on untouched.
+     */
+    public static JsonRpcCodec forClients(int maxMessageBytes) {
+        JsonRpcCodec codec = new JsonRpcCodec(maxMessageBytes, false, true);
+        codec.rawArguments = true;
+        return codec;
+    }
+
     /** A codec for code that encodes on virtual threads (the demo server answers each request on one). */
     public static JsonRpcCodec forVirtualThreads(int maxMessageBytes) {
         return new JsonRpcCodec(maxMessageBytes, false, false);
@@ -72,10 +83,10 @@ public final class JsonRpcCodec {
     }
 
     public Decoded decode(byte[] bytes, int offset, int length) {
-        if (rawResults) {
-            Decoded response = decodeResponseEnvelope(bytes, offset, length);
-            if (response != null) {
-                return response;
+        if (rawResults || rawArguments) {
+            Decoded fast = decodeEnvelope(bytes, offset, length);
+            if (fast != null) {
+                return fast;
             }
         }
         JsonNode tree;
@@ -88,17 +99,20 @@ public final class JsonRpcCodec {
     }
 
     /**
-     * The fast path for a success response: reads only the envelope with the streaming parser and keeps
-     * {@code result} as raw bytes. Null for anything else (requests, errors, anything unusual), which then takes
-     * the full path with its precise error messages.
+     * The fast path for the two messages that dominate traffic: a success response (its {@code result} kept as
+     * raw bytes, with {@code rawResults}) and a {@code tools/call} request (its {@code arguments} kept raw, with
+     * {@code rawArguments}). Only the envelope is read, with the streaming parser. Null for anything else
+     * (other methods, errors, anything unusual), which then takes the full path with its precise errors.
      */
-    private Decoded decodeResponseEnvelope(byte[] bytes, int offset, int length) {
+    private Decoded decodeEnvelope(byte[] bytes, int offset, int length) {
         try (JsonParser parser = mapper.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             JsonNode id = null;
             JsonNode result = null;
+            String method = null;
+            ObjectNode params = null;
             boolean version = false;
             while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                 String member = parser.currentName();
@@ -106,7 +120,9 @@ public final class JsonRpcCodec {
                 switch (member) {
                     case "jsonrpc" -> version = value == JsonToken.VALUE_STRING && "2.0".equals(parser.getString());
                     case "id" -> {
-                        if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+                            id = NODES.numberNode(parser.getIntValue());
+                        } else if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.LONG) {
                             id = NODES.numberNode(parser.getLongValue());
                         } else if (value == JsonToken.VALUE_STRING) {
                             id = NODES.stringNode(parser.getString());
@@ -114,24 +130,55 @@ public final class JsonRpcCodec {
                             return null;
                         }
                     }
+                    case "method" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        method = parser.getString();
+                    }
                     case "result" -> {
-                        int start = (int) parser.currentTokenLocation().getByteOffset();
-                        parser.skipChildren();
-                        int end = (int) parser.currentLocation().getByteOffset();
-                        result = new RawJson(Arrays.copyOfRange(bytes, offset + start, offset + end), 0, end - start).node();
+                        if (!rawResults) {
+                            return null;
+                        }
+                        result = raw(parser, bytes, offset);
+                    }
+                    case "params" -> {
+                        if (!rawArguments || value != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        params = NODES.objectNode();
+                        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                            String name = parser.currentName();
+                            parser.nextToken();
+                            params.set(name, "arguments".equals(name) ? raw(parser, bytes, offset) : parser.readValueAsTree());
+                        }
                     }
                     default -> {
                         return null;
                     }
                 }
             }
-            if (!version || id == null || result == null || parser.nextToken() != null) {
+            if (!version || id == null || parser.nextToken() != null) {
                 return null;
             }
-            return new Decoded.Ok(JsonRpcMessage.Response.success(id, result));
+            if (method == null && result != null && params == null) {
+                return new Decoded.Ok(JsonRpcMessage.Response.success(id, result));
+            }
+            if ("tools/call".equals(method) && result == null && params != null) {
+                return new Decoded.Ok(new JsonRpcMessage.Request(id, method, params));
+            }
+            return null;
         } catch (JacksonException e) {
             return null;
         }
+    }
+
+    /** The value the parser is at, as a raw node over a copy of its bytes. */
+    private static JsonNode raw(JsonParser parser, byte[] bytes, int offset) {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
+        int end = (int) parser.currentLocation().getByteOffset();
+        return new RawJson(Arrays.copyOfRange(bytes, offset + start, offset + end), 0, end - start).node();
     }
 
     /** A tree for a value that may have been kept raw, for code that must look inside a result. */
@@ -206,7 +253,54 @@ public final class JsonRpcCodec {
 
     /** Encodes a message as compact JSON without a trailing newline; MCP stdio forbids embedded newlines. */
     public byte[] encode(JsonRpcMessage message) {
-        return mapper.writeValueAsBytes(toTree(message));
+        // Written member by member: building an envelope tree first costs a map per message.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        try (tools.jackson.core.JsonGenerator gen = mapper.createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeStringProperty("jsonrpc", "2.0");
+            switch (message) {
+                case JsonRpcMessage.Request r -> {
+                    gen.writeName("id");
+                    gen.writeTree(r.id());
+                    gen.writeStringProperty("method", r.method());
+                    if (r.params() != null) {
+                        gen.writeName("params");
+                        gen.writeTree(r.params());
+                    }
+                }
+                case JsonRpcMessage.Notification n -> {
+                    gen.writeStringProperty("method", n.method());
+                    if (n.params() != null) {
+                        gen.writeName("params");
+                        gen.writeTree(n.params());
+                    }
+                }
+                case JsonRpcMessage.Response r -> {
+                    gen.writeName("id");
+                    if (r.id() == null) {
+                        gen.writeNull();
+                    } else {
+                        gen.writeTree(r.id());
+                    }
+                    if (r.error() != null) {
+                        gen.writeName("error");
+                        gen.writeStartObject();
+                        gen.writeNumberProperty("code", r.error().code());
+                        gen.writeStringProperty("message", r.error().message());
+                        if (r.error().data() != null) {
+                            gen.writeName("data");
+                            gen.writeTree(r.error().data());
+                        }
+                        gen.writeEndObject();
+                    } else {
+                        gen.writeName("result");
+                        gen.writeTree(r.result());
+                    }
+                }
+            }
+            gen.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     /** The message as a JSON object tree, members in the conventional order. */

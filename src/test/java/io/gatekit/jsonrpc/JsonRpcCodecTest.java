@@ -103,4 +103,23 @@ class JsonRpcCodecTest {
         Decoded bad = upstream.decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}} trailing".getBytes(StandardCharsets.UTF_8));
         assertThat(bad).isInstanceOf(Decoded.Invalid.class);
     }
+
+    @Test
+    void clientCodec_keepsToolArgumentsRaw_andTheRestAsTrees() {
+        JsonRpcCodec clients = JsonRpcCodec.forClients(1 << 20);
+        String arguments = "{\"text\":\"\\u00e9 \\n\",\"n\":[1,2.50,{\"x\":null}]}";
+        String line = "{\"params\":{\"name\":\"a__b\",\"arguments\":" + arguments
+                + ",\"_meta\":{\"progressToken\":\"p\"}},\"method\":\"tools/call\",\"id\":\"r1\",\"jsonrpc\":\"2.0\"}";
+        JsonRpcMessage.Request request = (JsonRpcMessage.Request) ((Decoded.Ok) clients.decode(line.getBytes(StandardCharsets.UTF_8))).message();
+        assertThat(request.id().stringValue()).isEqualTo("r1");
+        assertThat(request.params().path("name").stringValue()).isEqualTo("a__b");
+        assertThat(request.params().path("_meta").path("progressToken").stringValue()).isEqualTo("p");
+        String out = new String(clients.encode(request), StandardCharsets.UTF_8);
+        assertThat(out).contains("\"arguments\":" + arguments);
+        assertThat(clients.materialize(request.params().get("arguments")).path("n").path(1).decimalValue()).isEqualByComparingTo("2.50");
+        // Any other method takes the full path.
+        JsonRpcMessage.Request list = (JsonRpcMessage.Request) ((Decoded.Ok) clients.decode(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"arguments\":{}}}".getBytes(StandardCharsets.UTF_8))).message();
+        assertThat(list.params().path("arguments").isObject()).isTrue();
+    }
 }

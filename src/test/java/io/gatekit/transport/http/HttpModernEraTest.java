@@ -1,0 +1,216 @@
+package io.gatekit.transport.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The stateless 2026-07-28 era on the same endpoint as the legacy sessions, over real loopback HTTP against a
+ * real gateway and demo upstream: server/discover, stateless calls with {@code resultType}, version and header
+ * errors, and cancellation by closing the response stream.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HttpModernEraTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String META = """
+            "_meta":{"io.modelcontextprotocol/protocolVersion":"%s","io.modelcontextprotocol/clientCapabilities":{},
+             "io.modelcontextprotocol/clientInfo":{"name":"raw-modern","version":"0"}}""";
+    private static HttpFaceFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = HttpFaceFixture.demo("sse_keep_alive: 0.3", "");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private static String meta(String version) {
+        return META.formatted(version);
+    }
+
+    private static HttpRequest.Builder modernPost(String body) {
+        return f.post(null, body).header("MCP-Protocol-Version", "2026-07-28");
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void serverDiscover_listsEveryVersion_theMergedCapabilities_andInstructions() throws Exception {
+        HttpResponse<String> discover = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":"d","method":"server/discover","params":{%s}}""".formatted(meta("2026-07-28")))
+                .header("Mcp-Method", "server/discover").build());
+        assertThat(discover.statusCode()).as(discover.body()).isEqualTo(200);
+        assertThat(discover.headers().firstValue("Mcp-Session-Id")).isEmpty();
+        JsonNode result = json(discover).path("result");
+        assertThat(result.path("supportedVersions").valueStream().map(JsonNode::asString).toList())
+                .containsExactly("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+        assertThat(result.path("capabilities").path("tools").path("listChanged").asBoolean()).isTrue();
+        assertThat(result.path("capabilities").has("resources")).isTrue();
+        assertThat(result.path("instructions").asString()).contains("## demo");
+        assertThat(result.path("resultType").asString()).isEqualTo("complete");
+        assertThat(result.path("ttlMs").isNumber()).isTrue();
+        assertThat(result.path("cacheScope").asString()).isEqualTo("private");
+        assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asString()).isEqualTo("gatekit");
+        assertThat(f.face.sessionCount()).isZero();
+    }
+
+    @Test
+    void statelessCall_isAnsweredWithoutASession_andCarriesResultTypeComplete() throws Exception {
+        int sessionsBefore = f.gateway.sessions().all().size();
+        HttpResponse<String> echo = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"demo__echo","arguments":{"message":"modern"},%s}}"""
+                .formatted(meta("2026-07-28"))).header("Mcp-Method", "tools/call").header("Mcp-Name", "demo__echo").build());
+        assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
+        assertThat(echo.headers().firstValue("Mcp-Session-Id")).isEmpty();
+        JsonNode result = json(echo).path("result");
+        assertThat(result.path("content").path(0).path("text").asString()).isEqualTo("modern");
+        assertThat(result.path("resultType").asString()).isEqualTo("complete");
+
+        HttpResponse<String> list = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":2,"method":"tools/list","params":{%s}}""".formatted(meta("2026-07-28"))).build());
+        JsonNode tools = json(list).path("result");
+        assertThat(tools.path("tools").valueStream().map(t -> t.path("name").asString()).toList()).contains("demo__echo");
+        assertThat(tools.path("resultType").asString()).isEqualTo("complete");
+        assertThat(tools.path("cacheScope").asString()).isEqualTo("private");
+        assertThat(tools.has("ttlMs")).isTrue();
+
+        // The one-request clients are gone once answered.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> f.gateway.sessions().all().size() == sessionsBefore);
+        assertThat(f.face.sessionCount()).isZero();
+    }
+
+    @Test
+    void slowStatelessCall_streamsItsProgress_andEndsWithTheCompleteResult() throws Exception {
+        HttpResponse<String> slow = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"demo__sleep","arguments":{"ms":900,"steps":3},
+                 "_meta":{"progressToken":"t","io.modelcontextprotocol/protocolVersion":"2026-07-28",
+                 "io.modelcontextprotocol/clientCapabilities":{}}}}""").build());
+        assertThat(slow.statusCode()).isEqualTo(200);
+        assertThat(slow.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        List<String> data = slow.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(data).filteredOn(d -> d.contains("notifications/progress")).hasSize(3);
+        JsonNode last = JSON.readTree(data.getLast());
+        assertThat(last.path("id").asString()).isEqualTo("s");
+        assertThat(last.path("result").path("resultType").asString()).isEqualTo("complete");
+    }
+
+    @Test
+    void unsupportedVersion_is400WithUnsupportedProtocolVersionError() throws Exception {
+        HttpResponse<String> response = f.send(f.post(null, """
+                {"jsonrpc":"2.0","id":3,"method":"tools/list","params":{%s}}""".formatted(meta("2099-01-01"))).build());
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = json(response).path("error");
+        assertThat(error.path("code").asInt()).isEqualTo(-32022);
+        assertThat(error.path("data").path("requested").asString()).isEqualTo("2099-01-01");
+        assertThat(error.path("data").path("supported").valueStream().map(JsonNode::asString).toList())
+                .contains("2026-07-28", "2025-11-25");
+        assertThat(json(response).path("id").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void headersThatDisagreeWithTheBody_are400HeaderMismatch() throws Exception {
+        String body = """
+                {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"demo__echo","arguments":{},%s}}""".formatted(meta("2026-07-28"));
+        HttpResponse<String> method = f.send(modernPost(body).header("Mcp-Method", "tools/list").build());
+        assertThat(method.statusCode()).isEqualTo(400);
+        assertThat(json(method).path("error").path("code").asInt()).isEqualTo(-32020);
+
+        HttpResponse<String> name = f.send(modernPost(body).header("Mcp-Name", "demo__add").build());
+        assertThat(name.statusCode()).isEqualTo(400);
+        assertThat(json(name).path("error").path("code").asInt()).isEqualTo(-32020);
+
+        HttpResponse<String> version = f.send(f.post(null, body).header("MCP-Protocol-Version", "2025-11-25").build());
+        assertThat(version.statusCode()).isEqualTo(400);
+        assertThat(json(version).path("error").path("code").asInt()).isEqualTo(-32020);
+
+        // Mcp-Method is checked in the legacy era too.
+        String session = f.initialize();
+        HttpResponse<String> legacy = f.send(f.post(session, """
+                {"jsonrpc":"2.0","id":5,"method":"tools/list"}""").header("Mcp-Method", "tools/call").build());
+        assertThat(legacy.statusCode()).isEqualTo(400);
+        assertThat(json(legacy).path("error").path("code").asInt()).isEqualTo(-32020);
+    }
+
+    @Test
+    void withoutTheMetaVersion_aRequestWithoutSession_keepsTheLegacy400() throws Exception {
+        HttpResponse<String> response = f.send(f.post(null, """
+                {"jsonrpc":"2.0","id":6,"method":"tools/list","params":{"_meta":{}}}""").build());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("error").path("message").asString()).contains("Mcp-Session-Id");
+    }
+
+    @Test
+    void modernNotification_gets202() throws Exception {
+        HttpResponse<String> response = f.send(modernPost("""
+                {"jsonrpc":"2.0","method":"notifications/roots/list_changed","params":{%s}}""".formatted(meta("2026-07-28"))).build());
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void closingTheResponseStream_cancelsTheRequestUpstream() throws Exception {
+        String session = f.initialize();
+        long before = cancelledRunning(session);
+        String body = """
+                {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"demo__sleep","arguments":{"ms":20000},%s}}"""
+                .formatted(meta("2026-07-28"));
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), f.face.port())) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            // Wait until the first keep-alive shows the call is running (the answer has become an event stream).
+            socket.setSoTimeout(10_000);
+            byte[] buffer = new byte[4096];
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().contains("keep-alive")) {
+                int n = socket.getInputStream().read(buffer);
+                assertThat(n).as("stream open: %s", seen).isPositive();
+                seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+        } // the client closes the stream
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cancelledRunning(session) > before);
+    }
+
+    @Test
+    void oauthDiscoveryProbes_getACleanJson404() throws Exception {
+        for (String path : List.of("/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-authorization-server",
+                "/.well-known/openid-configuration")) {
+            HttpResponse<String> response = f.send(HttpRequest.newBuilder(f.uri().resolve(path)).timeout(Duration.ofSeconds(5)).GET().build());
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(json(response).path("error").path("message").asString()).contains("/mcp");
+        }
+    }
+
+    private static long cancelledRunning(String session) throws Exception {
+        HttpResponse<String> stats = f.send(f.post(session, """
+                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"demo__stats","arguments":{}}}"""
+                .formatted(1000 + (int) (System.nanoTime() % 100000))).build());
+        return JSON.readTree(json(stats).path("result").path("content").path(0).path("text").asString()).path("cancelledRunning").asLong();
+    }
+}
