@@ -2,13 +2,10 @@ package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.Decoded;
-import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcCodec;
-import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.transport.MessageHandler;
 import io.gatekit.transport.SseReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -17,19 +14,13 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -41,20 +32,12 @@ import tools.jackson.databind.JsonNode;
  * re-initialises and retries the message once. Credentials come from the upstream's configured headers, never
  * from a client. Each POST runs on its own virtual thread; Jetty pools the connections.
  */
-final class HttpWire implements UpstreamWire {
+final class HttpWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(HttpWire.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final int MAX_GET_RECONNECTS = 5;
 
-    private final UpstreamConfig config;
     private final URI url;
-    private final JsonRpcCodec codec;
-    private final int maxMessageBytes;
-    private final Duration connectTimeout;
-    private final HttpClient client;
-    private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile MessageHandler handler;
-    private volatile boolean open = true;
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile byte[] initializeBody;
@@ -63,37 +46,8 @@ final class HttpWire implements UpstreamWire {
     private volatile String lastEventId;
 
     HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
-        this.config = config;
+        super(config, codec, maxMessageBytes, connectTimeout);
         this.url = config.url().orElseThrow();
-        this.codec = codec;
-        this.maxMessageBytes = maxMessageBytes;
-        this.connectTimeout = connectTimeout;
-        this.client = httpClient(config, connectTimeout);
-    }
-
-    /**
-     * A started Jetty client for one upstream: TLS verification as configured, connection pool sized to its
-     * in-flight ceiling, so excess requests queue in Jetty (bounded) rather than open sockets without limit.
-     */
-    static HttpClient httpClient(UpstreamConfig config, Duration connectTimeout) throws IOException {
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(!config.tlsVerify()));
-        connector.setConnectTimeout(connectTimeout);
-        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        client.setMaxConnectionsPerDestination(Math.max(8, Math.min(config.maxInFlight(), 256)));
-        client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.maxInFlight() * 2));
-        client.setName("gatekit-http-" + config.name());
-        try {
-            client.start();
-            return client;
-        } catch (Exception e) {
-            throw new IOException("cannot start the HTTP client for upstream '" + config.name() + "': " + e, e);
-        }
-    }
-
-    @Override
-    public void start(MessageHandler handler) {
-        this.handler = handler;
     }
 
     @Override
@@ -205,7 +159,8 @@ final class HttpWire implements UpstreamWire {
         }
     }
 
-    private void deliver(Decoded decoded) {
+    @Override
+    protected void deliver(Decoded decoded) {
         if (decoded instanceof Decoded.Ok(Response response) && response.result() != null
                 && initializeId != null && initializeId.equals(response.id())) {
             JsonNode version = codec.materialize(response.result()).get("protocolVersion");
@@ -213,10 +168,7 @@ final class HttpWire implements UpstreamWire {
                 protocolVersion = version.stringValue();
             }
         }
-        MessageHandler target = handler;
-        if (target != null) {
-            target.onMessage(decoded);
-        }
+        super.deliver(decoded);
     }
 
     /** Starts a new session with the handshake the gateway sent first; true when it worked. */
@@ -302,24 +254,6 @@ final class HttpWire implements UpstreamWire {
         }
     }
 
-    /** A request that cannot be delivered gets an error response at once rather than waiting for its timeout. */
-    private void failRequest(JsonRpcMessage message, String why) {
-        log.warn("upstream {}: {}", config.name(), why);
-        if (message instanceof Request request) {
-            deliver(new Decoded.Ok(Response.failure(request.id(), JsonRpcError.of(ErrorCode.UPSTREAM_UNAVAILABLE, why))));
-        }
-    }
-
-    private void end(Throwable cause) {
-        if (ended.compareAndSet(false, true)) {
-            open = false;
-            MessageHandler target = handler;
-            if (target != null) {
-                target.onClosed(cause);
-            }
-        }
-    }
-
     @Override
     public String describeEnd(Throwable cause) {
         return "stopped answering at " + url + (cause == null ? "" : " (" + cause.getMessage() + ")");
@@ -343,16 +277,7 @@ final class HttpWire implements UpstreamWire {
                 log.debug("upstream {}: DELETE of the session failed: {}", config.name(), e.toString());
             }
         }
-        try {
-            client.stop();
-        } catch (Exception e) {
-            log.debug("upstream {}: stopping the HTTP client: {}", config.name(), e.toString());
-        }
+        stopClient();
         end(null);
-    }
-
-    @Override
-    public Optional<Long> pid() {
-        return Optional.empty();
     }
 }

@@ -1,13 +1,8 @@
 package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
-import io.gatekit.jsonrpc.Decoded;
-import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcCodec;
-import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
-import io.gatekit.jsonrpc.JsonRpcMessage.Request;
-import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.transport.MessageHandler;
 import io.gatekit.transport.SseReader;
 import java.io.BufferedInputStream;
@@ -16,12 +11,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -33,33 +25,21 @@ import org.slf4j.LoggerFactory;
  * opens the one stream every message comes back on; its first event, {@code endpoint}, names the URL to POST
  * messages to. When that stream ends the session is gone, so the wire ends and the upstream is restarted.
  */
-final class LegacySseWire implements UpstreamWire {
+final class LegacySseWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(LegacySseWire.class);
 
-    private final UpstreamConfig config;
     private final URI sseUrl;
-    private final JsonRpcCodec codec;
-    private final int maxMessageBytes;
-    private final Duration connectTimeout;
-    private final HttpClient client;
     private final CompletableFuture<URI> endpoint = new CompletableFuture<>();
-    private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile MessageHandler handler;
-    private volatile boolean open = true;
     private volatile Thread stream;
 
     LegacySseWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
-        this.config = config;
+        super(config, codec, maxMessageBytes, connectTimeout);
         this.sseUrl = config.url().orElseThrow();
-        this.codec = codec;
-        this.maxMessageBytes = maxMessageBytes;
-        this.connectTimeout = connectTimeout;
-        this.client = HttpWire.httpClient(config, connectTimeout);
     }
 
     @Override
     public void start(MessageHandler handler) {
-        this.handler = handler;
+        super.start(handler);
         stream = Thread.ofVirtual().name("gatekit-sse-" + config.name()).start(this::readStream);
     }
 
@@ -85,7 +65,7 @@ final class LegacySseWire implements UpstreamWire {
                     if ("endpoint".equals(event.event())) {
                         endpoint.complete(sseUrl.resolve(event.data().strip()));
                     } else if (!event.data().isBlank()) {
-                        handler.onMessage(codec.decode(event.data().getBytes(StandardCharsets.UTF_8)));
+                        deliver(codec.decode(event.data().getBytes(StandardCharsets.UTF_8)));
                     }
                 }
             }
@@ -121,31 +101,14 @@ final class LegacySseWire implements UpstreamWire {
                     .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .send();
             if (response.getStatus() / 100 != 2) {
-                fail(message, "HTTP " + response.getStatus() + " from " + target);
+                failRequest(message, "HTTP " + response.getStatus() + " from " + target);
             }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            fail(message, "POST to the SSE server at " + sseUrl + " failed: " + cause.getMessage());
-        }
-    }
-
-    private void fail(JsonRpcMessage message, String why) {
-        log.warn("upstream {}: {}", config.name(), why);
-        if (message instanceof Request request && handler != null) {
-            handler.onMessage(new Decoded.Ok(Response.failure(request.id(), JsonRpcError.of(ErrorCode.UPSTREAM_UNAVAILABLE, why))));
-        }
-    }
-
-    private void end(Throwable cause) {
-        if (ended.compareAndSet(false, true)) {
-            open = false;
-            MessageHandler target = handler;
-            if (target != null) {
-                target.onClosed(cause);
-            }
+            failRequest(message, "POST to the SSE server at " + sseUrl + " failed: " + cause.getMessage());
         }
     }
 
@@ -161,16 +124,7 @@ final class LegacySseWire implements UpstreamWire {
         if (reader != null) {
             reader.interrupt();
         }
-        try {
-            client.stop();
-        } catch (Exception e) {
-            log.debug("upstream {}: stopping the HTTP client: {}", config.name(), e.toString());
-        }
+        stopClient();
         end(null);
-    }
-
-    @Override
-    public Optional<Long> pid() {
-        return Optional.empty();
     }
 }

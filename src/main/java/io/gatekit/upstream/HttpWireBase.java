@@ -1,0 +1,111 @@
+package io.gatekit.upstream;
+
+import io.gatekit.config.UpstreamConfig;
+import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.transport.MessageHandler;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the two HTTP wires share: the Jetty client, where decoded messages go, failing a request that cannot be
+ * delivered with an error response at once (rather than letting it wait for its timeout), and ending the wire.
+ */
+abstract class HttpWireBase implements UpstreamWire {
+    private static final Logger log = LoggerFactory.getLogger(HttpWireBase.class);
+
+    protected final UpstreamConfig config;
+    protected final JsonRpcCodec codec;
+    protected final int maxMessageBytes;
+    protected final Duration connectTimeout;
+    protected final HttpClient client;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    protected volatile MessageHandler handler;
+    protected volatile boolean open = true;
+
+    HttpWireBase(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
+        this.config = config;
+        this.codec = codec;
+        this.maxMessageBytes = maxMessageBytes;
+        this.connectTimeout = connectTimeout;
+        this.client = httpClient(config, connectTimeout);
+    }
+
+    /**
+     * A started Jetty client for one upstream: TLS verification as configured, connection pool sized to its
+     * in-flight ceiling, so excess requests queue in Jetty (bounded) rather than open sockets without limit.
+     */
+    static HttpClient httpClient(UpstreamConfig config, Duration connectTimeout) throws IOException {
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(new SslContextFactory.Client(!config.tlsVerify()));
+        connector.setConnectTimeout(connectTimeout);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setMaxConnectionsPerDestination(Math.max(8, Math.min(config.maxInFlight(), 256)));
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, config.maxInFlight() * 2));
+        client.setName("gatekit-http-" + config.name());
+        try {
+            client.start();
+            return client;
+        } catch (Exception e) {
+            throw new IOException("cannot start the HTTP client for upstream '" + config.name() + "': " + e, e);
+        }
+    }
+
+    @Override
+    public void start(MessageHandler handler) {
+        this.handler = handler;
+    }
+
+    /** Hands a decoded message from the upstream to the connection above. */
+    protected void deliver(Decoded decoded) {
+        MessageHandler target = handler;
+        if (target != null) {
+            target.onMessage(decoded);
+        }
+    }
+
+    /** A request that cannot be delivered gets an error response at once rather than waiting for its timeout. */
+    protected void failRequest(JsonRpcMessage message, String why) {
+        log.warn("upstream {}: {}", config.name(), why);
+        if (message instanceof Request request) {
+            deliver(new Decoded.Ok(Response.failure(request.id(), JsonRpcError.of(ErrorCode.UPSTREAM_UNAVAILABLE, why))));
+        }
+    }
+
+    /** The session with the upstream is over: the connection above fails its calls and the upstream restarts. */
+    protected void end(Throwable cause) {
+        if (ended.compareAndSet(false, true)) {
+            open = false;
+            MessageHandler target = handler;
+            if (target != null) {
+                target.onClosed(cause);
+            }
+        }
+    }
+
+    protected void stopClient() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            log.debug("upstream {}: stopping the HTTP client: {}", config.name(), e.toString());
+        }
+    }
+
+    @Override
+    public Optional<Long> pid() {
+        return Optional.empty();
+    }
+}
