@@ -86,12 +86,25 @@ class UpstreamLifecycleTest {
     }
 
     @Test
-    void close_stopsEveryUpstreamProcess() {
+    void close_stopsEveryUpstreamProcess_andEndsEveryGatewayThread() {
+        long before = gatekitThreads();
         GatewayFixture fixture = GatewayFixture.demo("", "");
         fixture.awaitReady("demo");
+        TestClient client = fixture.connect();
+        client.initialize(null);
+        client.call("tools/call", toolCall("demo__echo", "message", "x"));
+        assertThat(gatekitThreads()).isGreaterThan(before);
         ProcessHandle upstream = ProcessHandle.of(fixture.upstream("demo").pid().orElseThrow()).orElseThrow();
         fixture.close();
         assertThat(upstream.isAlive()).isFalse();
         assertThat(fixture.upstream("demo").state()).isEqualTo(Upstream.State.STOPPED);
+        // Readers, writers, stderr drains and the deadline sweeper all end with the gateway.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gatekitThreads()).isEqualTo(before));
+    }
+
+    /** Live platform threads the gateway names "gatekit-..." (virtual threads end with their work). */
+    private static long gatekitThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("gatekit-")).count();
     }
 }
