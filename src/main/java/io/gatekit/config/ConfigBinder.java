@@ -78,7 +78,22 @@ final class ConfigBinder {
                 strings(node, "allowed_origins").orElse(HttpConfig.LOOPBACK_NAMES),
                 Nodes.seconds(node, "session_idle_timeout").orElse(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT),
                 Nodes.integer(node, "max_sessions", HttpConfig.DEFAULT_MAX_SESSIONS),
-                Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE)));
+                Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE),
+                tls(node.path("tls"))));
+    }
+
+    private Optional<TlsConfig> tls(JsonNode node) {
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        FieldPath at = PROXY.child("http").child("tls");
+        Optional<Path> keyStore = Nodes.string(node, "key_store").flatMap(file -> paths.resolve(file, at.child("key_store"), problems));
+        if (keyStore.isPresent() && !java.nio.file.Files.isReadable(keyStore.get())) {
+            problems.at(at.child("key_store"), "cannot read the key store " + keyStore.get());
+            return Optional.empty();
+        }
+        return keyStore.map(path -> new TlsConfig(path, Nodes.string(node, "key_store_password").orElse(""),
+                Nodes.string(node, "key_store_type").orElse("PKCS12")));
     }
 
     private static Optional<List<String>> strings(JsonNode object, String key) {

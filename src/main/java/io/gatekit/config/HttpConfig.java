@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param sessionIdleTimeout a session with no request and no open stream for this long ends, default 30 min
  * @param maxSessions sessions open at once; beyond it {@code initialize} is refused with 503, default 10000
  * @param sseKeepAlive interval of SSE keep-alive comments (they also detect vanished clients), default 15 s
+ * @param tls serve HTTPS with this key store; empty for plain HTTP
  */
 public record HttpConfig(String host, int port, String path, List<String> allowedHosts, List<String> allowedOrigins,
-        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive) {
+        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -51,12 +52,13 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
         if (Objects.requireNonNull(sseKeepAlive, "sseKeepAlive").isNegative() || sseKeepAlive.isZero()) {
             throw new IllegalArgumentException("http sse_keep_alive must be positive");
         }
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** Where to listen, with every guard and bound at its default. */
     public HttpConfig(String host, int port, String path) {
         this(host, port, path, LOOPBACK_NAMES, LOOPBACK_NAMES, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
-                DEFAULT_SSE_KEEP_ALIVE);
+                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty());
     }
 
     /** Every field at its default. */
@@ -66,6 +68,6 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
 
     /** The same with other guards and bounds (tests and embedders). */
     public HttpConfig with(Duration idleTimeout, int sessions, Duration keepAlive) {
-        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive);
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls);
     }
 }

@@ -81,7 +81,8 @@ final class UpstreamBinder {
                 Nodes.bool(node, "tls_verify", true),
                 Nodes.string(node, "server_identity"),
                 Nodes.bool(node, "forward_roots", true),
-                env(node.path("headers"))));
+                env(node.path("headers")),
+                Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems))));
     }
 
     private List<String> command(JsonNode node, FieldPath at, String transport) {

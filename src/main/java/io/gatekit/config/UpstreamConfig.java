@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param maxInFlight concurrent requests the gateway sends this upstream
  * @param maxRestartAttempts 0 means unlimited
  * @param serverIdentity the {@code serverInfo.name} the server is expected to report, if pinned
+ * @param caFile PEM CA certificates an https upstream's certificate must chain to, instead of the JDK's defaults
  * @param headers HTTP headers for an http upstream (credentials come from ${VAR}, never from the client)
  * @param forwardRoots whether the upstream may ask clients for their roots ({@code forward_roots}, default true);
  *     false keeps a server such as server-filesystem on its configured directories whatever clients say
@@ -37,7 +38,8 @@ public record UpstreamConfig(
         boolean tlsVerify,
         Optional<String> serverIdentity,
         boolean forwardRoots,
-        Map<String, String> headers) {
+        Map<String, String> headers,
+        Optional<Path> caFile) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -55,6 +57,7 @@ public record UpstreamConfig(
         command = List.copyOf(command);
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
+        Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(cwd, "cwd");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(serverIdentity, "serverIdentity");
@@ -75,6 +78,6 @@ public record UpstreamConfig(
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, "stdio", command, Map.of(), Optional.empty(), Optional.empty(),
-                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of());
+                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty());
     }
 }

@@ -50,7 +50,11 @@ abstract class HttpWireBase implements UpstreamWire {
      */
     static HttpClient httpClient(UpstreamConfig config, Duration connectTimeout) throws IOException {
         ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(new SslContextFactory.Client(!config.tlsVerify()));
+        SslContextFactory.Client tls = new SslContextFactory.Client(!config.tlsVerify());
+        if (config.caFile().isPresent()) {
+            tls.setTrustStore(trustStore(config.caFile().get()));
+        }
+        connector.setSslContextFactory(tls);
         connector.setConnectTimeout(connectTimeout);
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
         client.setMaxConnectionsPerDestination(Math.max(8, Math.min(config.maxInFlight(), 256)));
@@ -61,6 +65,24 @@ abstract class HttpWireBase implements UpstreamWire {
             return client;
         } catch (Exception e) {
             throw new IOException("cannot start the HTTP client for upstream '" + config.name() + "': " + e, e);
+        }
+    }
+
+    /** The CA certificates of a PEM file as a trust store. */
+    private static java.security.KeyStore trustStore(java.nio.file.Path pem) throws IOException {
+        try (var in = java.nio.file.Files.newInputStream(pem)) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + n++, certificate);
+            }
+            if (n == 0) {
+                throw new IOException("no certificate in " + pem);
+            }
+            return store;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot read CA certificates from " + pem + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,7 +8,11 @@ import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import io.gatekit.config.TlsConfig;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +40,10 @@ public final class HttpFace implements AutoCloseable {
         HttpConfiguration settings = new HttpConfiguration();
         settings.setSendServerVersion(false);
         settings.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(settings));
+        this.connector = http.tls().isPresent()
+                ? new ServerConnector(server, new SslConnectionFactory(serverTls(http.tls().get()), "http/1.1"),
+                        new HttpConnectionFactory(withSecureCustomizer(settings)))
+                : new ServerConnector(server, new HttpConnectionFactory(settings));
         connector.setHost(http.host());
         connector.setPort(http.port());
         // Longer than a keep-alive interval, so a quiet but live event stream is never cut by the server itself.
@@ -46,6 +53,22 @@ public final class HttpFace implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
         server.setHandler(new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive()));
         server.setStopTimeout(Duration.ofSeconds(2).toMillis());
+    }
+
+    private static SslContextFactory.Server serverTls(TlsConfig tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keyStore().toString());
+        ssl.setKeyStorePassword(tls.keyStorePassword());
+        ssl.setKeyStoreType(tls.keyStoreType());
+        return ssl;
+    }
+
+    private static HttpConfiguration withSecureCustomizer(HttpConfiguration settings) {
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Clients reach a local gateway by IP as often as by name; Host and Origin are checked by OriginPolicy.
+        secure.setSniHostCheck(false);
+        settings.addCustomizer(secure);
+        return settings;
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -63,7 +86,7 @@ public final class HttpFace implements AutoCloseable {
     /** The endpoint's URL, e.g. {@code http://127.0.0.1:8080/mcp}. */
     public URI uri() {
         String host = http.host().contains(":") && !http.host().startsWith("[") ? "[" + http.host() + "]" : http.host();
-        return URI.create("http://" + host + ":" + port() + http.path());
+        return URI.create((http.tls().isPresent() ? "https://" : "http://") + host + ":" + port() + http.path());
     }
 
     /** Sessions open now. */
