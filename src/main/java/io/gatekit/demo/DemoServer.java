@@ -109,11 +109,11 @@ public final class DemoServer implements MessageHandler {
         return switch (request.method()) {
             case "initialize" -> initialize(params);
             case "ping" -> NODES.objectNode();
-            case "tools/list" -> tools.list();
+            case "tools/list" -> withCacheHints(tools.list());
             case "tools/call" -> tools.call(params);
-            case "prompts/list" -> DemoTools.prompts();
+            case "prompts/list" -> withCacheHints(DemoTools.prompts());
             case "prompts/get" -> DemoTools.prompt(params);
-            case "resources/list" -> DemoTools.resources();
+            case "resources/list" -> withCacheHints(DemoTools.resources());
             case "resources/read" -> DemoTools.readResource(params);
             case "resources/subscribe", "resources/unsubscribe" -> {
                 tools.subscription(request.method(), params.path("uri").asString(""));
@@ -125,6 +125,21 @@ public final class DemoServer implements MessageHandler {
             }
             default -> throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: " + request.method());
         };
+    }
+
+    /**
+     * 2026-07-28 caching hints on list results, for testing how a gateway merges them: only when the environment
+     * sets {@code DEMO_LIST_TTL_MS} (and optionally {@code DEMO_LIST_CACHE_SCOPE}, {@code public} or {@code private}).
+     */
+    private static JsonNode withCacheHints(JsonNode result) {
+        String ttl = System.getenv("DEMO_LIST_TTL_MS");
+        if (ttl == null || ttl.isBlank() || !(result instanceof ObjectNode object)) {
+            return result;
+        }
+        object.put("ttlMs", Long.parseLong(ttl.strip()));
+        String scope = System.getenv("DEMO_LIST_CACHE_SCOPE");
+        object.put("cacheScope", scope == null || scope.isBlank() ? "public" : scope.strip());
+        return object;
     }
 
     private JsonNode initialize(ObjectNode params) {
@@ -141,7 +156,7 @@ public final class DemoServer implements MessageHandler {
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", "gatekit-demo");
         info.put("version", "1");
-        result.put("instructions", "A demo server: echo, add, sleep (with progress), sample, roots, elicit, fail, crash.");
+        result.put("instructions", "A demo server: echo, add, sleep (with progress), sample, roots, elicit, fail, crash, confirm (multi round-trip).");
         return result;
     }
 

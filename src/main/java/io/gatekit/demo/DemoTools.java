@@ -18,13 +18,21 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code elicit {message}}: asks the client for {@code elicitation/create} and returns the action.</li>
  *   <li>{@code fail {mode}}: a JSON-RPC error ({@code mode=error}, default) or an {@code isError} result ({@code mode=tool}).</li>
  *   <li>{@code crash {code}}: exits the process at once, to test upstream death.</li>
+ *   <li>{@code confirm {message}}: a 2026-07-28 multi round-trip request (MRTR). Called without
+ *       {@code inputResponses} it returns {@code resultType: "input_required"} asking for an
+ *       {@code elicitation/create} under the key {@code ok}, with an opaque {@code requestState} this server minted;
+ *       retried with {@code inputResponses.ok} and that same {@code requestState} it returns a complete result
+ *       ({@code "confirmed: <action>"}). A state it did not mint, or one already used, is an invalid-params error.</li>
  * </ul>
  */
 final class DemoTools {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final DemoServer server;
+    private static final java.security.SecureRandom STATE_RANDOM = new java.security.SecureRandom();
+
     private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> issuedStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     DemoTools(DemoServer server) {
         this.server = server;
@@ -45,6 +53,8 @@ final class DemoTools {
         tools.add(tool("log", "Sends a log message at the given level.", "level", "string", "text", "string"));
         tools.add(tool("touch", "Signals that a subscribed resource changed.", "uri", "string"));
         tools.add(tool("change_tools", "Signals that the tool list changed."));
+        tools.add(tool("confirm", "Asks the user to confirm, as a multi round-trip request (input_required, then retry).",
+                "message", "string"));
         return result;
     }
 
@@ -93,6 +103,7 @@ final class DemoTools {
                 }
                 yield text(subscribed.contains(uri) ? "notified" : "not subscribed");
             }
+            case "confirm" -> confirm(params, args.path("message").asString("Please confirm"));
             case "change_tools" -> {
                 server.notifyClient("notifications/tools/list_changed", null);
                 yield text("changed");
@@ -158,6 +169,41 @@ final class DemoTools {
         schema.putObject("properties").putObject("answer").put("type", "string");
         JsonNode answer = server.askClient("elicitation/create", params, 30);
         return text(answer.path("action").asString("") + ": " + answer.path("content").path("answer").asString(""));
+    }
+
+    /**
+     * MRTR: the first call asks for input and mints a single-use {@code requestState} (random, so a forged or
+     * replayed one is refused); the retry must bring it back unchanged together with the answer.
+     */
+    private JsonNode confirm(ObjectNode params, String message) {
+        JsonNode responses = params.get("inputResponses");
+        if (responses == null || responses.isNull()) {
+            byte[] nonce = new byte[24];
+            STATE_RANDOM.nextBytes(nonce);
+            // '+', '/' and '=' on purpose: a relay that re-encodes or trims the opaque state breaks the retry.
+            String state = "mrtr+" + java.util.Base64.getEncoder().encodeToString(nonce) + "/=";
+            issuedStates.add(state);
+            ObjectNode result = NODES.objectNode();
+            result.put("resultType", "input_required");
+            ObjectNode request = result.putObject("inputRequests").putObject("ok");
+            request.put("method", "elicitation/create");
+            ObjectNode elicit = request.putObject("params");
+            elicit.put("mode", "form");
+            elicit.put("message", message);
+            ObjectNode schema = elicit.putObject("requestedSchema");
+            schema.put("type", "object");
+            schema.putObject("properties").putObject("confirm").put("type", "boolean");
+            result.put("requestState", state);
+            return result;
+        }
+        String state = params.path("requestState").asString("");
+        if (!issuedStates.remove(state)) {
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "confirm: unknown or already used requestState");
+        }
+        JsonNode answer = responses.path("ok");
+        String action = answer.path("action").asString("missing");
+        return text("confirmed: " + action + (answer.path("content").has("confirm")
+                ? " " + answer.path("content").path("confirm").asBoolean() : ""));
     }
 
     private void requireClient(String capability) {

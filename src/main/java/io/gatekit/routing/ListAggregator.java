@@ -53,7 +53,7 @@ final class ListAggregator {
                         + upstream.lastError().map(e -> ": " + e).orElse(""));
             }
         }
-        List<Future<List<JsonNode>>> parts = new ArrayList<>();
+        List<Future<Part>> parts = new ArrayList<>();
         try (ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Upstream upstream : asked) {
                 parts.add(fanOut.submit(() -> fetchAll(kind, upstream, deadlineNanos)));
@@ -61,9 +61,12 @@ final class ListAggregator {
         }
         ArrayNode merged = JsonNodeFactory.instance.arrayNode();
         boolean complete = true;
+        ListCache.CacheHints hints = null;
         for (int i = 0; i < asked.size(); i++) {
             try {
-                merged.addAll(parts.get(i).get());
+                Part part = parts.get(i).get();
+                merged.addAll(part.items());
+                hints = hints == null ? part.hints() : hints.merge(part.hints());
             } catch (Exception e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 complete = false;
@@ -71,11 +74,19 @@ final class ListAggregator {
                 log.warn("{} from upstream {} left out: {}", kind.method, asked.get(i).name(), cause.getMessage());
             }
         }
-        return new ListCache.Snapshot(0, merged, complete, Map.copyOf(leftOut));
+        // Nothing to go on (no part answered) or a part missing (the list will change once it is back): no caching.
+        if (hints == null || !complete || !leftOut.isEmpty()) {
+            hints = ListCache.CacheHints.NONE;
+        }
+        return new ListCache.Snapshot(0, merged, complete, Map.copyOf(leftOut), hints, System.nanoTime());
     }
 
-    private List<JsonNode> fetchAll(ListKind kind, Upstream upstream, long deadlineNanos) {
+    /** One upstream's items, all pages, and the caching hints its pages gave (merged). */
+    private record Part(List<JsonNode> items, ListCache.CacheHints hints) {}
+
+    private Part fetchAll(ListKind kind, Upstream upstream, long deadlineNanos) {
         List<JsonNode> items = new ArrayList<>();
+        ListCache.CacheHints hints = null;
         String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
             ObjectNode params = JsonNodeFactory.instance.objectNode();
@@ -87,12 +98,14 @@ final class ListAggregator {
             if (response.isError()) {
                 throw new GatewayException(response.error());
             }
+            ListCache.CacheHints pageHints = ListCache.CacheHints.of(response.result());
+            hints = hints == null ? pageHints : hints.merge(pageHints);
             for (JsonNode item : response.result().path(kind.resultKey)) {
                 items.add(qualify(kind, upstream.name(), item));
             }
             JsonNode next = response.result().get("nextCursor");
             if (next == null || !next.isString() || next.stringValue().isEmpty()) {
-                return items;
+                return new Part(items, hints);
             }
             cursor = next.stringValue();
         }

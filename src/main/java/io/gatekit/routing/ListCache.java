@@ -12,8 +12,38 @@ import tools.jackson.databind.node.ArrayNode;
  */
 final class ListCache {
 
-    /** A merged list and the version its cursors carry; {@code complete} is false if an upstream was left out. */
-    record Snapshot(long version, ArrayNode items, boolean complete, Map<String, String> leftOut) {}
+    /**
+     * A merged list and the version its cursors carry; {@code complete} is false if an upstream was left out.
+     * {@code hints} are the merged 2026-07-28 caching hints of the parts, as of {@code builtAtNanos}.
+     */
+    record Snapshot(long version, ArrayNode items, boolean complete, Map<String, String> leftOut, CacheHints hints,
+            long builtAtNanos) {}
+
+    /**
+     * Caching hints ({@code ttlMs}, {@code cacheScope}) merged over the parts of a list: the smallest TTL, and
+     * private if any part is. A part without hints (every legacy upstream) counts as {@code 0} / private.
+     */
+    record CacheHints(long ttlMs, boolean isPrivate) {
+        static final CacheHints NONE = new CacheHints(0, true);
+
+        /** The hints one upstream result gives, with the conservative default for what it leaves out. */
+        static CacheHints of(tools.jackson.databind.JsonNode result) {
+            tools.jackson.databind.JsonNode ttl = result.get("ttlMs");
+            tools.jackson.databind.JsonNode scope = result.get("cacheScope");
+            long ttlMs = ttl != null && ttl.isIntegralNumber() && ttl.asLong() >= 0 ? ttl.asLong() : 0;
+            boolean isPublic = scope != null && scope.isString() && scope.stringValue().equals("public");
+            return new CacheHints(ttlMs, !isPublic);
+        }
+
+        CacheHints merge(CacheHints other) {
+            return new CacheHints(Math.min(ttlMs, other.ttlMs), isPrivate || other.isPrivate);
+        }
+
+        /** The TTL left {@code ageNanos} after the list was built (never below 0). */
+        long remainingMs(long ageNanos) {
+            return Math.max(0, ttlMs - java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(ageNanos));
+        }
+    }
 
     private final Map<ListKind, Snapshot> snapshots = new EnumMap<>(ListKind.class);
     /** The last list built of each kind, fresh or not: the one open cursors page through. */
@@ -43,7 +73,8 @@ final class ListCache {
             long epoch = epoch(kind);
             Snapshot built = build.get();
             synchronized (this) {
-                Snapshot versioned = new Snapshot(++versions, built.items(), built.complete(), built.leftOut());
+                Snapshot versioned = new Snapshot(++versions, built.items(), built.complete(), built.leftOut(), built.hints(),
+                        built.builtAtNanos());
                 boolean current = epochs.get(kind) == epoch;
                 if (current) {
                     latest.put(kind, versioned);

@@ -123,12 +123,12 @@ public final class Router {
                 if (kind == null) {
                     throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: " + method);
                 }
-                return page(kind, params, deadline);
+                return page(client, kind, params, deadline);
             }
         }
     }
 
-    private JsonNode page(ListKind kind, ObjectNode params, long deadline) {
+    private JsonNode page(ClientSession client, ListKind kind, ObjectNode params, long deadline) {
         JsonNode cursor = params.get("cursor");
         ListCache.Snapshot snapshot;
         int offset = 0;
@@ -154,6 +154,11 @@ public final class Router {
         }
         if (end < snapshot.items().size()) {
             result.put("nextCursor", cursors.encode(new Cursors.Position(kind, snapshot.version(), end)));
+        }
+        if (client != null && client.info().isModern()) {
+            // 2026-07-28 caching hints, merged over the upstreams (ListCache.CacheHints); legacy clients get none.
+            result.put("ttlMs", snapshot.hints().remainingMs(System.nanoTime() - snapshot.builtAtNanos()));
+            result.put("cacheScope", snapshot.hints().isPrivate() ? "private" : "public");
         }
         if (!snapshot.leftOut().isEmpty()) {
             ObjectNode unavailable = result.putObject("_meta").putObject(UNAVAILABLE_META);

@@ -14,6 +14,14 @@ public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode
         return capabilities != null && capabilities.has(name);
     }
 
+    /** The first stateless revision: a client on it (or later) is answered in the 2026-07-28 shapes. */
+    public static final String FIRST_MODERN_VERSION = "2026-07-28";
+
+    /** Whether the client speaks the stateless era (versions are dates, so they compare as strings). */
+    public boolean isModern() {
+        return protocolVersion != null && protocolVersion.compareTo(FIRST_MODERN_VERSION) >= 0;
+    }
+
     public String name() {
         return clientInfo == null ? "unknown" : clientInfo.path("name").asString("unknown");
     }

@@ -309,6 +309,11 @@ final class McpHandler extends Handler.Abstract {
             replies.empty(response, callback, 202);
             return;
         }
+        JsonRpcError envelope = ModernEra.checkEnvelope(r);
+        if (envelope != null) {
+            replies.json(response, callback, 400, Response.failure(id, envelope));
+            return;
+        }
         if (r.method().equals("server/discover")) {
             discover(r, request, response, callback);
             return;
@@ -323,7 +328,7 @@ final class McpHandler extends Handler.Abstract {
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
         try {
             endpoint.handler().onMessage(decoded);
-            new ResponseStream(session, exchange, response, callback, answer -> ModernEra.complete(r.method(), answer, codec)).run();
+            new ResponseStream(session, exchange, response, callback, answer -> ModernEra.complete(r, answer, codec)).run();
         } finally {
             session.finish(exchange);
             session.end();
@@ -359,7 +364,7 @@ final class McpHandler extends Handler.Abstract {
                 if (next instanceof Response answer) {
                     Response discovered = answer.isError() ? answer
                             : Response.success(r.id(), ModernEra.discovery(answer.result()));
-                    replies.json(response, callback, 200, ModernEra.complete(r.method(), discovered, codec));
+                    replies.json(response, callback, 200, ModernEra.complete(r, discovered, codec));
                     return;
                 }
             }
@@ -382,6 +387,12 @@ final class McpHandler extends Handler.Abstract {
             return;
         }
         String version = request.getHeaders().get(VERSION_HEADER);
+        if (version != null && ModernEra.MODERN_VERSIONS.contains(version.strip())) {
+            // Same status as any GET without a session (the legacy era's 400), with what the client got wrong.
+            replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST, "MCP-Protocol-Version '" + version
+                    + "' is stateless: it has no GET stream and no session; POST each request with its _meta");
+            return;
+        }
         if (version != null && !LEGACY_VERSIONS.contains(version)) {
             replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST,
                     "Unsupported MCP-Protocol-Version '" + version + "'");

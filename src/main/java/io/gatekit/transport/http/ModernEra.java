@@ -103,23 +103,58 @@ final class ModernEra {
                 data);
     }
 
+    /**
+     * Every 2026-07-28 request (server/discover included) must carry its client capabilities in {@code _meta}, as
+     * an object: otherwise -32602 (HTTP 400) naming the key. Null when the envelope is fine.
+     */
+    static JsonRpcError checkEnvelope(Request request) {
+        JsonNode meta = request.params() == null ? null : request.params().get("_meta");
+        JsonNode capabilities = meta == null ? null : meta.get(CAPABILITIES_META);
+        String problem = capabilities == null ? "missing" : capabilities instanceof ObjectNode ? null : "not an object";
+        if (problem == null) {
+            return null;
+        }
+        ObjectNode data = NODES.objectNode();
+        data.put("key", CAPABILITIES_META);
+        data.put("problem", problem);
+        return new JsonRpcError(io.gatekit.jsonrpc.ErrorCode.INVALID_PARAMS.code(), "Invalid _meta for protocol revision "
+                + requestedVersion(request) + ": _meta[\"" + CAPABILITIES_META + "\"] is " + problem
+                + " (every 2026-07-28 request must declare its client capabilities, {} for none)", data);
+    }
+
     static JsonRpcError mismatch(String message) {
         return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: " + message);
     }
 
-    /** A stateless answer: results are complete (no input required) and cacheable ones say for how long. */
-    static Response complete(String method, Response answer, JsonRpcCodec codec) {
+    /**
+     * A stateless answer. A result that already names its {@code resultType} keeps it: an upstream's multi
+     * round-trip {@code input_required} result (with its opaque {@code requestState}) reaches the client unchanged.
+     * Any other success is {@code complete}, and complete results of cacheable methods carry {@code ttlMs} and
+     * {@code cacheScope}: the gateway's merged hints when the list builder set them, else the conservative
+     * {@code 0} / {@code "private"}. The answer to an MRTR retry (params with {@code inputResponses}) must not be
+     * cached, so a cacheable one always says {@code ttlMs: 0}, {@code "private"}.
+     */
+    static Response complete(Request request, Response answer, JsonRpcCodec codec) {
         // A forwarded result may be kept as raw bytes; it needs a tree to gain members.
         if (answer.isError() || !(codec.materialize(answer.result()) instanceof ObjectNode result)) {
             return answer;
         }
+        JsonNode declared = result.get("resultType");
+        if (declared != null && declared.isString() && !declared.stringValue().equals("complete")) {
+            return answer;
+        }
         ObjectNode copy = result.deepCopy();
         copy.put("resultType", "complete");
-        if (CACHEABLE.contains(method)) {
-            if (!copy.has("ttlMs")) {
+        boolean retry = request.params() != null && request.params().has("inputResponses");
+        if (retry && CACHEABLE.contains(request.method())) {
+            copy.put("ttlMs", 0);
+            copy.put("cacheScope", "private");
+        } else if (CACHEABLE.contains(request.method())) {
+            if (!(copy.get("ttlMs") instanceof JsonNode ttl) || !ttl.isIntegralNumber() || ttl.asLong() < 0) {
                 copy.put("ttlMs", 0);
             }
-            if (!copy.has("cacheScope")) {
+            if (!(copy.get("cacheScope") instanceof JsonNode scope) || !scope.isString()
+                    || !(scope.stringValue().equals("public") || scope.stringValue().equals("private"))) {
                 copy.put("cacheScope", "private");
             }
         }

@@ -57,6 +57,7 @@ class HttpModernEraTest {
 
     @Test
     void serverDiscover_listsEveryVersion_theMergedCapabilities_andInstructions() throws Exception {
+        int faceSessionsBefore = f.face.sessionCount();
         HttpResponse<String> discover = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":"d","method":"server/discover","params":{%s}}""".formatted(meta("2026-07-28")))
                 .header("Mcp-Method", "server/discover").build());
@@ -72,11 +73,12 @@ class HttpModernEraTest {
         assertThat(result.path("ttlMs").isNumber()).isTrue();
         assertThat(result.path("cacheScope").asString()).isEqualTo("private");
         assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asString()).isEqualTo("gatekit");
-        assertThat(f.face.sessionCount()).isZero();
+        assertThat(f.face.sessionCount()).isEqualTo(faceSessionsBefore);
     }
 
     @Test
     void statelessCall_isAnsweredWithoutASession_andCarriesResultTypeComplete() throws Exception {
+        int faceSessionsBefore = f.face.sessionCount();
         int sessionsBefore = f.gateway.sessions().all().size();
         HttpResponse<String> echo = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"demo__echo","arguments":{"message":"modern"},%s}}"""
@@ -92,12 +94,14 @@ class HttpModernEraTest {
         JsonNode tools = json(list).path("result");
         assertThat(tools.path("tools").valueStream().map(t -> t.path("name").asString()).toList()).contains("demo__echo");
         assertThat(tools.path("resultType").asString()).isEqualTo("complete");
+        // A legacy upstream gives no caching hints: the conservative default.
         assertThat(tools.path("cacheScope").asString()).isEqualTo("private");
-        assertThat(tools.has("ttlMs")).isTrue();
+        assertThat(tools.path("ttlMs").isIntegralNumber()).as("%s", tools).isTrue();
+        assertThat(tools.path("ttlMs").asLong()).isZero();
 
         // The one-request clients are gone once answered.
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> f.gateway.sessions().all().size() == sessionsBefore);
-        assertThat(f.face.sessionCount()).isZero();
+        assertThat(f.face.sessionCount()).isEqualTo(faceSessionsBefore);
     }
 
     @Test
@@ -194,6 +198,89 @@ class HttpModernEraTest {
             }
         } // the client closes the stream
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cancelledRunning(session) > before);
+    }
+
+    @Test
+    void missingOrMalformedClientCapabilities_is400InvalidParams() throws Exception {
+        for (String method : List.of("tools/list", "server/discover")) {
+            HttpResponse<String> response = f.send(modernPost("""
+                    {"jsonrpc":"2.0","id":11,"method":"%s","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""
+                    .formatted(method)).build());
+            assertThat(response.statusCode()).as(method).isEqualTo(400);
+            JsonNode error = json(response).path("error");
+            assertThat(error.path("code").asInt()).isEqualTo(-32602);
+            assertThat(error.path("message").asString()).contains("io.modelcontextprotocol/clientCapabilities").contains("missing");
+            assertThat(error.path("data").path("key").asString()).isEqualTo("io.modelcontextprotocol/clientCapabilities");
+            assertThat(json(response).path("id").asInt()).isEqualTo(11);
+        }
+        HttpResponse<String> notObject = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":12,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",
+                 "io.modelcontextprotocol/clientCapabilities":"all"}}}""").build());
+        assertThat(notObject.statusCode()).isEqualTo(400);
+        assertThat(json(notObject).path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(json(notObject).path("error").path("data").path("problem").asString()).isEqualTo("not an object");
+    }
+
+    @Test
+    void getAndDeleteWithoutSession_keepTheLegacy400_evenForAModernClient() throws Exception {
+        HttpResponse<String> get = f.send(HttpRequest.newBuilder(f.uri()).timeout(Duration.ofSeconds(5))
+                .header("Accept", "text/event-stream").GET().build());
+        assertThat(get.statusCode()).isEqualTo(400);
+        assertThat(json(get).path("error").path("message").asString()).contains("Mcp-Session-Id");
+
+        HttpResponse<String> modernGet = f.send(HttpRequest.newBuilder(f.uri()).timeout(Duration.ofSeconds(5))
+                .header("Accept", "text/event-stream").header("MCP-Protocol-Version", "2026-07-28").GET().build());
+        assertThat(modernGet.statusCode()).isEqualTo(400);
+        assertThat(json(modernGet).path("error").path("message").asString()).contains("stateless").contains("no GET stream");
+
+        for (String version : new String[] {null, "2026-07-28"}) {
+            HttpRequest.Builder delete = HttpRequest.newBuilder(f.uri()).timeout(Duration.ofSeconds(5)).DELETE();
+            if (version != null) {
+                delete.header("MCP-Protocol-Version", version);
+            }
+            HttpResponse<String> deleted = f.send(delete.build());
+            assertThat(deleted.statusCode()).as("DELETE with version %s", version).isEqualTo(400);
+            assertThat(json(deleted).path("error").path("message").asString()).contains("Mcp-Session-Id");
+        }
+    }
+
+    @Test
+    void mcpNameHeader_isCheckedForEveryNamedMethod_andAcceptsTheBase64Form() throws Exception {
+        HttpResponse<String> read = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":13,"method":"resources/read","params":{"uri":"demo__demo://readme",%s}}""".formatted(meta("2026-07-28")))
+                .header("Mcp-Method", "resources/read").header("Mcp-Name", "demo__demo://other").build());
+        assertThat(read.statusCode()).isEqualTo(400);
+        assertThat(json(read).path("error").path("code").asInt()).isEqualTo(-32020);
+        assertThat(json(read).path("error").path("message").asString()).contains("Mcp-Name");
+
+        HttpResponse<String> prompt = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":14,"method":"prompts/get","params":{"name":"demo__greeting",%s}}""".formatted(meta("2026-07-28")))
+                .header("Mcp-Name", "demo__nope").build());
+        assertThat(prompt.statusCode()).isEqualTo(400);
+        assertThat(json(prompt).path("error").path("code").asInt()).isEqualTo(-32020);
+
+        String encoded = "=?base64?" + java.util.Base64.getEncoder().encodeToString("demo__echo".getBytes(StandardCharsets.UTF_8)) + "?=";
+        HttpResponse<String> ok = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"demo__echo","arguments":{"message":"b64"},%s}}"""
+                .formatted(meta("2026-07-28"))).header("Mcp-Method", "tools/call").header("Mcp-Name", encoded).build());
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(json(ok).path("result").path("content").path(0).path("text").asString()).isEqualTo("b64");
+    }
+
+    @Test
+    void aLegacySession_getsNoCachingHintsOnItsLists() throws Exception {
+        String session = f.initialize();
+        HttpResponse<String> list = f.send(f.post(session, """
+                {"jsonrpc":"2.0","id":16,"method":"tools/list"}""").build());
+        JsonNode result = json(list).path("result");
+        assertThat(result.path("tools").isEmpty()).isFalse();
+        assertThat(result.has("ttlMs")).isFalse();
+        assertThat(result.has("cacheScope")).isFalse();
+        assertThat(result.has("resultType")).isFalse();
+        // End it, so the tests that count sessions see none.
+        HttpResponse<String> ended = f.send(HttpRequest.newBuilder(f.uri()).timeout(Duration.ofSeconds(5))
+                .header("Mcp-Session-Id", session).DELETE().build());
+        assertThat(ended.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -1,0 +1,147 @@
+package io.gatekit.interop;
+
+import static io.gatekit.testing.TestClient.await;
+import static io.gatekit.testing.TestClient.toolCall;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatekit.testing.GatewayFixture;
+import io.gatekit.testing.Peers;
+import io.gatekit.testing.Processes;
+import io.gatekit.testing.TestClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * mcp-proxy 6.7.19 (a third-party, dual-era gateway: 2026-07-28 and the legacy revisions on one {@code /mcp}) as a
+ * real Streamable HTTP upstream of Gatekit, fronting server-everything or the demo server on stdio. Gatekit speaks
+ * the legacy era upstream (initialize, session id), which mcp-proxy serves alongside the modern one.
+ */
+@Timeout(120)
+class McpProxyUpstreamTest {
+    private static final String MCP_PROXY = "mcp-proxy";
+    private Process proxy;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** mcp-proxy on loopback {@code port}, running {@code server} as its stdio child. */
+    private Process startProxy(int port, List<String> server) throws IOException {
+        Peers.requireInstalled(MCP_PROXY, Peers.EVERYTHING);
+        List<String> command = new ArrayList<>(List.of(Peers.node(),
+                Processes.peer(MCP_PROXY).resolve("dist/bin/mcp-proxy.mjs").toString(),
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--"));
+        command.addAll(server);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("mcp-proxy exited with " + process.exitValue());
+            }
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return process;
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (proxy != null) {
+            proxy.descendants().forEach(ProcessHandle::destroy);
+            proxy.destroy();
+            if (!proxy.waitFor(5, TimeUnit.SECONDS)) {
+                proxy.destroyForcibly();
+                proxy.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static GatewayFixture gateway(int port) {
+        return GatewayFixture.start("""
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: px
+                      transport: http
+                      url: "http://127.0.0.1:%d/mcp"
+                """.formatted(port));
+    }
+
+    @Test
+    void mcpProxyFrontingEverything_listsCallsProgressesAndTakesABurst() throws Exception {
+        int port = freePort();
+        proxy = startProxy(port, Peers.everything());
+        try (GatewayFixture fixture = gateway(port)) {
+            TestClient client = fixture.connect();
+            JsonNode init = client.initialize(null);
+            assertThat(init.path("result").path("capabilities").has("tools")).as("%s", init).isTrue();
+            List<String> tools = TestClient.names(client.call("tools/list", null).path("result").path("tools"), "name");
+            assertThat(tools).contains("px__echo", "px__get-sum", "px__trigger-long-running-operation");
+
+            assertThat(TestClient.text(client.call("tools/call", toolCall("px__echo", "message", "via mcp-proxy"))))
+                    .isEqualTo("Echo: via mcp-proxy");
+
+            ObjectNode progressCall = toolCall("px__trigger-long-running-operation", "duration", 1, "steps", 3);
+            progressCall.putObject("_meta").put("progressToken", "pp");
+            JsonNode done = client.call("tools/call", progressCall);
+            assertThat(done.has("result")).as("%s", done).isTrue();
+            assertThat(client.notifications).filteredOn(n -> n.path("method").asString().equals("notifications/progress"))
+                    .hasSizeGreaterThanOrEqualTo(1)
+                    .allMatch(n -> n.path("params").path("progressToken").asString().equals("pp"));
+
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                calls.add(client.request("tools/call", toolCall("px__echo", "message", "b" + i)));
+            }
+            for (int i = 0; i < 60; i++) {
+                assertThat(TestClient.text(await(calls.get(i), Duration.ofSeconds(30)))).isEqualTo("Echo: b" + i);
+            }
+        }
+    }
+
+    @Test
+    void mcpProxyFrontingTheDemoServer_callsAndStreamsProgress() throws Exception {
+        int port = freePort();
+        proxy = startProxy(port, Processes.gatekit("demo-server"));
+        try (GatewayFixture fixture = gateway(port)) {
+            TestClient client = fixture.connect();
+            client.initialize(null);
+            List<String> tools = TestClient.names(client.call("tools/list", null).path("result").path("tools"), "name");
+            assertThat(tools).contains("px__echo", "px__add", "px__sleep");
+            assertThat(TestClient.text(client.call("tools/call", toolCall("px__add", "a", 2, "b", 40)))).isEqualTo("42");
+
+            ObjectNode sleep = toolCall("px__sleep", "ms", 600, "steps", 3);
+            sleep.putObject("_meta").put("progressToken", 7);
+            JsonNode slept = client.call("tools/call", sleep);
+            assertThat(TestClient.text(slept)).isEqualTo("slept 600 ms");
+            assertThat(client.notifications).filteredOn(n -> n.path("method").asString().equals("notifications/progress"))
+                    .hasSize(3).allMatch(n -> n.path("params").path("progressToken").asInt() == 7);
+
+            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                calls.add(client.request("tools/call", toolCall("px__sleep", "ms", 200)));
+            }
+            for (int i = 0; i < 40; i++) {
+                assertThat(TestClient.text(await(calls.get(i), Duration.ofSeconds(30)))).isEqualTo("slept 200 ms");
+            }
+        }
+    }
+}
