@@ -54,7 +54,7 @@ public final class StdioBench {
             int sleepMs,
             int sleepRounds,
             List<Target.Kind> sleepVariants,
-            String only, // all | throughput | seed
+            String only, // all | throughput | seed | http
             String profile, // none | gateway | direct | relay
             double profileSeconds,
             String profileEvent, // cpu (jdk.CPUTimeSample) | exec (jdk.ExecutionSample)
@@ -63,7 +63,19 @@ public final class StdioBench {
             List<String> jvmOptions,
             String classpath,
             String classpathB,
-            Path workDir) {
+            Path workDir,
+            int httpSessions, // HTTP closed loop: sessions
+            int httpPerSession, // HTTP closed loop: connections (requests in flight) per session
+            double httpDuration,
+            double httpWarmup,
+            int httpRounds,
+            int httpSleepCalls,
+            int httpSleepSessions,
+            int httpSleepRounds,
+            int httpSleepTimeout, // seconds after the release
+            int httpIdleSessions,
+            String node,
+            String mcpProxy) {
 
         static final Map<String, String> DEFAULTS = defaults();
 
@@ -90,6 +102,18 @@ public final class StdioBench {
             d.put("classpath", "");
             d.put("classpath-b", "");
             d.put("workdir", "");
+            d.put("http-sessions", "16");
+            d.put("http-per-session", "8");
+            d.put("http-duration", "4");
+            d.put("http-warmup", "6");
+            d.put("http-rounds", "3");
+            d.put("http-sleep-calls", "10000");
+            d.put("http-sleep-sessions", "100");
+            d.put("http-sleep-rounds", "2");
+            d.put("http-sleep-timeout", "60");
+            d.put("http-idle-sessions", "1000");
+            d.put("node", "node");
+            d.put("mcp-proxy", "interop/peers/node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs");
             return d;
         }
 
@@ -113,6 +137,9 @@ public final class StdioBench {
                     throw new IllegalArgumentException("unknown option --" + key + " (known: " + DEFAULTS.keySet() + ")");
                 }
                 values.put(key, value);
+            }
+            if (!List.of("all", "throughput", "seed", "http").contains(values.get("only"))) {
+                throw new IllegalArgumentException("--only must be all, throughput, seed or http, not " + values.get("only"));
             }
             String cp = values.get("classpath").isBlank() ? System.getProperty("java.class.path") : values.get("classpath");
             Path workDir;
@@ -143,7 +170,19 @@ public final class StdioBench {
                     values.get("jvm-opts").isBlank() ? List.of() : List.of(values.get("jvm-opts").strip().split("\\s+")),
                     cp,
                     values.get("classpath-b"),
-                    workDir);
+                    workDir,
+                    Integer.parseInt(values.get("http-sessions")),
+                    Integer.parseInt(values.get("http-per-session")),
+                    Double.parseDouble(values.get("http-duration")),
+                    Double.parseDouble(values.get("http-warmup")),
+                    Integer.parseInt(values.get("http-rounds")),
+                    Integer.parseInt(values.get("http-sleep-calls")),
+                    Integer.parseInt(values.get("http-sleep-sessions")),
+                    Integer.parseInt(values.get("http-sleep-rounds")),
+                    Integer.parseInt(values.get("http-sleep-timeout")),
+                    Integer.parseInt(values.get("http-idle-sessions")),
+                    values.get("node"),
+                    values.get("mcp-proxy"));
         }
 
         private static List<Target.Kind> kinds(String text) {
@@ -165,6 +204,10 @@ public final class StdioBench {
 
         boolean seed() {
             return only.equals("all") || only.equals("seed");
+        }
+
+        boolean http() {
+            return only.equals("all") || only.equals("http");
         }
     }
 
@@ -203,7 +246,10 @@ public final class StdioBench {
         }
         int code;
         try {
-            if (!options.profile().equals("none")) {
+            if (options.profile().equals("http")) {
+                HttpBench.profile(options, launch(options), System.out);
+                code = 0;
+            } else if (!options.profile().equals("none")) {
                 profile(options, System.out);
                 code = 0;
             } else {
@@ -251,6 +297,9 @@ public final class StdioBench {
         } finally {
             targets.values().forEach(Target::close);
         }
+        if (o.http()) {
+            HttpBench.run(o, launch, report, out);
+        }
         out.println();
         if (report.failures.isEmpty()) {
             out.println("correctness: every request was answered successfully");
@@ -268,7 +317,7 @@ public final class StdioBench {
     }
 
     private static void header(Options o, PrintStream out) {
-        out.println(f("Gatekit stdio benchmark: Java %s, %d CPUs, JVM options for every process: %s", Runtime.version(),
+        out.println(f("Gatekit benchmark: Java %s, %d CPUs, JVM options for every process: %s", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), o.jvmOptions().isEmpty() ? "(defaults)" : String.join(" ", o.jvmOptions())));
         out.println("work dir (configs, stderr logs): " + o.workDir());
     }
@@ -513,7 +562,7 @@ public final class StdioBench {
         }
     }
 
-    private static List<String> jfrStart(Options o, Path file) {
+    static List<String> jfrStart(Options o, Path file) {
         List<String> args = new ArrayList<>(List.of("JFR.start", "name=gatekit-bench", "settings=profile",
                 "filename=" + file));
         if (o.profileEvent().equals("cpu")) {
@@ -526,7 +575,7 @@ public final class StdioBench {
         return args;
     }
 
-    private static void jcmd(long pid, List<String> command) {
+    static void jcmd(long pid, List<String> command) {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(pid)));
         argv.addAll(command);

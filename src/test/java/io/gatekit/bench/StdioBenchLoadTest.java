@@ -26,6 +26,7 @@ class StdioBenchLoadTest {
         StdioBench.Options options = StdioBench.Options.parse(new String[] {
                 "--duration=1", "--warmup=1", "--round-warmup=0.5", "--rounds=1",
                 "--sleep-calls=10000", "--sleep-ms=200", "--sleep-rounds=1",
+                "--http-idle-sessions=0", "--http-rounds=0", "--http-sleep-rounds=0", // the HTTP face: scripts/bench
                 "--workdir=" + dir}, Map.of());
 
         StdioBench.Report report = StdioBench.run(options, System.out);

@@ -45,6 +45,8 @@ public final class HttpFace implements AutoCloseable {
                         new HttpConnectionFactory(withSecureCustomizer(settings)))
                 : new ServerConnector(server, new HttpConnectionFactory(settings));
         connector.setHost(http.host());
+        // Thousands of clients may connect at once; the default backlog of 50 overflows and costs SYN retries.
+        connector.setAcceptQueueSize(1024);
         connector.setPort(http.port());
         // Longer than a keep-alive interval, so a quiet but live event stream is never cut by the server itself.
         connector.setIdleTimeout(Math.max(30_000, http.sseKeepAlive().multipliedBy(3).toMillis()));

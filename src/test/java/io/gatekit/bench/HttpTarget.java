@@ -1,0 +1,267 @@
+package io.gatekit.bench;
+
+import io.gatekit.bench.HttpConn.Endpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An MCP Streamable HTTP server in front of the demo server, as real processes on loopback:
+ * <ul>
+ *   <li>{@code gatekit}: {@code gatekit gateway --config X} with {@code proxy.transport: http} on port 0 (the
+ *       endpoint is read from its {@code gatekit: serving MCP on <url>} line), ceilings raised.</li>
+ *   <li>{@code mcp-proxy}: the npm mcp-proxy ({@code node mcp-proxy.mjs --host 127.0.0.1 --port P -- <demo>}),
+ *       serving /mcp; started with {@code --expose-gc} and a preload that runs {@code gc()} on SIGUSR2, so the
+ *       idle-memory figure can force a collection in both.</li>
+ * </ul>
+ * Both front the same demo server build, launched with the same JVM and flags.
+ */
+final class HttpTarget implements AutoCloseable {
+    private static final Pattern SERVING = Pattern.compile("gatekit: serving MCP on (\\S+)");
+
+    enum Kind {
+        GATEKIT("gatekit", "demo__echo", "demo__sleep"),
+        MCP_PROXY("mcp-proxy", "echo", "sleep");
+
+        final String label;
+        final String echoTool;
+        final String sleepTool;
+
+        Kind(String label, String echoTool, String sleepTool) {
+            this.label = label;
+            this.echoTool = echoTool;
+            this.sleepTool = sleepTool;
+        }
+    }
+
+    final Kind kind;
+    final Process process;
+    final Endpoint endpoint;
+    final Path stderr;
+    private ProcessHandle demo;
+
+    private HttpTarget(Kind kind, Process process, Endpoint endpoint, Path stderr) {
+        this.kind = kind;
+        this.process = process;
+        this.endpoint = endpoint;
+        this.stderr = stderr;
+    }
+
+    /** The gateway's pid, or node's: the process whose CPU and memory are the front's. */
+    ProcessHandle front() {
+        return process.toHandle();
+    }
+
+    ProcessHandle demo() {
+        return demo;
+    }
+
+    static HttpTarget startGatekit(Target.Launch launch, Path workDir, int maxInFlight) {
+        try {
+            Files.createDirectories(workDir);
+            Path config = workDir.resolve("gatekit-http-bench.yaml");
+            Files.writeString(config, gatekitConfig(launch, maxInFlight));
+            Path stderr = workDir.resolve("gatekit-http-stderr.log");
+            Process process = new ProcessBuilder(launch.command("io.gatekit.cli.Main", "gateway", "--config", config.toString()))
+                    .redirectError(stderr.toFile())
+                    .redirectOutput(workDir.resolve("gatekit-http-stdout.log").toFile())
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                Matcher m = SERVING.matcher(Files.readString(stderr));
+                if (m.find()) {
+                    URI uri = URI.create(m.group(1));
+                    HttpTarget target = new HttpTarget(Kind.GATEKIT, process, new Endpoint(uri.getHost(), uri.getPort(),
+                            uri.getPath()), stderr);
+                    target.findDemo();
+                    return target;
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                HttpLoad.sleepMillis(25);
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("gatekit (http) did not print its endpoint; stderr:\n" + Files.readString(stderr));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** mcp-proxy on a free loopback port, ready once an initialize succeeds. */
+    static HttpTarget startMcpProxy(Target.Launch launch, Path workDir, String node, Path script) {
+        try {
+            Files.createDirectories(workDir);
+            Path preload = workDir.resolve("gc-on-sigusr2.cjs");
+            Files.writeString(preload, "process.on('SIGUSR2', () => { if (global.gc) { global.gc(); } });\n");
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            List<String> command = new ArrayList<>(List.of(node, "--expose-gc", "--require", preload.toString(),
+                    script.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--"));
+            command.addAll(launch.demoServer());
+            Path stderr = workDir.resolve("mcp-proxy-stderr.log");
+            Process process = new ProcessBuilder(command)
+                    .redirectError(stderr.toFile())
+                    .redirectOutput(workDir.resolve("mcp-proxy-stdout.log").toFile())
+                    .start();
+            HttpTarget target = new HttpTarget(Kind.MCP_PROXY, process, new Endpoint("127.0.0.1", port, "/mcp"), stderr);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            IOException last = null;
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                try (HttpConn conn = new HttpConn(target.endpoint, 5_000)) {
+                    HttpLoad.openSession(conn, target.endpoint);
+                    target.findDemo();
+                    return target;
+                } catch (IOException e) {
+                    last = e;
+                    HttpLoad.sleepMillis(100);
+                }
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("mcp-proxy did not come up (" + last + "); stderr:\n" + Files.readString(stderr));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String gatekitConfig(Target.Launch launch, int maxInFlight) {
+        StringBuilder command = new StringBuilder("[");
+        for (String part : launch.demoServer()) {
+            command.append(command.length() > 1 ? ", " : "").append('"')
+                    .append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        command.append(']');
+        return """
+                proxy:
+                  transport: http
+                  http:
+                    host: 127.0.0.1
+                    port: 0
+                    path: /mcp
+                    max_sessions: %d
+                    session_idle_timeout: 3600
+                  upstreams:
+                    - name: demo
+                      command: %s
+                      max_in_flight: %d
+                  limits:
+                    max_in_flight_per_client: %d
+                  timeouts:
+                    request_timeout: 120
+                    connection_timeout: 60
+                logging:
+                  level: WARN
+                  handlers: ["stderr"]
+                """.formatted(maxInFlight, command, maxInFlight, maxInFlight);
+    }
+
+    private void findDemo() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (demo == null && System.nanoTime() < deadline) {
+            demo = process.toHandle().descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                    .findFirst().orElse(null);
+            if (demo == null) {
+                HttpLoad.sleepMillis(50);
+            }
+        }
+    }
+
+    /** VmRSS of the front process in bytes, from /proc; -1 when unknown. */
+    long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or gone
+        }
+        return -1;
+    }
+
+    /** Asks the front process for a full collection: jcmd GC.run for gatekit, SIGUSR2 (gc()) for node. */
+    void forceGc() {
+        if (kind == Kind.GATEKIT) {
+            StdioBench.jcmd(process.pid(), List.of("GC.run"));
+        } else {
+            try {
+                Process kill = new ProcessBuilder("kill", "-USR2", Long.toString(process.pid())).start();
+                kill.waitFor(10, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Java heap in use (bytes) per jcmd GC.heap_info, for gatekit; -1 for node or when unknown. */
+    long heapUsedBytes() {
+        if (kind != Kind.GATEKIT) {
+            return -1;
+        }
+        Matcher m = Pattern.compile("used (\\d+)K").matcher(jcmdOutput("GC.heap_info"));
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+    }
+
+    /** jcmd's output for the gatekit process, or "" when it cannot be run. */
+    String jcmdOutput(String... command) {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        argv.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            return output;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    String stderrTail() {
+        try {
+            List<String> lines = Files.readAllLines(stderr);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no stderr: " + e.getMessage() + ")";
+        }
+    }
+
+    /** SIGTERM, a bounded wait, then SIGKILL for whatever of this process tree is left. */
+    @Override
+    public void close() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        for (ProcessHandle child : all) {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+    }
+}
