@@ -67,14 +67,7 @@ final class HttpWire extends HttpWireBase {
     private void post(JsonRpcMessage message, byte[] body, boolean mayRetry) {
         try {
             InputStreamResponseListener listener = new InputStreamResponseListener();
-            client.newRequest(url).method(HttpMethod.POST)
-                    .headers(h -> {
-                        h.put(HttpHeader.CONTENT_TYPE, "application/json");
-                        h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                        common(h);
-                    })
-                    .body(new BytesRequestContent("application/json", body))
-                    .send(listener);
+            jsonPost(body).send(listener);
             org.eclipse.jetty.client.Response response = listener.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
             int status = response.getStatus();
             try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
@@ -116,6 +109,17 @@ final class HttpWire extends HttpWireBase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A POST of one JSON-RPC message with the headers every Streamable HTTP request carries. */
+    private org.eclipse.jetty.client.Request jsonPost(byte[] body) {
+        return client.newRequest(url).method(HttpMethod.POST)
+                .headers(h -> {
+                    h.put(HttpHeader.CONTENT_TYPE, "application/json");
+                    h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
+                    common(h);
+                })
+                .body(new BytesRequestContent("application/json", body));
     }
 
     private void common(org.eclipse.jetty.http.HttpFields.Mutable headers) {
@@ -179,29 +183,14 @@ final class HttpWire extends HttpWireBase {
         }
         sessionId = null;
         try {
-            org.eclipse.jetty.client.ContentResponse init = client.newRequest(url).method(HttpMethod.POST)
-                    .headers(h -> {
-                        h.put(HttpHeader.CONTENT_TYPE, "application/json");
-                        h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                        config.headers().forEach(h::put);
-                    })
-                    .body(new BytesRequestContent("application/json", body))
-                    .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .send();
+            org.eclipse.jetty.client.ContentResponse init =
+                    jsonPost(body).timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
             if (init.getStatus() / 100 != 2) {
                 return false;
             }
             sessionId = init.getHeaders().get(SESSION_HEADER);
             byte[] initialized = codec.encode(new JsonRpcMessage.Notification("notifications/initialized", null));
-            client.newRequest(url).method(HttpMethod.POST)
-                    .headers(h -> {
-                        h.put(HttpHeader.CONTENT_TYPE, "application/json");
-                        h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                        common(h);
-                    })
-                    .body(new BytesRequestContent("application/json", initialized))
-                    .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .send();
+            jsonPost(initialized).timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
             openGetStream();
             return true;
         } catch (Exception e) {

@@ -5,18 +5,15 @@ import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.GatewayFixture;
+import io.gatekit.testing.Loopback;
 import io.gatekit.testing.Peers;
 import io.gatekit.testing.TestClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,12 +24,6 @@ import tools.jackson.databind.node.ObjectNode;
 @Timeout(90)
 class HttpUpstreamTest {
     private Process server;
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private Process startEverything(int port) throws IOException {
         return startEverything(port, "streamableHttp");
@@ -46,13 +37,7 @@ class HttpUpstreamTest {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("PORT", Integer.toString(port));
         Process process = builder.start();
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Loopback.awaitListening(process, port, Duration.ofSeconds(20));
         return process;
     }
 
@@ -78,7 +63,7 @@ class HttpUpstreamTest {
 
     @Test
     void httpUpstream_toolsProgressSamplingAndConcurrency_throughTheGateway() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         server = startEverything(port);
         try (GatewayFixture fixture = gateway(port)) {
             TestClient client = fixture.connect();
@@ -119,7 +104,7 @@ class HttpUpstreamTest {
 
     @Test
     void lostUpstreamSession_isReinitialised_andTheCallRetriedOnce() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         server = startEverything(port);
         try (GatewayFixture fixture = gateway(port)) {
             TestClient client = fixture.connect();
@@ -136,7 +121,7 @@ class HttpUpstreamTest {
 
     @Test
     void unreachableHttpUpstream_givesClearError() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         try (GatewayFixture fixture = GatewayFixture.start("""
                 proxy:
                   transport: stdio
@@ -157,7 +142,7 @@ class HttpUpstreamTest {
 
     @Test
     void oldSseTransportUpstream_worksAsAFallback() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         server = startEverything(port, "sse");
         try (GatewayFixture fixture = GatewayFixture.start("""
                 proxy:

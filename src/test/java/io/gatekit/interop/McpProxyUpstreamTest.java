@@ -5,19 +5,16 @@ import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.GatewayFixture;
+import io.gatekit.testing.Loopback;
 import io.gatekit.testing.Peers;
 import io.gatekit.testing.Processes;
 import io.gatekit.testing.TestClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,12 +31,6 @@ class McpProxyUpstreamTest {
     private static final String MCP_PROXY = "mcp-proxy";
     private Process proxy;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** mcp-proxy on loopback {@code port}, running {@code server} as its stdio child. */
     private Process startProxy(int port, List<String> server) throws IOException {
         Peers.requireInstalled(MCP_PROXY, Peers.EVERYTHING);
@@ -49,16 +40,7 @@ class McpProxyUpstreamTest {
         command.addAll(server);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("mcp-proxy exited with " + process.exitValue());
-            }
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        Loopback.awaitListening(process, port, Duration.ofSeconds(30));
         return process;
     }
 
@@ -87,7 +69,7 @@ class McpProxyUpstreamTest {
 
     @Test
     void mcpProxyFrontingEverything_listsCallsProgressesAndTakesABurst() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         proxy = startProxy(port, Peers.everything());
         try (GatewayFixture fixture = gateway(port)) {
             TestClient client = fixture.connect();
@@ -119,7 +101,7 @@ class McpProxyUpstreamTest {
 
     @Test
     void mcpProxyFrontingTheDemoServer_callsAndStreamsProgress() throws Exception {
-        int port = freePort();
+        int port = Loopback.freePort();
         proxy = startProxy(port, Processes.gatekit("demo-server"));
         try (GatewayFixture fixture = gateway(port)) {
             TestClient client = fixture.connect();
