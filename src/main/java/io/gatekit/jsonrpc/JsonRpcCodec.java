@@ -253,6 +253,10 @@ public final class JsonRpcCodec {
 
     /** Encodes a message as compact JSON without a trailing newline; MCP stdio forbids embedded newlines. */
     public byte[] encode(JsonRpcMessage message) {
+        if (message instanceof JsonRpcMessage.Response response && RawJson.of(response.result()) instanceof RawJson raw
+                && response.id() != null) {
+            return spliceResponse(response.id(), raw);
+        }
         // Written member by member: building an envelope tree first costs a map per message.
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
         try (tools.jackson.core.JsonGenerator gen = mapper.createGenerator(out)) {
@@ -301,6 +305,39 @@ public final class JsonRpcCodec {
             gen.writeEndObject();
         }
         return out.toByteArray();
+    }
+
+    private static final byte[] RESPONSE_HEAD = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] RESULT_MEMBER = ",\"result\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The hot path's answer, a success response whose result is still the upstream's bytes, assembled without a
+     * generator: the envelope is constant but for the id.
+     */
+    private static byte[] spliceResponse(JsonNode id, RawJson result) {
+        byte[] idBytes = id.isString()
+                ? quoted(id.stringValue())
+                : id.asString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = new byte[RESPONSE_HEAD.length + idBytes.length + RESULT_MEMBER.length + result.length() + 1];
+        int at = 0;
+        System.arraycopy(RESPONSE_HEAD, 0, out, at, RESPONSE_HEAD.length);
+        at += RESPONSE_HEAD.length;
+        System.arraycopy(idBytes, 0, out, at, idBytes.length);
+        at += idBytes.length;
+        System.arraycopy(RESULT_MEMBER, 0, out, at, RESULT_MEMBER.length);
+        at += RESULT_MEMBER.length;
+        System.arraycopy(result.bytes(), result.offset(), out, at, result.length());
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    private static byte[] quoted(String text) {
+        byte[] escaped = tools.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        byte[] out = new byte[escaped.length + 2];
+        out[0] = '"';
+        System.arraycopy(escaped, 0, out, 1, escaped.length);
+        out[out.length - 1] = '"';
+        return out;
     }
 
     /** The message as a JSON object tree, members in the conventional order. */

@@ -122,4 +122,15 @@ class JsonRpcCodecTest {
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"arguments\":{}}}".getBytes(StandardCharsets.UTF_8))).message();
         assertThat(list.params().path("arguments").isObject()).isTrue();
     }
+
+    @Test
+    void rawResultResponse_withAnIdThatNeedsEscaping_isStillValidJson() {
+        JsonRpcCodec upstream = new JsonRpcCodec(1 << 20, true);
+        JsonRpcMessage.Response response = (JsonRpcMessage.Response) ((Decoded.Ok) upstream.decode(
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}".getBytes(StandardCharsets.UTF_8))).message();
+        byte[] out = codec.encode(response.withId(io.gatekit.jsonrpc.JsonRpcIds.of("q\"\\\n\u00e9")));
+        JsonRpcMessage.Response again = (JsonRpcMessage.Response) ((Decoded.Ok) codec.decode(out)).message();
+        assertThat(again.id().stringValue()).isEqualTo("q\"\\\n\u00e9");
+        assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain("\n").endsWith("\"result\":{}}");
+    }
 }
