@@ -257,6 +257,12 @@ public final class JsonRpcCodec {
                 && response.id() != null) {
             return spliceResponse(response.id(), raw);
         }
+        if (message instanceof JsonRpcMessage.Request request && request.params() instanceof ObjectNode params) {
+            byte[] spliced = spliceRequest(request, params);
+            if (spliced != null) {
+                return spliced;
+            }
+        }
         // Written member by member: building an envelope tree first costs a map per message.
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
         try (tools.jackson.core.JsonGenerator gen = mapper.createGenerator(out)) {
@@ -330,6 +336,54 @@ public final class JsonRpcCodec {
         out[out.length - 1] = '}';
         return out;
     }
+
+    /**
+     * A request whose params are only strings and raw values (a forwarded {@code tools/call}: name and
+     * arguments), assembled without a generator; null when it has anything else (then the general path runs).
+     */
+    private static byte[] spliceRequest(JsonRpcMessage.Request request, ObjectNode params) {
+        boolean anyRaw = false;
+        for (var member : params.properties()) {
+            JsonNode value = member.getValue();
+            if (RawJson.of(value) != null) {
+                anyRaw = true;
+            } else if (!value.isString()) {
+                return null;
+            }
+        }
+        if (!anyRaw) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+        out.writeBytes(REQUEST_HEAD);
+        out.writeBytes(request.id().isString() ? quoted(request.id().stringValue())
+                : request.id().asString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(METHOD_MEMBER);
+        out.writeBytes(quoted(request.method()));
+        out.writeBytes(PARAMS_MEMBER);
+        boolean first = true;
+        for (var member : params.properties()) {
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            out.writeBytes(quoted(member.getKey()));
+            out.write(':');
+            RawJson raw = RawJson.of(member.getValue());
+            if (raw != null) {
+                out.write(raw.bytes(), raw.offset(), raw.length());
+            } else {
+                out.writeBytes(quoted(member.getValue().stringValue()));
+            }
+        }
+        out.write('}');
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static final byte[] REQUEST_HEAD = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] METHOD_MEMBER = ",\"method\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PARAMS_MEMBER = ",\"params\":{".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static byte[] quoted(String text) {
         byte[] escaped = tools.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text);

@@ -133,4 +133,14 @@ class JsonRpcCodecTest {
         assertThat(again.id().stringValue()).isEqualTo("q\"\\\n\u00e9");
         assertThat(new String(out, StandardCharsets.UTF_8)).doesNotContain("\n").endsWith("\"result\":{}}");
     }
+
+    @Test
+    void forwardedToolCall_withRawArguments_isSplicedExactly() {
+        JsonRpcCodec clients = JsonRpcCodec.forClients(1 << 20);
+        String line = "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"tools/call\",\"params\":{\"name\":\"up__t\\\"q\",\"arguments\":{\"a\": [1, 2]}}}";
+        JsonRpcMessage.Request request = (JsonRpcMessage.Request) ((Decoded.Ok) clients.decode(line.getBytes(StandardCharsets.UTF_8))).message();
+        String out = new String(clients.encode(request.withId(io.gatekit.jsonrpc.JsonRpcIds.of(9))), StandardCharsets.UTF_8);
+        assertThat(out).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"up__t\\\"q\",\"arguments\":{\"a\": [1, 2]}}}");
+        assertThat(codec.decode(out.getBytes(StandardCharsets.UTF_8))).isInstanceOf(Decoded.Ok.class);
+    }
 }
