@@ -10,13 +10,10 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.session.ClientSession;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +32,7 @@ final class UpstreamConnection implements MessageHandler {
     private final Upstream owner;
     private final UpstreamWire wire;
     private final UpstreamListener listener;
-    private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+    private final PendingTable pending = new PendingTable();
     private final AtomicLong nextId = new AtomicLong(1);
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private volatile boolean open = true;
@@ -78,11 +75,11 @@ final class UpstreamConnection implements MessageHandler {
             params = paramsCopy;
         }
         PendingCall call = new PendingCall(upstreamId, request.method(), origin, clientToken, outcome, deadlineNanos);
-        pending.put(upstreamId, call);
+        pending.put(call);
         // Registered first, checked second: onClosed drains the map after clearing `open`, so a call that
         // slips in during the close is either drained there or failed here, never left waiting.
         if (!open || !wire.send(new Request(JsonRpcIds.of(upstreamId), request.method(), params))) {
-            pending.remove(upstreamId);
+            pending.remove(call);
             throw owner.unavailable("connection closed");
         }
         return call;
@@ -90,7 +87,7 @@ final class UpstreamConnection implements MessageHandler {
 
     /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
     void abandon(PendingCall call, String reason) {
-        if (pending.remove(call.upstreamId(), call) && open) {
+        if (pending.remove(call) && open) {
             ObjectNode params = owner.codec().mapper().createObjectNode();
             params.put("requestId", call.upstreamId());
             params.put("reason", reason);
@@ -189,8 +186,7 @@ final class UpstreamConnection implements MessageHandler {
     public void onClosed(Throwable cause) {
         open = false;
         String why = wire.describeEnd(cause);
-        List<PendingCall> orphans = new ArrayList<>(pending.values());
-        pending.clear();
+        List<PendingCall> orphans = pending.drain();
         GatewayException failure = new GatewayException(ErrorCode.UPSTREAM_CLOSED,
                 "Upstream '" + owner.name() + "' " + why + " while the request was in flight");
         for (PendingCall call : orphans) {
