@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.GatewayProcess;
 import io.gatekit.testing.Peers;
-import io.gatekit.testing.Processes;
 import io.gatekit.testing.TestClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,15 +46,7 @@ class EverythingCancellationTest {
 
     @BeforeEach
     void start() {
-        gateway = GatewayProcess.start(dir, """
-                proxy:
-                  transport: stdio
-                  timeouts:
-                    request_timeout: 30
-                  upstreams:
-                    - name: everything
-                      command: %s
-                """.formatted(Processes.yamlList(Peers.everything())));
+        gateway = GatewayProcess.start(dir, Peers.everythingGatewayConfig());
         client = gateway.client;
         JsonNode init = client.initialize(null);
         assertThat(init.path("result").path("serverInfo").path("name").asString()).as("%s%n%s", init, gateway.stderrText())

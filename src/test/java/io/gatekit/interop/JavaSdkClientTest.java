@@ -118,15 +118,7 @@ class JavaSdkClientTest {
 
     private static Path config() throws Exception {
         Path config = dir.resolve("gatekit.yaml");
-        Files.writeString(config, """
-                proxy:
-                  transport: stdio
-                  timeouts:
-                    request_timeout: 30
-                  upstreams:
-                    - name: everything
-                      command: %s
-                """.formatted(Processes.yamlList(Peers.everything())));
+        Files.writeString(config, Peers.everythingGatewayConfig());
         return config;
     }
 

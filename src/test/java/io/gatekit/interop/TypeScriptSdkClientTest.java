@@ -46,15 +46,7 @@ class TypeScriptSdkClientTest {
 
     @Test
     void tsSdkClient_throughGatewayToServerEverything_passesEveryCheck() throws Exception {
-        Run run = runScript("""
-                proxy:
-                  transport: stdio
-                  timeouts:
-                    request_timeout: 30
-                  upstreams:
-                    - name: everything
-                      command: %s
-                """.formatted(Processes.yamlList(Peers.everything())), "everything__");
+        Run run = runScript(Peers.everythingGatewayConfig(), "everything__");
 
         run.assertAllPassed(ALL_CHECKS);
         JsonNode init = run.detail("initialize");

@@ -59,6 +59,19 @@ public final class Peers {
         return List.of(node(), dist(EVERYTHING).toString(), "stdio");
     }
 
+    /** A gateway config (stdio face) with server-everything as its one upstream, named {@code everything}. */
+    public static String everythingGatewayConfig() {
+        return """
+                proxy:
+                  transport: stdio
+                  timeouts:
+                    request_timeout: 30
+                  upstreams:
+                    - name: everything
+                      command: %s
+                """.formatted(Processes.yamlList(everything()));
+    }
+
     /** server-filesystem on stdio, allowed to use {@code dirs}. */
     public static List<String> filesystem(Path... dirs) {
         List<String> command = new ArrayList<>(List.of(node(), dist(FILESYSTEM).toString()));
