@@ -122,6 +122,9 @@ final class ModernEra {
                 + " (every 2026-07-28 request must declare its client capabilities, {} for none)", data);
     }
 
+    /** 2026-07-28: the request needs a client capability it did not declare. */
+    static final int MISSING_CLIENT_CAPABILITY = -32021;
+
     static JsonRpcError mismatch(String message) {
         return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: " + message);
     }
@@ -141,7 +144,8 @@ final class ModernEra {
         }
         JsonNode declared = result.get("resultType");
         if (declared != null && declared.isString() && !declared.stringValue().equals("complete")) {
-            return answer;
+            JsonRpcError missing = "input_required".equals(declared.stringValue()) ? undeclaredInput(request, result) : null;
+            return missing == null ? answer : Response.failure(answer.id(), missing);
         }
         ObjectNode copy = result.deepCopy();
         copy.put("resultType", "complete");
@@ -159,6 +163,36 @@ final class ModernEra {
             }
         }
         return Response.success(answer.id(), copy);
+    }
+
+    /** The client capability each kind of MRTR input request needs. */
+    private static final java.util.Map<String, String> INPUT_CAPABILITY = java.util.Map.of(
+            "elicitation/create", "elicitation",
+            "sampling/createMessage", "sampling",
+            "roots/list", "roots");
+
+    /**
+     * An upstream may only ask a client for input it declared it can give (2026-07-28 MRTR). A result that asks
+     * for more is not passed on: the client gets -32021 naming what is missing instead of a request it cannot
+     * answer.
+     */
+    private static JsonRpcError undeclaredInput(Request request, ObjectNode result) {
+        JsonNode declared = request.params() == null ? null
+                : request.params().path("_meta").path(CAPABILITIES_META);
+        ArrayNode missing = NODES.arrayNode();
+        for (JsonNode input : result.path("inputRequests")) {
+            String capability = INPUT_CAPABILITY.get(input.path("method").asString(""));
+            if (capability != null && (declared == null || !declared.has(capability))) {
+                missing.add(capability);
+            }
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        ObjectNode data = NODES.objectNode();
+        data.set("requiredCapabilities", missing);
+        return new JsonRpcError(MISSING_CLIENT_CAPABILITY, "Missing required client capability: the upstream asked for "
+                + "input (" + missing + ") that this request's clientCapabilities do not declare", data);
     }
 
     /** The {@code server/discover} result built from the gateway's own initialize result. */

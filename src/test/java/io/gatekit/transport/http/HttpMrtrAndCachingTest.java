@@ -169,4 +169,19 @@ class HttpMrtrAndCachingTest {
             assertThat(tools.path("resultType").asString()).isEqualTo("complete");
         }
     }
+
+    @Test
+    void mrtrAskingForInputTheClientDidNotDeclare_isRefusedWithMissingCapability() throws Exception {
+        try (HttpFaceFixture f = twoUpstreams("", "")) {
+            HttpResponse<String> response = f.send(f.post(null, """
+                    {"jsonrpc":"2.0","id":"n1","method":"tools/call","params":{"name":"a__confirm","arguments":{"message":"Go?"},
+                     "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",
+                     "io.modelcontextprotocol/clientCapabilities":{}}}}""")
+                    .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call")
+                    .header("Mcp-Name", "a__confirm").build());
+            JsonNode error = JSON.readTree(body(response)).path("error");
+            assertThat(error.path("code").asInt()).as(response.body()).isEqualTo(-32021);
+            assertThat(error.path("data").path("requiredCapabilities").path(0).asString()).isEqualTo("elicitation");
+        }
+    }
 }
