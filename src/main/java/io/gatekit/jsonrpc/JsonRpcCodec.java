@@ -386,6 +386,22 @@ public final class JsonRpcCodec {
     private static final byte[] PARAMS_MEMBER = ",\"params\":{".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static byte[] quoted(String text) {
+        // Method names, member names and ids are nearly always plain ASCII: copy those without the encoder.
+        int length = text.length();
+        boolean plain = true;
+        for (int i = 0; i < length && plain; i++) {
+            char c = text.charAt(i);
+            plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+        }
+        if (plain) {
+            byte[] out = new byte[length + 2];
+            out[0] = '"';
+            for (int i = 0; i < length; i++) {
+                out[i + 1] = (byte) text.charAt(i);
+            }
+            out[length + 1] = '"';
+            return out;
+        }
         byte[] escaped = tools.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text);
         byte[] out = new byte[escaped.length + 2];
         out[0] = '"';

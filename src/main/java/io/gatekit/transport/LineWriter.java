@@ -71,7 +71,7 @@ public final class LineWriter implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (!dirty.contains(this)) {
+            if (!dirtyFor(dirty)) {
                 dirty.add(this);
             }
             return true;
@@ -83,6 +83,15 @@ public final class LineWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private boolean dirtyFor(List<LineWriter> dirty) {
+        for (int i = 0; i < dirty.size(); i++) {
+            if (dirty.get(i) == this) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Makes the calling thread (a connection's reader) write directly; see the class comment. */
