@@ -49,6 +49,7 @@ final class McpHandler extends Handler.Abstract {
     private final Duration writeTimeout;
     private final Duration requestBound;
     private final AtomicLong statelessCounter = new AtomicLong();
+    private final java.util.concurrent.Semaphore statelessSlots;
 
     McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, String path, Duration keepAlive) {
         this.gateway = gateway;
@@ -62,6 +63,8 @@ final class McpHandler extends Handler.Abstract {
         this.writeTimeout = keepAlive.plusSeconds(15);
         // The core answers every request by request_timeout; this only guards against an answer that never comes.
         this.requestBound = gateway.config().proxy().timeouts().request().plusSeconds(30);
+        // A stateless request is a one-request client: the session cap bounds how many run at once, too.
+        this.statelessSlots = new java.util.concurrent.Semaphore(registry.maxSessions());
     }
 
     @Override
@@ -314,10 +317,25 @@ final class McpHandler extends Handler.Abstract {
             replies.json(response, callback, 400, Response.failure(id, envelope));
             return;
         }
-        if (r.method().equals("server/discover")) {
-            discover(r, request, response, callback);
+        if (!statelessSlots.tryAcquire()) {
+            replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, "Too many stateless requests in flight (limit "
+                    + registry.maxSessions() + ", proxy.http.max_sessions); retry when some have completed");
             return;
         }
+        try {
+            if (r.method().equals("server/discover")) {
+                discover(r, request, response, callback);
+            } else {
+                stateless(version, r, decoded, request, response, callback);
+            }
+        } finally {
+            statelessSlots.release();
+        }
+    }
+
+    /** One stateless request on a client of its own, closed (with anything it left in flight) once answered. */
+    private void stateless(String version, Request r, Decoded decoded, org.eclipse.jetty.server.Request request,
+            org.eclipse.jetty.server.Response response, Callback callback) throws InterruptedException {
         HttpSession session = new HttpSession("stateless-" + statelessCounter.incrementAndGet(), true);
         Gateway.ClientEndpoint endpoint = gateway.open("http-stateless", session, () -> {});
         session.attach(endpoint);

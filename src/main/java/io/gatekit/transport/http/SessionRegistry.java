@@ -42,6 +42,11 @@ final class SessionRegistry implements AutoCloseable {
         this.reaper = Thread.ofVirtual().name("gatekit-http-session-reaper").start(() -> reap(sweepMillis));
     }
 
+    /** The cap on sessions ({@code proxy.http.max_sessions}). */
+    int maxSessions() {
+        return maxSessions;
+    }
+
     /** A new session whose gateway client {@code open} creates; throws when the cap is reached. */
     HttpSession create(java.util.function.Function<HttpSession, Gateway.ClientEndpoint> open) throws FullException {
         if (reserved.incrementAndGet() > maxSessions) {
