@@ -410,41 +410,6 @@ public final class JsonRpcCodec {
         return out;
     }
 
-    /** The message as a JSON object tree, members in the conventional order. */
-    public ObjectNode toTree(JsonRpcMessage message) {
-        ObjectNode node = NODES.objectNode();
-        node.put("jsonrpc", "2.0");
-        switch (message) {
-            case JsonRpcMessage.Request r -> {
-                node.set("id", r.id());
-                node.put("method", r.method());
-                if (r.params() != null) {
-                    node.set("params", r.params());
-                }
-            }
-            case JsonRpcMessage.Notification n -> {
-                node.put("method", n.method());
-                if (n.params() != null) {
-                    node.set("params", n.params());
-                }
-            }
-            case JsonRpcMessage.Response r -> {
-                node.set("id", r.id() == null ? NODES.nullNode() : r.id());
-                if (r.error() != null) {
-                    ObjectNode error = node.putObject("error");
-                    error.put("code", r.error().code());
-                    error.put("message", r.error().message());
-                    if (r.error().data() != null) {
-                        error.set("data", r.error().data());
-                    }
-                } else {
-                    node.set("result", r.result());
-                }
-            }
-        }
-        return node;
-    }
-
     private static JsonRpcError readError(JsonNode error) {
         if (!error.isObject()) {
             return null;

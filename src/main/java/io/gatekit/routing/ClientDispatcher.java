@@ -87,14 +87,7 @@ public final class ClientDispatcher implements MessageHandler {
         if (router.tryForwardAsync(session, request, inFlight, response -> deliver(inFlight, response))) {
             return;
         }
-        Thread.ofVirtual().start(() -> {
-            Response response = router.handle(session, request, inFlight);
-            // Forget the id before answering: once the answer is out the client may reuse it at once.
-            session.finish(inFlight);
-            if (response != null) {
-                session.send(response);
-            }
-        });
+        Thread.ofVirtual().start(() -> deliver(inFlight, router.handle(session, request, inFlight)));
     }
 
     private void deliver(InFlight inFlight, Response response) {

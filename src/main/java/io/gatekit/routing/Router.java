@@ -38,6 +38,7 @@ public final class Router {
     /** The vendor {@code _meta} key naming upstreams left out of a merged list, and why. */
     public static final String UNAVAILABLE_META = "io.gatekit/unavailableUpstreams";
 
+    /** By name, in config order; replaced whole on reload, so one read sees one consistent set. */
     private volatile Map<String, Upstream> upstreams = Map.of();
     private final Forwarder forwarder;
     private final ListAggregator lists;
@@ -62,16 +63,13 @@ public final class Router {
     public void setUpstreams(List<Upstream> next) {
         Map<String, Upstream> byName = new LinkedHashMap<>();
         next.forEach(u -> byName.put(u.name(), u));
-        upstreams = Map.copyOf(byName);
-        order = List.copyOf(next);
+        upstreams = java.util.Collections.unmodifiableMap(byName);
         cache.invalidateAll();
     }
 
-    private volatile List<Upstream> order = List.of();
-
     /** The upstreams in config order. */
     public Collection<Upstream> upstreams() {
-        return order;
+        return upstreams.values();
     }
 
     Lifecycle lifecycle() {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,8 +189,4 @@ public final class LineWriter implements AutoCloseable {
         }
     }
 
-    /** Waits for the writer thread to end (after close or failure). */
-    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return thread.join(java.time.Duration.ofNanos(unit.toNanos(timeout)));
-    }
 }

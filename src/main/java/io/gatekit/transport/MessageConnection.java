@@ -53,14 +53,7 @@ public final class MessageConnection implements AutoCloseable {
         return writer.write(codec.encode(message));
     }
 
-    /** Queues an already encoded message (one JSON text, no newline). */
-    public boolean sendEncoded(byte[] json) {
-        return writer.write(json);
-    }
 
-    public boolean isWritable() {
-        return !writer.isClosed();
-    }
 
     private void readLoop(MessageHandler handler) {
         LineWriter.enableDirectWrites();
