@@ -236,12 +236,7 @@ final class HttpTarget implements AutoCloseable {
     }
 
     String stderrTail() {
-        try {
-            List<String> lines = Files.readAllLines(stderr);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no stderr: " + e.getMessage() + ")";
-        }
+        return Target.tail(stderr);
     }
 
     /** SIGTERM, a bounded wait, then SIGKILL for whatever of this process tree is left. */

@@ -190,8 +190,13 @@ final class Target implements AutoCloseable {
     }
 
     String stderrTail() {
+        return tail(stderr);
+    }
+
+    /** The last 20 lines of a process's stderr log, for failure messages. */
+    static String tail(java.nio.file.Path log) {
         try {
-            List<String> lines = Files.readAllLines(stderr);
+            List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no stderr: " + e.getMessage() + ")";
