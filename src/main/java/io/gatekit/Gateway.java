@@ -58,11 +58,11 @@ public final class Gateway implements AutoCloseable {
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
         this.router = new Router(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
-                sessions, config.proxy().timeouts().connection(), version);
+                sessions, config.proxy().timeouts().connection(), version, codec);
         this.events = new UpstreamEvents(sessions, router);
         // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
         this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),
-                SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
+                config.proxy().timeouts().request(), SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
         Map<String, Upstream> initial = new LinkedHashMap<>();
         for (UpstreamConfig upstream : config.proxy().enabledUpstreams()) {
             initial.put(upstream.name(), newUpstream(upstream));

@@ -62,6 +62,11 @@ final class UpstreamBinder {
         Optional<URI> url = url(node, at, transport);
         Map<String, String> env = env(node.path("env"));
         Optional<Path> cwd = Nodes.string(node, "cwd").flatMap(dir -> paths.resolve(dir, at.child("cwd"), problems));
+        String era = Nodes.string(node, "protocol_era").orElse("auto");
+        if (era.equals("modern") && !transport.equals("http")) {
+            problems.at(at.child("protocol_era"), "modern (the stateless 2026-07-28 era) needs transport: http; "
+                    + "use auto or legacy for a " + transport + " upstream");
+        }
         JsonNode sandbox = node.path("sandbox");
         if (Nodes.bool(sandbox, "enabled", false)) {
             problems.at(at.child("sandbox").child("enabled"),
@@ -82,7 +87,8 @@ final class UpstreamBinder {
                 Nodes.string(node, "server_identity"),
                 Nodes.bool(node, "forward_roots", true),
                 env(node.path("headers")),
-                Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems))));
+                Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
+                era));
     }
 
     private List<String> command(JsonNode node, FieldPath at, String transport) {

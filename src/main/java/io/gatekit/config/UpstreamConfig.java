@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param headers HTTP headers for an http upstream (credentials come from ${VAR}, never from the client)
  * @param forwardRoots whether the upstream may ask clients for their roots ({@code forward_roots}, default true);
  *     false keeps a server such as server-filesystem on its configured directories whatever clients say
+ * @param protocolEra which MCP era to speak to an http upstream: {@code auto} probes {@code server/discover} and
+ *     speaks the stateless 2026-07-28 era when the server offers it, else the legacy session era; {@code legacy}
+ *     and {@code modern} force one (modern fails clearly against a server without it)
  */
 public record UpstreamConfig(
         String name,
@@ -39,12 +42,15 @@ public record UpstreamConfig(
         Optional<String> serverIdentity,
         boolean forwardRoots,
         Map<String, String> headers,
-        Optional<Path> caFile) {
+        Optional<Path> caFile,
+        String protocolEra) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
     /** stdio: a child process; http: Streamable HTTP; sse: the old HTTP+SSE transport (GET /sse), for old servers. */
     static final java.util.Set<String> UPSTREAM_TRANSPORTS = java.util.Set.of("stdio", "http", "sse");
+    /** The values of {@code protocol_era}. */
+    static final java.util.Set<String> PROTOCOL_ERAS = java.util.Set.of("auto", "legacy", "modern");
 
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
@@ -67,6 +73,13 @@ public record UpstreamConfig(
         if (!transport.equals("stdio") && url.isEmpty()) {
             throw new IllegalArgumentException("http upstream '" + name + "' needs a url");
         }
+        if (!PROTOCOL_ERAS.contains(Objects.requireNonNull(protocolEra, "protocolEra"))) {
+            throw new IllegalArgumentException("protocol_era must be auto, legacy or modern, got " + protocolEra);
+        }
+        if (protocolEra.equals("modern") && !transport.equals("http")) {
+            throw new IllegalArgumentException("protocol_era: modern needs transport: http (Gatekit speaks the stateless "
+                    + "2026-07-28 era to Streamable HTTP upstreams only)");
+        }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max_in_flight must be >= 1, got " + maxInFlight);
         }
@@ -75,9 +88,14 @@ public record UpstreamConfig(
         }
     }
 
+    /** Whether to try the stateless 2026-07-28 era with this upstream (http only). */
+    public boolean mayBeModern() {
+        return transport.equals("http") && !protocolEra.equals("legacy");
+    }
+
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, "stdio", command, Map.of(), Optional.empty(), Optional.empty(),
-                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty());
+                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(), "auto");
     }
 }

@@ -20,6 +20,20 @@ public final class JsonRpcIds {
         return JsonNodeFactory.instance.stringNode(value);
     }
 
+    /**
+     * Whether two ids name the same request. Numbers compare by value: an id sent as a long comes back decoded as
+     * whatever width the parser picked, and Jackson's nodes of different widths are never equal.
+     */
+    public static boolean same(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.isIntegralNumber() && b.isIntegralNumber()) {
+            return a.bigIntegerValue().equals(b.bigIntegerValue());
+        }
+        return a.equals(b);
+    }
+
     /** A short printable form for error messages and logs: strings quoted, numbers bare. */
     public static String describe(JsonNode id) {
         if (id == null || id.isNull()) {

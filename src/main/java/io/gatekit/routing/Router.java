@@ -49,10 +49,14 @@ public final class Router {
     private final SessionDirectory sessions;
     private final int pageSize;
     private final Lifecycle lifecycle;
+    private final InputBridge inputs;
+    /** The level last sent to the upstreams with {@code logging/setLevel}. */
+    private LogLevel appliedLogLevel;
 
     public Router(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
-            Duration startupWait, String version) {
+            Duration startupWait, String version, io.gatekit.jsonrpc.JsonRpcCodec codec) {
         this.forwarder = new Forwarder(admission, requestTimeout);
+        this.inputs = new InputBridge(codec);
         this.lists = new ListAggregator(forwarder, resources);
         this.pageSize = pageSize;
         this.sessions = sessions;
@@ -171,7 +175,14 @@ public final class Router {
         if (upstream == null) {
             throw new GatewayException(ErrorCode.INVALID_PARAMS, "No upstream named '" + target.upstream() + "'");
         }
-        Response response = forwarder.call(client, upstream, request.withParams(upstreamParams), inFlight.outcome(), deadline);
+        Request call = request.withParams(upstreamParams);
+        Response response = forwarder.call(client, upstream, call, inFlight.outcome(), deadline);
+        if (client != null && !client.info().isModern() && upstream.isStateless() && inputs.asksForInput(response)) {
+            // A legacy client cannot answer input_required itself: ask it the legacy way, then retry upstream.
+            // A retry is a new upstream request; the client's cancel reaches the first, the deadline bounds them all.
+            response = inputs.settle(client, upstream, call, response, deadline,
+                    retry -> forwarder.call(client, upstream, retry, new CompletableFuture<>(), deadline));
+        }
         if (response.isError()) {
             throw new GatewayException(qualifyError(response.error(), target));
         }
@@ -278,12 +289,16 @@ public final class Router {
         return NODES.objectNode();
     }
 
-    /** Shared upstreams log at the most verbose level any client asked for; each client's view is filtered. */
-    private void recomputeLogLevel() {
+    /**
+     * Shared upstreams log at the most verbose level any legacy session asked for; each client's view is
+     * filtered. Only a change is sent upstream, so clients coming and going cost nothing when it stays the same.
+     */
+    private synchronized void recomputeLogLevel() {
         LogLevel level = mostVerboseLevel();
-        if (level == null) {
+        if (level == null || level == appliedLogLevel) {
             return;
         }
+        appliedLogLevel = level;
         for (Upstream upstream : upstreams()) {
             if (upstream.state() == Upstream.State.READY && upstream.info().map(i -> i.has("logging")).orElse(false)) {
                 callQuietly(upstream, "logging/setLevel", NODES.objectNode().put("level", level.wire()));
@@ -291,10 +306,11 @@ public final class Router {
         }
     }
 
+    /** The most verbose level a legacy session set; a 2026-07-28 client's level travels with each request instead. */
     private LogLevel mostVerboseLevel() {
         LogLevel min = null;
         for (ClientSession client : sessions.all()) {
-            LogLevel level = LogLevel.parse(client.logLevel());
+            LogLevel level = client.info().isModern() ? null : LogLevel.parse(client.logLevel());
             if (level != null && (min == null || level.ordinal() < min.ordinal())) {
                 min = level;
             }
@@ -302,11 +318,17 @@ public final class Router {
         return min;
     }
 
-    /** True when a {@code notifications/message} at {@code level} passes the client's own threshold. */
+    /**
+     * True when a {@code notifications/message} at {@code level} passes the client's own threshold. A legacy
+     * client that set none hears everything; a 2026-07-28 client hears nothing unless its request named a level.
+     */
     static boolean wantsLog(ClientSession client, String level) {
         LogLevel threshold = LogLevel.parse(client.logLevel());
+        if (threshold == null) {
+            return !client.info().isModern();
+        }
         LogLevel actual = LogLevel.parse(level);
-        return threshold == null || actual == null || actual.ordinal() >= threshold.ordinal();
+        return actual == null || actual.ordinal() >= threshold.ordinal();
     }
 
     private void callQuietly(Upstream upstream, String method, ObjectNode params) {
@@ -388,6 +410,9 @@ public final class Router {
         Upstream upstream = upstreams.get(route.target().upstream());
         if (upstream == null || upstream.state() != Upstream.State.READY) {
             return false;
+        }
+        if (upstream.isStateless() && client != null && !client.info().isModern()) {
+            return false; // its answer may ask for input, which the thread path bridges for a legacy client
         }
         Route renamed = route(method, params, true);
         long deadline = inFlight.startNanos() + forwarder.requestTimeout().toNanos();

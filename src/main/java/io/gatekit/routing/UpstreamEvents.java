@@ -48,7 +48,7 @@ public final class UpstreamEvents implements UpstreamListener {
     }
 
     @Override
-    public void onServerRequest(Upstream upstream, Request request) {
+    public void onServerRequest(Upstream upstream, Request request, ClientSession requester) {
         String method = request.method();
         if ("ping".equals(method)) {
             upstream.reply(Response.success(request.id(), JsonNodeFactory.instance.objectNode()));
@@ -64,7 +64,8 @@ public final class UpstreamEvents implements UpstreamListener {
             return;
         }
         boolean allowed = !"roots/list".equals(method) || upstream.config().forwardRoots();
-        Optional<ClientSession> target = allowed ? attributableClient(upstream) : Optional.empty();
+        Optional<ClientSession> target = !allowed ? Optional.empty()
+                : requester != null && !requester.isClosed() ? Optional.of(requester) : attributableClient(upstream);
         // The spec: no requests to a client before its notifications/initialized.
         if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();
@@ -91,16 +92,22 @@ public final class UpstreamEvents implements UpstreamListener {
     }
 
     private Optional<ClientSession> attributableClient(Upstream upstream) {
+        Set<ClientSession> active = requesters(upstream);
+        if (active.isEmpty()) {
+            active.addAll(sessions.all());
+        }
+        return active.size() == 1 ? Optional.of(active.iterator().next()) : Optional.empty();
+    }
+
+    /** The live clients with requests in flight on the upstream. */
+    private static Set<ClientSession> requesters(Upstream upstream) {
         Set<ClientSession> active = new LinkedHashSet<>();
         for (PendingCall call : upstream.inFlight()) {
             if (call.origin() != null && !call.origin().isClosed()) {
                 active.add(call.origin());
             }
         }
-        if (active.isEmpty()) {
-            active.addAll(sessions.all());
-        }
-        return active.size() == 1 ? Optional.of(active.iterator().next()) : Optional.empty();
+        return active;
     }
 
     @Override
@@ -115,15 +122,38 @@ public final class UpstreamEvents implements UpstreamListener {
             case "notifications/cancelled" -> cancelForwarded(upstream, notification);
             case "notifications/resources/updated" -> router.resourceUpdated(upstream, notification);
             case "notifications/message" -> {
-                String level = notification.params() == null ? null : notification.params().path("level").asString(null);
+                // A legacy session hears its upstreams' logs at its level. A 2026-07-28 client's logs are scoped to
+                // its requests, and this message names none: only a client that is alone in having requests in
+                // flight on this upstream can be sure it is about its own.
+                String level = levelOf(notification);
+                Optional<ClientSession> requester = soleRequester(upstream);
                 for (ClientSession client : sessions.all()) {
-                    if (client.info().protocolVersion() != null && Router.wantsLog(client, level)) {
+                    boolean scoped = client.info().isModern();
+                    if (client.info().protocolVersion() != null && Router.wantsLog(client, level)
+                            && (!scoped || requester.filter(client::equals).isPresent())) {
                         client.send(notification);
                     }
                 }
             }
             default -> log.debug("upstream {}: notification {} not routed", upstream.name(), method);
         }
+    }
+
+    @Override
+    public void onRequestLog(Upstream upstream, Notification message, ClientSession requester) {
+        if (!requester.isClosed() && Router.wantsLog(requester, levelOf(message))) {
+            requester.send(message);
+        }
+    }
+
+    private static String levelOf(Notification message) {
+        return message.params() == null ? null : message.params().path("level").asString(null);
+    }
+
+    /** The one client with requests in flight on the upstream, if exactly one has. */
+    private static Optional<ClientSession> soleRequester(Upstream upstream) {
+        Set<ClientSession> active = requesters(upstream);
+        return active.size() == 1 ? Optional.of(active.iterator().next()) : Optional.empty();
     }
 
     /** The upstream withdrew a request it had sent to a client: tell that client, under the client's id. */

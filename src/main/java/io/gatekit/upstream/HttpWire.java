@@ -6,6 +6,7 @@ import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.transport.MessageHandler;
 import io.gatekit.transport.SseReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -31,6 +32,12 @@ import tools.jackson.databind.JsonNode;
  * sends on its own. When the server loses the session (404, or the 400 some SDK servers send), the wire
  * re-initialises and retries the message once. Credentials come from the upstream's configured headers, never
  * from a client. Each POST runs on its own virtual thread; Jetty pools the connections.
+ *
+ * <p>Unless the upstream is configured {@code protocol_era: legacy}, the handshake first probes
+ * {@code server/discover}: a server that offers the stateless 2026-07-28 era is spoken to in it
+ * ({@link ModernProtocol}: no session, each request with its envelope and headers, cancellation by closing the
+ * request's stream, one {@code subscriptions/listen} stream for list changes and resource updates). Any other
+ * answer falls back to {@code initialize}. The connection above sees the same messages either way.
  */
 final class HttpWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(HttpWire.class);
@@ -44,16 +51,37 @@ final class HttpWire extends HttpWireBase {
     private volatile JsonNode initializeId;
     private volatile Thread getStream;
     private volatile String lastEventId;
+    /** How long a POST may wait for its answer to begin: the request timeout ends the call above well before. */
+    private final Duration answerWait;
+    /** Set once the upstream answered {@code server/discover} with the stateless era. */
+    private volatile ModernProtocol modern;
+    /** Stateless era: the level the gateway last set, sent with each request. */
+    private volatile String logLevel;
+    /** Stateless era: the resources the gateway's clients subscribed to, heard through the listen stream. */
+    private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Stateless era: each request's POST by upstream id, so that a cancellation can close its stream. */
+    private final java.util.Map<Long, org.eclipse.jetty.client.Request> posts = new java.util.concurrent.ConcurrentHashMap<>();
+    private ListenStream listen;
 
-    HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
+    HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration answerWait)
+            throws IOException {
         super(config, codec, maxMessageBytes, connectTimeout);
         this.url = config.url().orElseThrow();
+        this.answerWait = answerWait;
     }
 
     @Override
     public boolean send(JsonRpcMessage message) {
         if (!open) {
             return false;
+        }
+        ModernProtocol protocol = modern;
+        if (protocol != null) {
+            return sendStateless(protocol, message);
+        }
+        if (message instanceof Request request && "initialize".equals(request.method()) && config.mayBeModern()) {
+            Thread.ofVirtual().name("gatekit-http-discover").start(() -> discoverOrInitialize(request));
+            return true;
         }
         byte[] body = codec.encode(message);
         if (message instanceof Request request && "initialize".equals(request.method())) {
@@ -64,11 +92,165 @@ final class HttpWire extends HttpWireBase {
         return true;
     }
 
-    private void post(JsonRpcMessage message, byte[] body, boolean mayRetry) {
+    // --- the stateless 2026-07-28 era ---
+
+    /**
+     * The handshake: {@code server/discover} first; a server offering 2026-07-28 is answered with the discovery in
+     * the shape of an initialize result, anything else falls back to {@code initialize} (not keyed to one error
+     * code: legacy servers answer the probe in many ways).
+     */
+    private void discoverOrInitialize(Request initialize) {
+        Request probe = ModernProtocol.discoverRequest(initialize);
+        Response answer = exchange(probe, ModernProtocol.headers(probe));
+        ModernProtocol protocol = answer == null ? null : ModernProtocol.fromDiscovery(initialize, answer);
+        if (protocol != null) {
+            modern = protocol;
+            protocolVersion = ModernProtocol.VERSION;
+            log.info("upstream {}: speaking the stateless {} era", config.name(), ModernProtocol.VERSION);
+            deliver(new Decoded.Ok(ModernProtocol.asInitializeResult(initialize.id(), answer)));
+            return;
+        }
+        if ("modern".equals(config.protocolEra())) {
+            failRequest(initialize, "protocol_era is modern but " + url + " does not offer " + ModernProtocol.VERSION
+                    + " in answer to server/discover" + (answer == null ? " (no usable answer)"
+                    : answer.isError() ? " (error " + answer.error().code() + ": " + answer.error().message() + ")" : ""));
+            return;
+        }
+        log.debug("upstream {}: no stateless era offered; initializing a session", config.name());
+        byte[] body = codec.encode(initialize);
+        initializeBody = body;
+        initializeId = initialize.id();
+        post(initialize, body, true);
+    }
+
+    /** One request whose answer the wire itself needs (the probe): the response, or null if none came. */
+    private Response exchange(Request request, java.util.Map<String, String> headers) {
         try {
             InputStreamResponseListener listener = new InputStreamResponseListener();
-            jsonPost(body).send(listener);
+            jsonPost(codec.encode(request), headers).send(listener);
             org.eclipse.jetty.client.Response response = listener.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Response[] answer = new Response[1];
+            try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
+                readBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in, decoded -> {
+                    if (decoded instanceof Decoded.Ok(Response r) && io.gatekit.jsonrpc.JsonRpcIds.same(request.id(), r.id())) {
+                        answer[0] = r;
+                    }
+                });
+            }
+            if (answer[0] != null && answer[0].result() != null) {
+                answer[0] = Response.success(answer[0].id(), codec.materialize(answer[0].result()));
+            }
+            return answer[0];
+        } catch (TimeoutException | ExecutionException | IOException e) {
+            log.debug("upstream {}: {} failed: {}", config.name(), request.method(), e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * What the connection above sends, in the stateless era. The session-era messages that no longer exist are
+     * answered here: {@code ping} and {@code logging/setLevel} (the level then travels with each request),
+     * subscriptions (kept here and heard through the listen stream); cancelling closes the request's stream.
+     */
+    private boolean sendStateless(ModernProtocol protocol, JsonRpcMessage message) {
+        switch (message) {
+            case Request r when r.method().equals("ping") -> answerHere(r);
+            case Request r when r.method().equals("logging/setLevel") -> {
+                logLevel = r.params() == null ? null : r.params().path("level").asString(null);
+                answerHere(r);
+            }
+            case Request r when r.method().equals("resources/subscribe") || r.method().equals("resources/unsubscribe") ->
+                    subscription(protocol, r);
+            case Request r -> {
+                Request enveloped = protocol.envelope(r, logLevel);
+                Thread.ofVirtual().name("gatekit-http-post").start(
+                        () -> post(enveloped, codec.encode(enveloped), ModernProtocol.headers(enveloped), false));
+            }
+            case JsonRpcMessage.Notification n when n.method().equals("notifications/initialized") -> relisten();
+            case JsonRpcMessage.Notification n when n.method().equals("notifications/cancelled") -> cancel(n);
+            // roots/list_changed and the like do not exist in this era; answers to server requests cannot arise.
+            default -> log.debug("upstream {}: {} has no stateless counterpart; not sent", config.name(), describe(message));
+        }
+        return true;
+    }
+
+    private void subscription(ModernProtocol protocol, Request request) {
+        String uri = request.params() == null ? null : request.params().path("uri").asString(null);
+        if (uri == null) {
+            deliver(new Decoded.Ok(Response.failure(request.id(), io.gatekit.jsonrpc.JsonRpcError.of(
+                    io.gatekit.jsonrpc.ErrorCode.INVALID_PARAMS, request.method() + " needs a \"uri\""))));
+            return;
+        }
+        if (!protocol.canSubscribe()) {
+            deliver(new Decoded.Ok(Response.failure(request.id(), io.gatekit.jsonrpc.JsonRpcError.of(
+                    io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND, "Upstream '" + config.name()
+                            + "' does not offer resource subscriptions"))));
+            return;
+        }
+        boolean changed = request.method().equals("resources/subscribe") ? subscribed.add(uri) : subscribed.remove(uri);
+        answerHere(request);
+        if (changed) {
+            relisten();
+        }
+    }
+
+    private void answerHere(Request request) {
+        deliver(new Decoded.Ok(Response.success(request.id(), codec.mapper().createObjectNode())));
+    }
+
+    /** A 2026-07-28 server takes a closed response stream as the cancellation of that request. */
+    private void cancel(JsonRpcMessage.Notification cancelled) {
+        JsonNode id = cancelled.params() == null ? null : cancelled.params().get("requestId");
+        org.eclipse.jetty.client.Request post = id != null && id.canConvertToLong() ? posts.remove(id.asLong()) : null;
+        if (post != null) {
+            post.abort(new java.util.concurrent.CancellationException("cancelled by the gateway"));
+        }
+    }
+
+    /** (Re)opens the one listen stream with what is wanted now; the previous one, if any, is closed. */
+    private synchronized void relisten() {
+        if (listen != null) {
+            listen.close();
+            listen = null;
+        }
+        ModernProtocol protocol = modern;
+        if (open && protocol != null && protocol.worthListening(subscribed)) {
+            listen = ListenStream.open(config.name(), () -> {
+                Request request = protocol.listenRequest(io.gatekit.jsonrpc.JsonRpcIds.of("gatekit-listen"), java.util.List.copyOf(subscribed));
+                return jsonPost(codec.encode(request), ModernProtocol.headers(request)).idleTimeout(0, TimeUnit.MILLISECONDS);
+            }, protocol, connectTimeout, this::readBody, this::deliver);
+        }
+    }
+
+    private static String describe(JsonRpcMessage message) {
+        return switch (message) {
+            case Request r -> r.method();
+            case JsonRpcMessage.Notification n -> n.method();
+            case Response r -> "a response";
+        };
+    }
+
+    // --- posting ---
+
+    private void post(JsonRpcMessage message, byte[] body, boolean mayRetry) {
+        post(message, body, java.util.Map.of(), mayRetry);
+    }
+
+    private void post(JsonRpcMessage message, byte[] body, java.util.Map<String, String> headers, boolean mayRetry) {
+        Long cancellable = modern != null && message instanceof Request r && r.id().canConvertToLong() ? r.id().asLong() : null;
+        org.eclipse.jetty.client.Request post = jsonPost(body, headers);
+        if (cancellable != null) {
+            posts.put(cancellable, post);
+        }
+        try {
+            InputStreamResponseListener listener = new InputStreamResponseListener();
+            post.send(listener);
+            boolean handshake = message instanceof Request r && ("initialize".equals(r.method()) || "server/discover".equals(r.method()));
+            org.eclipse.jetty.client.Response response = listener.get(
+                    (handshake ? connectTimeout : answerWait).toMillis(), TimeUnit.MILLISECONDS);
             int status = response.getStatus();
             try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
                 if (message instanceof Request r && "initialize".equals(r.method()) && status / 100 == 2) {
@@ -88,18 +270,21 @@ final class HttpWire extends HttpWireBase {
                     return;
                 }
                 if (status / 100 != 2) {
-                    String text = new String(in.readNBytes(500), StandardCharsets.UTF_8).strip();
-                    failRequest(message, "HTTP " + status + " from " + url + (text.isEmpty() ? "" : ": " + text));
+                    failed(message, status, response.getHeaders().get(HttpHeader.CONTENT_TYPE), in);
                     return;
                 }
-                deliverBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in);
+                JsonNode related = message instanceof Request r ? r.id() : null;
+                readBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in, decoded -> deliver(decoded, related));
             }
             if (message instanceof JsonRpcMessage.Notification n && "notifications/initialized".equals(n.method())) {
                 openGetStream();
             }
         } catch (TimeoutException e) {
-            failRequest(message, "no HTTP response from " + url + " within " + connectTimeout.toSeconds() + " s");
+            failRequest(message, "no HTTP response from " + url + " in time");
         } catch (ExecutionException | IOException e) {
+            if (cancellable != null && !posts.containsKey(cancellable)) {
+                return; // the gateway cancelled it by closing the stream; nobody waits for an answer
+            }
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             failRequest(message, "HTTP request to " + url + " failed: " + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
@@ -108,16 +293,50 @@ final class HttpWire extends HttpWireBase {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (cancellable != null) {
+                posts.remove(cancellable, post);
+            }
+        }
+    }
+
+    /**
+     * A non-2xx answer. When its body is the JSON-RPC error for the request (a 2026-07-28 server answers a bad
+     * request with 400 and -32602, -32020 or -32022), that error is the answer; otherwise the status is.
+     */
+    private void failed(JsonRpcMessage message, int status, String contentType, InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(Math.min(maxMessageBytes, 1 << 20));
+        if (message instanceof Request request && contentType != null && contentType.startsWith("application/json")
+                && codec.decode(bytes) instanceof Decoded.Ok(Response answer) && answer.isError()
+                && io.gatekit.jsonrpc.JsonRpcIds.same(request.id(), answer.id())) {
+            deliver(new Decoded.Ok(answer));
+            return;
+        }
+        String text = new String(bytes, 0, Math.min(bytes.length, 500), StandardCharsets.UTF_8).strip();
+        failRequest(message, "HTTP " + status + " from " + url + (text.isEmpty() ? "" : ": " + text));
+    }
+
+    private void deliver(Decoded decoded, JsonNode related) {
+        MessageHandler target = handler;
+        if (related == null || target == null || decoded instanceof Decoded.Ok(Response ignored)) {
+            deliver(decoded);
+        } else {
+            target.onRelatedMessage(decoded, related);
         }
     }
 
     /** A POST of one JSON-RPC message with the headers every Streamable HTTP request carries. */
     private org.eclipse.jetty.client.Request jsonPost(byte[] body) {
+        return jsonPost(body, java.util.Map.of());
+    }
+
+    private org.eclipse.jetty.client.Request jsonPost(byte[] body, java.util.Map<String, String> headers) {
         return client.newRequest(url).method(HttpMethod.POST)
                 .headers(h -> {
                     h.put(HttpHeader.CONTENT_TYPE, "application/json");
                     h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
                     common(h);
+                    headers.forEach(h::put);
                 })
                 .body(new BytesRequestContent("application/json", body));
     }
@@ -138,8 +357,8 @@ final class HttpWire extends HttpWireBase {
         return sessionId != null && (status == 404 || status == 400);
     }
 
-    /** Reads a 2xx body: one JSON message, or an SSE stream of them; each goes to the handler. */
-    private void deliverBody(String contentType, InputStream in) throws IOException {
+    /** Reads a 2xx body: one JSON message, or an SSE stream of them; each goes to {@code sink}. */
+    private void readBody(String contentType, InputStream in, java.util.function.Consumer<Decoded> sink) throws IOException {
         if (contentType != null && contentType.startsWith("text/event-stream")) {
             SseReader events = new SseReader(in, maxMessageBytes);
             SseReader.Event event;
@@ -148,7 +367,7 @@ final class HttpWire extends HttpWireBase {
                     lastEventId = event.id();
                 }
                 if (!event.data().isBlank()) {
-                    deliver(codec.decode(event.data().getBytes(StandardCharsets.UTF_8)));
+                    sink.accept(codec.decode(event.data().getBytes(StandardCharsets.UTF_8)));
                 }
             }
             return;
@@ -159,14 +378,14 @@ final class HttpWire extends HttpWireBase {
             return;
         }
         if (bytes.length > 0) {
-            deliver(codec.decode(bytes));
+            sink.accept(codec.decode(bytes));
         }
     }
 
     @Override
     protected void deliver(Decoded decoded) {
         if (decoded instanceof Decoded.Ok(Response response) && response.result() != null
-                && initializeId != null && initializeId.equals(response.id())) {
+                && io.gatekit.jsonrpc.JsonRpcIds.same(initializeId, response.id())) {
             JsonNode version = codec.materialize(response.result()).get("protocolVersion");
             if (version != null && version.isString()) {
                 protocolVersion = version.stringValue();
@@ -232,7 +451,7 @@ final class HttpWire extends HttpWireBase {
                         log.debug("upstream {}: no GET stream (HTTP {})", config.name(), response.getStatus());
                         return;
                     }
-                    deliverBody("text/event-stream", in);
+                    readBody("text/event-stream", in, this::deliver);
                 }
                 Thread.sleep(200L << attempt);
             } catch (InterruptedException e) {
@@ -251,6 +470,12 @@ final class HttpWire extends HttpWireBase {
     @Override
     public void shutdown(Duration grace) {
         open = false;
+        synchronized (this) {
+            if (listen != null) {
+                listen.close();
+            }
+        }
+        posts.values().forEach(post -> post.abort(new java.util.concurrent.CancellationException("the gateway is stopping")));
         Thread stream = getStream;
         if (stream != null) {
             stream.interrupt();

@@ -33,6 +33,8 @@ public final class Upstream implements AutoCloseable {
 
     /** Protocol versions the gateway speaks to upstreams, newest first; it offers the first. */
     public static final List<String> SUPPORTED_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+    /** Stateless revisions, spoken to http upstreams that offer them in answer to {@code server/discover}. */
+    public static final List<String> STATELESS_VERSIONS = List.of(ModernProtocol.VERSION);
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -55,8 +57,8 @@ public final class Upstream implements AutoCloseable {
     private volatile Thread supervisor;
 
     /** Process-independent settings shared by every upstream of a gateway. */
-    public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration shutdownGrace,
-            ObjectNode clientCapabilities, ObjectNode clientInfo) {}
+    public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration requestTimeout,
+            Duration shutdownGrace, ObjectNode clientCapabilities, ObjectNode clientInfo) {}
 
     public Upstream(UpstreamConfig config, Settings settings, UpstreamListener listener) {
         this.config = config;
@@ -93,6 +95,12 @@ public final class Upstream implements AutoCloseable {
     }
 
     /** What the running upstream declared at initialize; empty until it has started once. */
+    /** Whether the upstream is spoken to in the stateless 2026-07-28 era (it answers input requests with MRTR). */
+    public boolean isStateless() {
+        InitializeResult current = info;
+        return current != null && STATELESS_VERSIONS.contains(current.protocolVersion());
+    }
+
     public Optional<InitializeResult> info() {
         return Optional.ofNullable(info);
     }
@@ -297,7 +305,7 @@ public final class Upstream implements AutoCloseable {
                     "initialize was refused: " + response.error().message() + " (" + response.error().code() + ")");
         }
         InitializeResult result = InitializeResult.from(response.result());
-        if (!SUPPORTED_VERSIONS.contains(result.protocolVersion())) {
+        if (!SUPPORTED_VERSIONS.contains(result.protocolVersion()) && !STATELESS_VERSIONS.contains(result.protocolVersion())) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"
                     + result.protocolVersion() + "', which Gatekit does not speak (supported: " + SUPPORTED_VERSIONS + ")");
@@ -309,7 +317,8 @@ public final class Upstream implements AutoCloseable {
 
     private UpstreamWire openWire() throws java.io.IOException {
         if ("http".equals(config.transport())) {
-            return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
+            return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout(),
+                    settings.connectTimeout().plus(settings.requestTimeout()));
         }
         if ("sse".equals(config.transport())) {
             return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());

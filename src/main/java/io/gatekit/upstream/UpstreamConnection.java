@@ -133,13 +133,29 @@ final class UpstreamConnection implements MessageHandler {
         switch (decoded) {
             case Decoded.Ok(Response response) -> onResponse(response);
             case Decoded.Ok(Notification notification) -> onNotification(notification);
-            case Decoded.Ok(Request request) -> listener.onServerRequest(owner, request);
+            case Decoded.Ok(Request request) -> listener.onServerRequest(owner, request, null);
             case Decoded.Invalid invalid -> {
                 log.warn("upstream {} sent an invalid message: {}", owner.name(), invalid.error().message());
                 if (invalid.answerable() && invalid.id() != null) {
                     wire.send(Response.failure(invalid.id(), invalid.error()));
                 }
             }
+        }
+    }
+
+    /**
+     * A message on the response stream of the upstream request {@code relatedId}: a server-to-client request or a
+     * log message there belongs to the client that made that request, which is stronger than any guess.
+     */
+    @Override
+    public void onRelatedMessage(Decoded decoded, JsonNode relatedId) {
+        PendingCall call = relatedId != null && relatedId.canConvertToLong() ? pending.get(relatedId.asLong()) : null;
+        ClientSession requester = call == null ? null : call.origin();
+        switch (decoded) {
+            case Decoded.Ok(Request request) when requester != null -> listener.onServerRequest(owner, request, requester);
+            case Decoded.Ok(Notification message) when requester != null && "notifications/message".equals(message.method()) ->
+                    listener.onRequestLog(owner, message, requester);
+            default -> onMessage(decoded);
         }
     }
 

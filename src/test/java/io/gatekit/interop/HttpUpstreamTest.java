@@ -30,15 +30,7 @@ class HttpUpstreamTest {
     }
 
     private Process startEverything(int port, String mode) throws IOException {
-        Peers.requireInstalled(Peers.EVERYTHING);
-        List<String> command = new ArrayList<>(Peers.everything());
-        command.set(command.size() - 1, mode);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("PORT", Integer.toString(port));
-        Process process = builder.start();
-        Loopback.awaitListening(process, port, Duration.ofSeconds(20));
-        return process;
+        return Peers.startEverythingHttp(port, mode);
     }
 
     @AfterEach

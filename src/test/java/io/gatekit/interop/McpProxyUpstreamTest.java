@@ -5,16 +5,14 @@ import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.GatewayFixture;
-import io.gatekit.testing.Loopback;
+import io.gatekit.testing.McpProxyPeer;
 import io.gatekit.testing.Peers;
 import io.gatekit.testing.Processes;
 import io.gatekit.testing.TestClient;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,54 +22,37 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * mcp-proxy 6.7.19 (a third-party, dual-era gateway: 2026-07-28 and the legacy revisions on one {@code /mcp}) as a
  * real Streamable HTTP upstream of Gatekit, fronting server-everything or the demo server on stdio. Gatekit speaks
- * the legacy era upstream (initialize, session id), which mcp-proxy serves alongside the modern one.
+ * the legacy era upstream here ({@code protocol_era: legacy}: initialize, session id), which mcp-proxy serves
+ * alongside the modern one; {@link ModernUpstreamTest} covers the stateless era against it.
  */
 @Timeout(120)
 class McpProxyUpstreamTest {
-    private static final String MCP_PROXY = "mcp-proxy";
-    private Process proxy;
-
-    /** mcp-proxy on loopback {@code port}, running {@code server} as its stdio child. */
-    private Process startProxy(int port, List<String> server) throws IOException {
-        Peers.requireInstalled(MCP_PROXY, Peers.EVERYTHING);
-        List<String> command = new ArrayList<>(List.of(Peers.node(),
-                Processes.peer(MCP_PROXY).resolve("dist/bin/mcp-proxy.mjs").toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--"));
-        command.addAll(server);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Loopback.awaitListening(process, port, Duration.ofSeconds(30));
-        return process;
-    }
+    private McpProxyPeer proxy;
 
     @AfterEach
     void stop() throws InterruptedException {
         if (proxy != null) {
-            proxy.descendants().forEach(ProcessHandle::destroy);
-            proxy.destroy();
-            if (!proxy.waitFor(5, TimeUnit.SECONDS)) {
-                proxy.destroyForcibly();
-                proxy.waitFor(5, TimeUnit.SECONDS);
-            }
+            proxy.close();
         }
     }
 
-    private static GatewayFixture gateway(int port) {
+    /** Gatekit with mcp-proxy as upstream {@code px}, spoken to in the legacy era (initialize, a session). */
+    private static GatewayFixture gateway(McpProxyPeer proxy) {
         return GatewayFixture.start("""
                 proxy:
                   transport: stdio
                   upstreams:
                     - name: px
                       transport: http
-                      url: "http://127.0.0.1:%d/mcp"
-                """.formatted(port));
+                      url: "%s"
+                      protocol_era: legacy
+                """.formatted(proxy.url()));
     }
 
     @Test
     void mcpProxyFrontingEverything_listsCallsProgressesAndTakesABurst() throws Exception {
-        int port = Loopback.freePort();
-        proxy = startProxy(port, Peers.everything());
-        try (GatewayFixture fixture = gateway(port)) {
+        proxy = McpProxyPeer.start(Peers.everything());
+        try (GatewayFixture fixture = gateway(proxy)) {
             TestClient client = fixture.connect();
             JsonNode init = client.initialize(null);
             assertThat(init.path("result").path("capabilities").has("tools")).as("%s", init).isTrue();
@@ -101,9 +82,8 @@ class McpProxyUpstreamTest {
 
     @Test
     void mcpProxyFrontingTheDemoServer_callsAndStreamsProgress() throws Exception {
-        int port = Loopback.freePort();
-        proxy = startProxy(port, Processes.gatekit("demo-server"));
-        try (GatewayFixture fixture = gateway(port)) {
+        proxy = McpProxyPeer.start(Processes.gatekit("demo-server"));
+        try (GatewayFixture fixture = gateway(proxy)) {
             TestClient client = fixture.connect();
             client.initialize(null);
             List<String> tools = TestClient.names(client.call("tools/list", null).path("result").path("tools"), "name");

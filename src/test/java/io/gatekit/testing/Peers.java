@@ -59,6 +59,22 @@ public final class Peers {
         return List.of(node(), dist(EVERYTHING).toString(), "stdio");
     }
 
+    /**
+     * server-everything serving HTTP on loopback {@code port}: {@code streamableHttp} (legacy Streamable HTTP,
+     * sessions) or {@code sse} (the old HTTP+SSE transport). Returns once it listens.
+     */
+    public static Process startEverythingHttp(int port, String mode) throws java.io.IOException {
+        requireInstalled(EVERYTHING);
+        List<String> command = new java.util.ArrayList<>(everything());
+        command.set(command.size() - 1, mode);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PORT", Integer.toString(port));
+        Process process = builder.start();
+        Loopback.awaitListening(process, port, java.time.Duration.ofSeconds(20));
+        return process;
+    }
+
     /** A gateway config (stdio face) with server-everything as its one upstream, named {@code everything}. */
     public static String everythingGatewayConfig() {
         return """

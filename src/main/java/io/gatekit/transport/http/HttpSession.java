@@ -135,8 +135,14 @@ final class HttpSession implements ClientChannel {
                 // The 2026-07-28 era has no server-to-client requests: refuse, so the upstream is answered at once.
                 return false;
             }
+            case Notification n when stateless && "notifications/message".equals(n.method()) -> {
+                // The router sends a stateless client only log messages about its one request (at the level the
+                // request named): they go on that request's stream, before its response.
+                exchanges.values().forEach(exchange -> exchange.deliver(n));
+                return true;
+            }
             case Notification n when stateless && !"notifications/progress".equals(n.method()) -> {
-                // No GET stream to put it on (list_changed, logging): a stateless client does not hear it.
+                // No GET stream to put it on (list_changed): a stateless client does not hear it.
                 return true;
             }
             case Request request -> {

@@ -341,6 +341,8 @@ final class McpHandler extends Handler.Abstract {
         session.attach(endpoint);
         endpoint.session().initialized(new ClientInfo(version, ModernEra.metaObject(r, ModernEra.CAPABILITIES_META),
                 ModernEra.metaObject(r, ModernEra.CLIENT_INFO_META)));
+        // 2026-07-28 logging is per request: log messages about it only at the level it names, none without one.
+        endpoint.session().setLogLevel(ModernEra.logLevel(r));
         Exchange exchange = session.open(r);
         // Closing the response stream is how a 2026-07-28 client cancels: the request is cancelled, upstream too.
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));

@@ -28,6 +28,7 @@ final class ModernEra {
     static final String CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities";
     static final String CLIENT_INFO_META = "io.modelcontextprotocol/clientInfo";
     static final String SERVER_INFO_META = "io.modelcontextprotocol/serverInfo";
+    static final String LOG_LEVEL_META = "io.modelcontextprotocol/logLevel";
     static final String METHOD_HEADER = "Mcp-Method";
     static final String NAME_HEADER = "Mcp-Name";
 
@@ -211,6 +212,12 @@ final class ModernEra {
             result.putObject("_meta").set(SERVER_INFO_META, serverInfo.deepCopy());
         }
         return result;
+    }
+
+    /** The log level a request asks for in {@code _meta}, or null for none (then it hears no log messages). */
+    static String logLevel(Request request) {
+        JsonNode level = request.params() == null ? null : request.params().path("_meta").get(LOG_LEVEL_META);
+        return level != null && level.isString() ? level.stringValue() : null;
     }
 
     /** A member of {@code params._meta} that must be an object, or an empty object. */

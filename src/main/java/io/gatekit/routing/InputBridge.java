@@ -1,0 +1,124 @@
+package io.gatekit.routing;
+
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientSession;
+import io.gatekit.session.OutgoingRequest;
+import io.gatekit.upstream.Upstream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Lets a legacy (session) client use a stateless-era upstream's multi round-trip requests. A 2026-07-28 server
+ * asks for input by answering {@code input_required}; a legacy client cannot read that, but it can answer
+ * server-to-client requests. So each input request goes to the client as one (elicitation, sampling, roots, with
+ * the capability it needs), and the original request is retried with the answers and the server's
+ * {@code requestState}, until the server's answer is complete. The upstream sees a modern client; the client sees
+ * the legacy flow it knows.
+ */
+final class InputBridge {
+    /** An upstream that keeps asking is cut off rather than looping forever. */
+    static final int MAX_ROUNDS = 8;
+    private static final Map<String, String> CAPABILITY_FOR = Map.of(
+            "elicitation/create", "elicitation",
+            "sampling/createMessage", "sampling",
+            "roots/list", "roots");
+
+    private final JsonRpcCodec codec;
+
+    InputBridge(JsonRpcCodec codec) {
+        this.codec = codec;
+    }
+
+    /** Whether {@code answer} asks for input, which a legacy client needs the bridge for. */
+    boolean asksForInput(Response answer) {
+        return !answer.isError() && "input_required".equals(codec.materialize(answer.result()).path("resultType").asString(null));
+    }
+
+    /**
+     * Settles {@code answer} (which asks for input) for {@code client}: asks the client, retries through
+     * {@code retry}, and returns the first answer that does not ask again. Throws {@link GatewayException} with a
+     * clear reason when the client cannot give the input or the rounds run out.
+     */
+    Response settle(ClientSession client, Upstream upstream, Request call, Response answer, long deadlineNanos,
+            java.util.function.Function<Request, Response> retry) {
+        for (int round = 1; asksForInput(answer); round++) {
+            if (round > MAX_ROUNDS) {
+                throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream '" + upstream.name() + "' asked for input "
+                        + MAX_ROUNDS + " times for one " + call.method() + "; Gatekit stopped asking the client");
+            }
+            ObjectNode asked = (ObjectNode) codec.materialize(answer.result());
+            ObjectNode params = call.params() instanceof ObjectNode p ? p.deepCopy() : JsonNodeFactory.instance.objectNode();
+            params.set("inputResponses", ask(client, upstream, asked.path("inputRequests"), deadlineNanos));
+            if (asked.get("requestState") instanceof JsonNode state && !state.isNull()) {
+                params.set("requestState", state);
+            } else {
+                params.remove("requestState");
+            }
+            answer = retry.apply(call.withParams(params));
+        }
+        return answer;
+    }
+
+    /** Sends every input request to the client at once and collects the answers by key. */
+    private ObjectNode ask(ClientSession client, Upstream upstream, JsonNode inputRequests, long deadlineNanos) {
+        Map<String, CompletableFuture<Response>> pending = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> input : inputRequests.properties()) {
+            String method = input.getValue().path("method").asString("");
+            String capability = CAPABILITY_FOR.get(method);
+            if (capability == null) {
+                throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream '" + upstream.name()
+                        + "' asked for input of an unknown kind '" + method + "'");
+            }
+            if (!client.isReady() || !client.info().hasCapability(capability)) {
+                throw new GatewayException(new JsonRpcError(-32021, "Upstream '" + upstream.name() + "' needs input ("
+                        + method + ") that this client cannot give: it did not declare the '" + capability + "' capability",
+                        JsonNodeFactory.instance.objectNode().set("requiredCapabilities",
+                                JsonNodeFactory.instance.arrayNode().add(capability))));
+            }
+            CompletableFuture<Response> reply = new CompletableFuture<>();
+            Request request = new Request(JsonRpcIds.of(0), method, input.getValue().path("params"));
+            if (!client.forward(request, new OutgoingRequest(upstream.name(), JsonRpcIds.of(input.getKey()), method, reply::complete))) {
+                throw new GatewayException(ErrorCode.INTERNAL_ERROR, "The client went away before it could be asked for input");
+            }
+            pending.put(input.getKey(), reply);
+        }
+        ObjectNode responses = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, CompletableFuture<Response>> entry : pending.entrySet()) {
+            Response reply = await(entry.getValue(), deadlineNanos, upstream);
+            if (reply.isError()) {
+                throw new GatewayException(new JsonRpcError(reply.error().code(), "The client refused the input '"
+                        + entry.getKey() + "' that upstream '" + upstream.name() + "' asked for: " + reply.error().message(),
+                        reply.error().data()));
+            }
+            responses.set(entry.getKey(), codec.materialize(reply.result()));
+        }
+        return responses;
+    }
+
+    private static Response await(CompletableFuture<Response> reply, long deadlineNanos, Upstream upstream) {
+        try {
+            return reply.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new GatewayException(ErrorCode.REQUEST_TIMEOUT, "The client did not give the input upstream '"
+                    + upstream.name() + "' asked for before the request timed out");
+        } catch (ExecutionException e) {
+            throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Asking the client for input failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ErrorCode.SHUTTING_DOWN, "Gatekit is shutting down");
+        }
+    }
+}
