@@ -213,6 +213,11 @@ final class ModernEra {
         return result;
     }
 
+    /** What a request's envelope says about its client: the version, and its capabilities and info from {@code _meta}. */
+    static io.gatekit.session.ClientInfo clientInfo(String version, Request request) {
+        return new io.gatekit.session.ClientInfo(version, metaObject(request, CAPABILITIES_META), metaObject(request, CLIENT_INFO_META));
+    }
+
     /** A member of {@code params._meta} that must be an object, or an empty object. */
     static ObjectNode metaObject(Request request, String key) {
         JsonNode value = request.params() == null ? null : request.params().path("_meta").get(key);
