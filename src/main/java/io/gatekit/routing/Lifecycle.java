@@ -41,14 +41,9 @@ public final class Lifecycle {
         client.initialized(new ClientInfo(negotiated,
                 capabilities instanceof ObjectNode ? capabilities : NODES.objectNode(),
                 params.get("clientInfo") instanceof ObjectNode info ? info : NODES.objectNode()));
-        // Capabilities are only known once upstreams answered their own initialize; wait for the first attempts.
-        long deadline = System.nanoTime() + startupWait.toNanos();
-        for (Upstream upstream : upstreams.get()) {
-            upstream.awaitFirstAttempt(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-        }
         ObjectNode result = NODES.objectNode();
         result.put("protocolVersion", negotiated);
-        result.set("capabilities", mergedCapabilities());
+        result.set("capabilities", capabilities());
         ObjectNode serverInfo = result.putObject("serverInfo");
         serverInfo.put("name", "gatekit");
         serverInfo.put("title", "Gatekit MCP gateway");
@@ -63,6 +58,18 @@ public final class Lifecycle {
         if (client.info().hasCapability("roots")) {
             router.rootsChanged();
         }
+    }
+
+    /**
+     * The capabilities the gateway offers: those at least one upstream has. They are only known once upstreams
+     * answered their own initialize, so this waits (up to the connection timeout) for their first attempts.
+     */
+    ObjectNode capabilities() {
+        long deadline = System.nanoTime() + startupWait.toNanos();
+        for (Upstream upstream : upstreams.get()) {
+            upstream.awaitFirstAttempt(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        return mergedCapabilities();
     }
 
     private ObjectNode mergedCapabilities() {

@@ -8,11 +8,14 @@ import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.InFlight;
 import io.gatekit.session.SessionDirectory;
+import io.gatekit.session.SubscriptionFilter;
 import io.gatekit.upstream.Upstream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Decides where each client request goes and produces its answer: the gateway's own methods (initialize,
- * ping, the merged lists, subscriptions, log levels) are answered here; tools, prompts, resources and
- * completions go to the one upstream their qualified name or URI belongs to, renamed into that upstream's
- * terms. This is the one place where requests are routed. Runs on the request's own virtual thread.
+ * ping, the merged lists, subscriptions and listen streams, log levels) are answered here; tools, prompts,
+ * resources and completions go to the one upstream their qualified name or URI belongs to, renamed into that
+ * upstream's terms. This is the one place where requests are routed, and where it is decided which clients hear
+ * what upstreams announce (list changes, resource updates). Runs on the request's own virtual thread.
  */
 public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
@@ -116,6 +120,9 @@ public final class Router {
             }
             case "resources/subscribe", "resources/unsubscribe" -> {
                 return subscription(client, request, params, inFlight, deadline);
+            }
+            case "subscriptions/listen" -> {
+                return listen(client, params, deadline);
             }
             case "logging/setLevel" -> {
                 return setLevel(client, params, deadline);
@@ -218,6 +225,89 @@ public final class Router {
         }
     }
 
+    /**
+     * 2026-07-28 {@code subscriptions/listen}, from a client whose transport holds the stream open (over HTTP,
+     * one gateway client per stream). Works out what the gateway can deliver: a list's changes when the merged
+     * capabilities say {@code listChanged}, a resource's updates when its URI resolves to an upstream that
+     * supports {@code subscribe} and that subscription is in place upstream (shared and reference-counted with
+     * every other subscriber, legacy sessions included). The honoured subset is recorded on the client, so
+     * {@link #listChanged} and {@link #resourceUpdated} reach it, and returned as {@code {notifications}}: the
+     * transport sends it as {@code notifications/subscriptions/acknowledged}, tags what follows with the
+     * listen request's id, and answers the request itself only when the stream ends. Leaving
+     * ({@link #clientGone}) unsubscribes upstream what only this stream wanted.
+     */
+    private JsonNode listen(ClientSession client, ObjectNode params, long deadline) {
+        if (!client.info().isModern()) {
+            throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: subscriptions/listen belongs to"
+                    + " protocol revision " + ClientInfo.FIRST_MODERN_VERSION + "; this session negotiated "
+                    + client.info().protocolVersion() + " (use resources/subscribe; list changes arrive unsolicited)");
+        }
+        SubscriptionFilter requested = SubscriptionFilter.parse(params.get("notifications"));
+        ObjectNode capabilities = lifecycle.capabilities();
+        List<String> subscribed = new ArrayList<>();
+        for (String uri : requested.resourceSubscriptions()) {
+            if (subscribeListener(client, uri, deadline)) {
+                subscribed.add(uri);
+            }
+        }
+        SubscriptionFilter honoured = new SubscriptionFilter(
+                requested.toolsListChanged() && offersListChanged(capabilities, "tools"),
+                requested.promptsListChanged() && offersListChanged(capabilities, "prompts"),
+                requested.resourcesListChanged() && offersListChanged(capabilities, "resources"),
+                subscribed);
+        client.listen(honoured);
+        if (client.isClosed()) {
+            // The stream closed while this ran, so its clientGone may have come before these subscriptions: undo them.
+            clientGone(client);
+        }
+        ObjectNode result = NODES.objectNode();
+        result.set("notifications", honoured.toJson());
+        return result;
+    }
+
+    private static boolean offersListChanged(ObjectNode capabilities, String feature) {
+        return capabilities.path(feature).path("listChanged").asBoolean(false);
+    }
+
+    /**
+     * Subscribes a listening client to one resource, upstream too when it is the first subscriber. False, with
+     * nothing kept, when no upstream can deliver that resource's updates: an unknown URI, an upstream without
+     * {@code resources.subscribe}, or an upstream that refused or failed the subscription.
+     */
+    private boolean subscribeListener(ClientSession client, String uri, long deadline) {
+        Namespace.Qualified target;
+        try {
+            target = resolveUri(uri);
+        } catch (GatewayException e) {
+            return false;
+        }
+        Upstream upstream = upstreams.get(target.upstream());
+        boolean supported = upstream != null && upstream.info()
+                .map(i -> i.capabilities().path("resources").path("subscribe").asBoolean(false)).orElse(false);
+        if (!supported) {
+            return false;
+        }
+        Subscriptions.Key key = new Subscriptions.Key(target.upstream(), target.name());
+        if (!subscriptions.subscribe(key, client)) {
+            return true; // the upstream is already subscribed for someone else
+        }
+        // The gateway's own bookkeeping call (no origin client), like the replay after an upstream restart.
+        String problem;
+        try {
+            Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), "resources/subscribe",
+                    NODES.objectNode().put("uri", target.name())), new CompletableFuture<>(), deadline);
+            problem = response.isError() ? response.error().message() : null;
+        } catch (GatewayException e) {
+            problem = e.getMessage();
+        }
+        if (problem == null) {
+            return true;
+        }
+        log.warn("subscriptions/listen: upstream {} did not subscribe to {}: {}", upstream.name(), target.name(), problem);
+        subscriptions.unsubscribe(key, client);
+        return false;
+    }
+
     /** A client left: unsubscribe upstream from what only it was subscribed to. */
     public void clientGone(ClientSession client) {
         for (Subscriptions.Key key : subscriptions.dropClient(client)) {
@@ -253,7 +343,10 @@ public final class Router {
         });
     }
 
-    /** An upstream's list changed or it came or went: drop the merged list and tell the clients. */
+    /**
+     * An upstream's list changed or it came or went: drop the merged list and tell the clients. Legacy clients
+     * hear it unsolicited once initialized; 2026-07-28 clients only on a listen stream that asked for that list.
+     */
     void listChanged(ListKind kind) {
         cache.invalidate(kind);
         if (kind == ListKind.RESOURCES) {
@@ -265,7 +358,9 @@ public final class Router {
             case RESOURCES, RESOURCE_TEMPLATES -> "notifications/resources/list_changed";
         };
         for (ClientSession client : sessions.all()) {
-            if (client.info().protocolVersion() != null) {
+            boolean hears = client.info().isModern() ? client.listening().wantsListChanged(method)
+                    : client.info().protocolVersion() != null;
+            if (hears) {
                 client.send(new Notification(method, null));
             }
         }

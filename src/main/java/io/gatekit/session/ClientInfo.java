@@ -15,7 +15,7 @@ public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode
     }
 
     /** The first stateless revision: a client on it (or later) is answered in the 2026-07-28 shapes. */
-    public static final String FIRST_MODERN_VERSION = "2026-07-28";
+    public static final String FIRST_MODERN_VERSION = io.gatekit.jsonrpc.McpMeta.STATELESS_VERSION;
 
     /** Whether the client speaks the stateless era (versions are dates, so they compare as strings). */
     public boolean isModern() {

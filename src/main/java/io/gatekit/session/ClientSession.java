@@ -28,6 +28,7 @@ public final class ClientSession {
     private final AtomicLong nextOutgoingId = new AtomicLong(1);
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
     private volatile String logLevel;
+    private volatile SubscriptionFilter listening = SubscriptionFilter.NONE;
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -55,6 +56,18 @@ public final class ClientSession {
 
     public void setLogLevel(String level) {
         this.logLevel = level;
+    }
+
+    /**
+     * What this client hears on its {@code subscriptions/listen} stream (2026-07-28): the honoured subset, set
+     * once the stream is acknowledged; {@link SubscriptionFilter#NONE} for a client without one.
+     */
+    public SubscriptionFilter listening() {
+        return listening;
+    }
+
+    public void listen(SubscriptionFilter honoured) {
+        this.listening = honoured;
     }
 
     /** The client sent {@code notifications/initialized}: it may now receive server-to-client requests. */

@@ -1,6 +1,7 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.jsonrpc.McpMeta;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import java.nio.charset.StandardCharsets;
@@ -20,13 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  * what changes over a session (the log level, the subscribed URIs) is kept by the wire and passed in.
  */
 final class ModernProtocol {
-    static final String VERSION = "2026-07-28";
-    static final String VERSION_META = "io.modelcontextprotocol/protocolVersion";
-    static final String CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities";
-    static final String CLIENT_INFO_META = "io.modelcontextprotocol/clientInfo";
-    static final String LOG_LEVEL_META = "io.modelcontextprotocol/logLevel";
-    static final String SERVER_INFO_META = "io.modelcontextprotocol/serverInfo";
-    static final String SUBSCRIPTION_META = "io.modelcontextprotocol/subscriptionId";
+    static final String VERSION = McpMeta.STATELESS_VERSION;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ObjectNode capabilities;
@@ -43,9 +38,9 @@ final class ModernProtocol {
     static Request discoverRequest(Request initialize) {
         ObjectNode params = NODES.objectNode();
         ObjectNode meta = params.putObject("_meta");
-        meta.put(VERSION_META, VERSION);
-        meta.set(CAPABILITIES_META, member(initialize.params(), "capabilities"));
-        meta.set(CLIENT_INFO_META, member(initialize.params(), "clientInfo"));
+        meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
+        meta.set(McpMeta.CLIENT_CAPABILITIES, member(initialize.params(), "capabilities"));
+        meta.set(McpMeta.CLIENT_INFO, member(initialize.params(), "clientInfo"));
         return new Request(initialize.id(), "server/discover", params);
     }
 
@@ -75,7 +70,7 @@ final class ModernProtocol {
         ObjectNode result = NODES.objectNode();
         result.put("protocolVersion", VERSION);
         result.set("capabilities", discovery.get("capabilities") instanceof ObjectNode c ? c : NODES.objectNode());
-        JsonNode serverInfo = discovery.path("_meta").get(SERVER_INFO_META);
+        JsonNode serverInfo = discovery.path("_meta").get(McpMeta.SERVER_INFO);
         result.set("serverInfo", serverInfo instanceof ObjectNode info ? info : NODES.objectNode().put("name", "unknown"));
         if (discovery.get("instructions") instanceof JsonNode instructions && instructions.isString()) {
             result.set("instructions", instructions);
@@ -92,15 +87,15 @@ final class ModernProtocol {
     Request envelope(Request request, String logLevel) {
         ObjectNode params = request.params() instanceof ObjectNode object ? object.deepCopy() : NODES.objectNode();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
-        meta.put(VERSION_META, VERSION);
-        if (!(meta.get(CAPABILITIES_META) instanceof ObjectNode)) {
-            meta.set(CAPABILITIES_META, capabilities);
+        meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
+        if (!(meta.get(McpMeta.CLIENT_CAPABILITIES) instanceof ObjectNode)) {
+            meta.set(McpMeta.CLIENT_CAPABILITIES, capabilities);
         }
-        if (!(meta.get(CLIENT_INFO_META) instanceof ObjectNode)) {
-            meta.set(CLIENT_INFO_META, clientInfo);
+        if (!(meta.get(McpMeta.CLIENT_INFO) instanceof ObjectNode)) {
+            meta.set(McpMeta.CLIENT_INFO, clientInfo);
         }
-        if (logLevel != null && !meta.has(LOG_LEVEL_META)) {
-            meta.put(LOG_LEVEL_META, logLevel);
+        if (logLevel != null && !meta.has(McpMeta.LOG_LEVEL)) {
+            meta.put(McpMeta.LOG_LEVEL, logLevel);
         }
         return request.withParams(params);
     }
@@ -180,12 +175,12 @@ final class ModernProtocol {
     /** A notification from a listen stream without the stream's tag, which is the gateway's business, not a client's. */
     static Notification untagged(Notification notification) {
         if (!(notification.params() instanceof ObjectNode params) || !(params.get("_meta") instanceof ObjectNode meta)
-                || !meta.has(SUBSCRIPTION_META)) {
+                || !meta.has(McpMeta.SUBSCRIPTION_ID)) {
             return notification;
         }
         ObjectNode copy = params.deepCopy();
         ObjectNode metaCopy = (ObjectNode) copy.get("_meta");
-        metaCopy.remove(SUBSCRIPTION_META);
+        metaCopy.remove(McpMeta.SUBSCRIPTION_ID);
         if (metaCopy.isEmpty()) {
             copy.remove("_meta");
         }

@@ -29,16 +29,7 @@ class HttpGatewayProcessTest {
 
     @Test
     void httpGatewayProcess_servesOnItsPrintedPort_andSigtermStopsItAndItsUpstreams() throws Exception {
-        try (HttpGatewayProcess gateway = HttpGatewayProcess.start(dir, """
-                proxy:
-                  transport: http
-                  http:
-                    host: 127.0.0.1
-                    port: 0
-                  upstreams:
-                    - name: demo
-                      command: %DEMO%
-                """, Duration.ofSeconds(30));
+        try (HttpGatewayProcess gateway = HttpGatewayProcess.demo(dir);
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             assertThat(gateway.uri.getHost()).isEqualTo("127.0.0.1");
             assertThat(gateway.uri.getPort()).isPositive();

@@ -125,20 +125,6 @@ class ModernUpstreamTest {
         }
     }
 
-    /** A second Gatekit serving HTTP (both eras) in front of the demo server as {@code demo}. */
-    private static HttpGatewayProcess statelessGatekit(Path dir) {
-        return HttpGatewayProcess.start(dir, """
-                proxy:
-                  transport: http
-                  http:
-                    host: 127.0.0.1
-                    port: 0
-                  upstreams:
-                    - name: demo
-                      command: %DEMO%
-                """, Duration.ofSeconds(60));
-    }
-
     /**
      * A stateless upstream answers the demo's {@code confirm} with {@code input_required}; the legacy client is
      * asked through {@code elicitation/create}, the gateway retries with its answer and the server's
@@ -146,7 +132,7 @@ class ModernUpstreamTest {
      */
     @Test
     void inputRequiredBecomesAnElicitationForALegacyClient(@TempDir Path dir) throws Exception {
-        try (HttpGatewayProcess upstream = statelessGatekit(dir);
+        try (HttpGatewayProcess upstream = HttpGatewayProcess.demo(dir);
                 GatewayFixture fixture = gateway(upstream.uri.toString(), "auto")) {
             fixture.awaitReady("px");
             TestClient client = fixture.connect();
@@ -178,7 +164,7 @@ class ModernUpstreamTest {
      */
     @Test
     void theLogLevelTravelsWithEachRequestAndOnlyItsClientHearsTheMessage(@TempDir Path dir) throws Exception {
-        try (HttpGatewayProcess upstream = statelessGatekit(dir);
+        try (HttpGatewayProcess upstream = HttpGatewayProcess.demo(dir);
                 GatewayFixture fixture = gateway(upstream.uri.toString(), "auto")) {
             fixture.awaitReady("px");
             assertThat(fixture.upstream("px").info().orElseThrow().protocolVersion()).isEqualTo("2026-07-28");

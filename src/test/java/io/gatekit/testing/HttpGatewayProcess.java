@@ -76,6 +76,20 @@ public final class HttpGatewayProcess implements AutoCloseable {
         }
     }
 
+    /** A gateway serving HTTP on a free loopback port, in front of the demo server as upstream {@code demo}. */
+    public static HttpGatewayProcess demo(Path dir) {
+        return start(dir, """
+                proxy:
+                  transport: http
+                  http:
+                    host: 127.0.0.1
+                    port: 0
+                  upstreams:
+                    - name: demo
+                      command: %DEMO%
+                """, Duration.ofSeconds(60));
+    }
+
     private static void stop(Process process, ProcessTree tree) {
         if (tree != null) {
             tree.close();

@@ -29,6 +29,7 @@ public final class HttpFace implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final SessionRegistry registry;
+    private final McpHandler handler;
 
     public HttpFace(Gateway gateway, HttpConfig http) {
         this.http = http;
@@ -53,7 +54,8 @@ public final class HttpFace implements AutoCloseable {
         server.addConnector(connector);
         this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
         OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
-        server.setHandler(new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive()));
+        this.handler = new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive());
+        server.setHandler(handler);
         server.setStopTimeout(Duration.ofSeconds(2).toMillis());
     }
 
@@ -96,9 +98,10 @@ public final class HttpFace implements AutoCloseable {
         return registry.size();
     }
 
-    /** Ends every session (cancelling their requests) and stops the server. */
+    /** Ends every listen stream gracefully and every session (cancelling their requests), then stops the server. */
     @Override
     public void close() {
+        handler.endListenStreams(Duration.ofSeconds(1));
         registry.close();
         try {
             server.stop();

@@ -142,7 +142,8 @@ final class HttpSession implements ClientChannel {
                 return true;
             }
             case Notification n when stateless && !"notifications/progress".equals(n.method()) -> {
-                // No GET stream to put it on (list_changed): a stateless client does not hear it.
+                // A one-request client has no stream for unsolicited messages; 2026-07-28 clients hear list changes
+                // and resource updates on a subscriptions/listen stream instead (ListenStream).
                 return true;
             }
             case Request request -> {

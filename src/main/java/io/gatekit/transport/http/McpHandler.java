@@ -9,7 +9,6 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The MCP endpoint. Legacy Streamable HTTP (2024-11-05 to 2025-11-25): POST carries one client message, GET
  * opens the session's standalone event stream, DELETE ends the session. The stateless 2026-07-28 era on the same
  * endpoint: a POST without a session whose {@code params._meta} names a modern version is answered on its own,
- * through a one-request gateway client opened for it and closed after. Runs on virtual threads and blocks
+ * through a one-request gateway client opened for it and closed after; {@code subscriptions/listen} keeps such a
+ * client for as long as its stream is open ({@link ListenStream}). Runs on virtual threads and blocks
  * freely; every wait is bounded by the keep-alive interval, the write timeout or the request timeout.
  */
 final class McpHandler extends Handler.Abstract {
@@ -50,6 +50,7 @@ final class McpHandler extends Handler.Abstract {
     private final Duration requestBound;
     private final AtomicLong statelessCounter = new AtomicLong();
     private final java.util.concurrent.Semaphore statelessSlots;
+    private final Set<ListenStream> listenStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, String path, Duration keepAlive) {
         this.gateway = gateway;
@@ -317,16 +318,17 @@ final class McpHandler extends Handler.Abstract {
             replies.json(response, callback, 400, Response.failure(id, envelope));
             return;
         }
+        // A listen stream holds its slot for as long as it is open: it is a client like any stateless request.
         if (!statelessSlots.tryAcquire()) {
-            replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, "Too many stateless requests in flight (limit "
-                    + registry.maxSessions() + ", proxy.http.max_sessions); retry when some have completed");
+            replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, "Too many stateless requests and listen"
+                    + " streams open (limit " + registry.maxSessions() + ", proxy.http.max_sessions); retry when some have ended");
             return;
         }
         try {
-            if (r.method().equals("server/discover")) {
-                discover(r, request, response, callback);
-            } else {
-                stateless(version, r, decoded, request, response, callback);
+            switch (r.method()) {
+                case "server/discover" -> discover(r, request, response, callback);
+                case "subscriptions/listen" -> listen(version, r, decoded, request, response, callback);
+                default -> stateless(version, r, decoded, request, response, callback);
             }
         } finally {
             statelessSlots.release();
@@ -339,8 +341,7 @@ final class McpHandler extends Handler.Abstract {
         HttpSession session = new HttpSession("stateless-" + statelessCounter.incrementAndGet(), true);
         Gateway.ClientEndpoint endpoint = gateway.open("http-stateless", session, () -> {});
         session.attach(endpoint);
-        endpoint.session().initialized(new ClientInfo(version, ModernEra.metaObject(r, ModernEra.CAPABILITIES_META),
-                ModernEra.metaObject(r, ModernEra.CLIENT_INFO_META)));
+        endpoint.session().initialized(ModernEra.clientInfo(version, r));
         // 2026-07-28 logging is per request: log messages about it only at the level it names, none without one.
         endpoint.session().setLogLevel(ModernEra.logLevel(r));
         Exchange exchange = session.open(r);
@@ -353,6 +354,46 @@ final class McpHandler extends Handler.Abstract {
             session.finish(exchange);
             session.end();
             endpoint.handler().onClosed(null);
+        }
+    }
+
+    /**
+     * {@code subscriptions/listen}: a gateway client of its own for as long as the stream is open, whose channel
+     * is the stream ({@link ListenStream}). The gateway acknowledges what it can deliver and subscribes upstream;
+     * closing the stream closes the client, which unsubscribes upstream what only this stream wanted.
+     */
+    private void listen(String version, Request r, Decoded decoded, org.eclipse.jetty.server.Request request,
+            org.eclipse.jetty.server.Response response, Callback callback) throws InterruptedException {
+        ListenStream stream = new ListenStream(r, codec, keepAlive, writeTimeout, requestBound);
+        Gateway.ClientEndpoint endpoint = gateway.open("http-listen", stream, () -> {});
+        endpoint.session().initialized(ModernEra.clientInfo(version, r));
+        listenStreams.add(stream);
+        // Closing the stream is how a 2026-07-28 client ends a listen (else the next keep-alive write notices).
+        request.addFailureListener(failure -> stream.gone());
+        try {
+            endpoint.handler().onMessage(decoded);
+            stream.run(response, callback, replies);
+        } finally {
+            listenStreams.remove(stream);
+            // Closing the client is what releases its upstream subscriptions (the last subscriber unsubscribes).
+            endpoint.handler().onClosed(null);
+        }
+    }
+
+    /**
+     * The face is stopping: every listen stream ends gracefully with the listen request's {@code complete} response
+     * (so clients can tell a deliberate end from a broken connection), waiting at most {@code grace} in all.
+     */
+    void endListenStreams(Duration grace) {
+        List<ListenStream> open = List.copyOf(listenStreams);
+        open.forEach(ListenStream::end);
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            for (ListenStream stream : open) {
+                stream.awaitFinished(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -6,6 +6,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.jsonrpc.McpMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -24,16 +25,16 @@ import tools.jackson.databind.node.ObjectNode;
 final class ModernEra {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    static final String VERSION_META = "io.modelcontextprotocol/protocolVersion";
-    static final String CAPABILITIES_META = "io.modelcontextprotocol/clientCapabilities";
-    static final String CLIENT_INFO_META = "io.modelcontextprotocol/clientInfo";
-    static final String SERVER_INFO_META = "io.modelcontextprotocol/serverInfo";
-    static final String LOG_LEVEL_META = "io.modelcontextprotocol/logLevel";
+    static final String VERSION_META = McpMeta.PROTOCOL_VERSION;
+    static final String CAPABILITIES_META = McpMeta.CLIENT_CAPABILITIES;
+    static final String CLIENT_INFO_META = McpMeta.CLIENT_INFO;
+    static final String SERVER_INFO_META = McpMeta.SERVER_INFO;
+    static final String LOG_LEVEL_META = McpMeta.LOG_LEVEL;
     static final String METHOD_HEADER = "Mcp-Method";
     static final String NAME_HEADER = "Mcp-Name";
 
     /** Versions served statelessly (no initialize, no session). */
-    static final List<String> MODERN_VERSIONS = List.of("2026-07-28");
+    static final List<String> MODERN_VERSIONS = List.of(McpMeta.STATELESS_VERSION);
     /** Every version this endpoint serves, newest first: the modern ones, then the legacy (session) ones. */
     static final List<String> SUPPORTED_VERSIONS = List.of("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
@@ -218,6 +219,11 @@ final class ModernEra {
     static String logLevel(Request request) {
         JsonNode level = request.params() == null ? null : request.params().path("_meta").get(LOG_LEVEL_META);
         return level != null && level.isString() ? level.stringValue() : null;
+    }
+
+    /** What a request's envelope says about its client: the version, and its capabilities and info from {@code _meta}. */
+    static io.gatekit.session.ClientInfo clientInfo(String version, Request request) {
+        return new io.gatekit.session.ClientInfo(version, metaObject(request, CAPABILITIES_META), metaObject(request, CLIENT_INFO_META));
     }
 
     /** A member of {@code params._meta} that must be an object, or an empty object. */
