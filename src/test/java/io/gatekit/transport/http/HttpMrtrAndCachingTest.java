@@ -144,6 +144,41 @@ class HttpMrtrAndCachingTest {
         }
     }
 
+    /**
+     * A stateless upstream (a second Gatekit, whose demo upstream gives 60 s public hints) is spoken to in the
+     * 2026-07-28 era, so its hints survive the hop: the merged list a modern client gets keeps them.
+     */
+    @Test
+    void cachingHintsOfAStatelessUpstreamReachModernClients(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (var upstream = io.gatekit.testing.HttpGatewayProcess.start(dir, """
+                proxy:
+                  transport: http
+                  http: {host: 127.0.0.1, port: 0}
+                  upstreams:
+                    - name: demo
+                      command: %%DEMO%%
+                %s
+                """.formatted(env("60000", "public")), Duration.ofSeconds(60));
+                HttpFaceFixture f = HttpFaceFixture.start("""
+                        proxy:
+                          transport: http
+                          http: {host: 127.0.0.1, port: 0}
+                          upstreams:
+                            - name: px
+                              transport: http
+                              url: "%s"
+                        """.formatted(upstream.uri))) {
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> f.gateway.upstream("px").orElseThrow().state() == Upstream.State.READY);
+            assertThat(f.gateway.upstream("px").orElseThrow().isStateless()).isTrue();
+            JsonNode tools = JSON.readTree(body(modern(f, "tools/list", null, ""))).path("result");
+            assertThat(TestClient.names(tools.path("tools"), "name")).contains("px__demo__echo");
+            assertThat(tools.path("cacheScope").asString()).isEqualTo("public");
+            assertThat(tools.path("ttlMs").asLong()).isBetween(1L, 60000L);
+        }
+    }
+
     @Test
     void mergedLists_carryTheMinimumTtl_andPublicOnlyWhenEveryPartIs() throws Exception {
         try (HttpFaceFixture f = twoUpstreams(env("60000", "public"), env("5000", "public"))) {
