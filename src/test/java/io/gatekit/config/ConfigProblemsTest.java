@@ -173,6 +173,32 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void parse_modernEraOnAStdioUpstream_reportsAtProtocolEra() {
+        List<ConfigProblem> problems = problems(withUpstreams("""
+                    - name: fs
+                      command: [x]
+                      protocol_era: modern
+                """));
+
+        assertThat(problems).singleElement().hasToString("test.yaml:6:21: proxy.upstreams[0].protocol_era: modern (the"
+                + " stateless 2026-07-28 era) needs transport: http; use auto or legacy for a stdio upstream");
+    }
+
+    @Test
+    void parse_unknownProtocolEra_listsTheChoices() {
+        List<ConfigProblem> problems = problems(withUpstreams("""
+                    - name: fs
+                      command: [x]
+                      protocol_era: newest
+                """));
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.location().field()).isEqualTo("proxy.upstreams[0].protocol_era");
+            assertThat(p.message()).contains("auto").contains("legacy").contains("modern");
+        });
+    }
+
+    @Test
     void parse_sandboxEnabled_isRejected() {
         List<ConfigProblem> problems = problems(withUpstreams("""
                     - name: fs
