@@ -148,7 +148,7 @@ final class HttpBench {
     }
 
     /** Forces a GC twice with a pause, then reads VmRSS. */
-    private static long settledRss(HttpTarget t) {
+    static long settledRss(HttpTarget t) {
         t.forceGc();
         HttpLoad.sleepMillis(500);
         t.forceGc();
@@ -219,7 +219,7 @@ final class HttpBench {
         }
     }
 
-    private static void checkLoop(StdioBench.Report report, String what, LoopResult r) {
+    static void checkLoop(StdioBench.Report report, String what, LoopResult r) {
         if (r.errors() > 0 || r.failures() > 0) {
             report.failures.add(f("%s: %d error replies, %d transport failures", what, r.errors(), r.failures()));
         }
@@ -266,7 +266,7 @@ final class HttpBench {
         }
     }
 
-    private static void checkBurst(StdioBench.Report report, String what, BurstResult b) {
+    static void checkBurst(StdioBench.Report report, String what, BurstResult b) {
         if (b.ok() < b.requests()) {
             report.failures.add(f("%s: %d of %d calls not answered successfully%s (first problem: %s)", what,
                     b.requests() - b.ok(), b.requests(), b.timedOut() ? ", timed out" : "", b.firstProblem()));
@@ -338,13 +338,7 @@ final class HttpBench {
     }
 
     private static double[] ratios(Results r, ToDoubleFunction<LoopResult> metric) {
-        List<LoopResult> gk = r.loops.get(Kind.GATEKIT);
-        List<LoopResult> mp = r.loops.get(Kind.MCP_PROXY);
-        double[] ratios = new double[Math.min(gk.size(), mp.size())];
-        for (int i = 0; i < ratios.length; i++) {
-            ratios[i] = metric.applyAsDouble(gk.get(i)) / metric.applyAsDouble(mp.get(i));
-        }
-        return ratios;
+        return Stats.ratios(r.loops.get(Kind.GATEKIT), r.loops.get(Kind.MCP_PROXY), metric);
     }
 
     private static void verdict(StdioBench.Report report, PrintStream out, String target, boolean met, String value) {

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The HTTP benchmark's load patterns over {@link HttpConn}s, one virtual thread per connection, every wait bounded:
+ * The HTTP benchmarks' load patterns over {@link HttpConn}s, one virtual thread per connection, every wait bounded:
  * legacy-era sessions (initialize + notifications/initialized), a closed loop of requests with a fixed number in
- * flight per session, and a burst of concurrent requests released at once over pre-opened connections.
+ * flight per session, a burst of concurrent requests released at once over pre-opened connections, and idle
+ * keep-alive connections. A null session means requests without {@code Mcp-Session-Id} (the server benchmark's
+ * bare endpoints).
  */
 final class HttpLoad {
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
@@ -247,14 +249,9 @@ final class HttpLoad {
                 try {
                     boolean permit = connecting.tryAcquire(30, TimeUnit.SECONDS);
                     try {
-                        conn.connect();
-                        // Prime the connection with a ping, so it is accepted and in use at the HTTP level (as a
-                        // client's keep-alive connection would be) before the clock starts: the burst then measures
-                        // the server, not the kernel's accept queue.
-                        conn.post(heads[me % heads.length], PING.prefix(), 2_000_000_000L + me, PING.suffix());
-                        if (conn.status != 200) {
-                            note(firstProblem, "ping: HTTP " + conn.status + ": " + conn.bodyText());
-                        }
+                        // Primed before the clock starts: the burst then measures the server, not the kernel's
+                        // accept queue.
+                        connectPrimed(conn, heads[me % heads.length], 2_000_000_000L + me);
                     } finally {
                         if (permit) {
                             connecting.release();
@@ -315,6 +312,48 @@ final class HttpLoad {
         Arrays.sort(sorted);
         return new BurstResult(calls, nAnswered, nOk, last - t0, connectNanos, timedOut, firstProblem[0],
                 Stats.percentile(sorted, 50), Stats.percentile(sorted, 99), cpuUsed);
+    }
+
+    /**
+     * Connects {@code conn} and primes it with a ping, so that it is accepted and in use at the HTTP level, as a
+     * client's keep-alive connection would be. Throws when the ping is not answered with HTTP 200.
+     */
+    static void connectPrimed(HttpConn conn, byte[] head, long id) throws IOException {
+        conn.connect();
+        conn.post(head, PING.prefix(), id, PING.suffix());
+        if (conn.status != 200) {
+            throw new IOException("ping: HTTP " + conn.status + ": " + conn.bodyText());
+        }
+    }
+
+    /**
+     * Opens {@code count} keep-alive connections without a session, each primed ({@link #connectPrimed}) and then
+     * left idle, with {@code parallel} connecting at once, within {@code timeoutNanos}. The caller closes those
+     * returned; failures are counted in {@code failures}.
+     */
+    static List<HttpConn> openIdle(Endpoint endpoint, int count, int parallel, long timeoutNanos, AtomicInteger failures) {
+        ConcurrentLinkedQueue<HttpConn> open = new ConcurrentLinkedQueue<>();
+        AtomicInteger next = new AtomicInteger();
+        long deadline = System.nanoTime() + timeoutNanos;
+        byte[] head = endpoint.head(null);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < Math.max(1, parallel); t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                int me;
+                while ((me = next.getAndIncrement()) < count && System.nanoTime() < deadline) {
+                    HttpConn conn = new HttpConn(endpoint, 30_000);
+                    try {
+                        connectPrimed(conn, head, me + 1);
+                        open.add(conn);
+                    } catch (IOException e) {
+                        conn.close();
+                        failures.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        joinAll(threads, deadline);
+        return new ArrayList<>(open);
     }
 
     private static void note(String[] first, String problem) {

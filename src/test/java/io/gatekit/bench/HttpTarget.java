@@ -15,31 +15,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An MCP Streamable HTTP server in front of the demo server, as real processes on loopback:
+ * An MCP Streamable HTTP server as a real process on loopback: one in front of the demo server, or a bare one of the
+ * server benchmark:
  * <ul>
  *   <li>{@code gatekit}: {@code gatekit gateway --config X} with {@code proxy.transport: http} on port 0 (the
  *       endpoint is read from its {@code gatekit: serving MCP on <url>} line), ceilings raised.</li>
  *   <li>{@code mcp-proxy}: the npm mcp-proxy ({@code node mcp-proxy.mjs --host 127.0.0.1 --port P -- <demo>}),
  *       serving /mcp; started with {@code --expose-gc} and a preload that runs {@code gc()} on SIGUSR2, so the
  *       idle-memory figure can force a collection in both.</li>
+ *   <li>{@code jetty}, {@code helidon}: {@link ServerMain}, the same endpoint on one HTTP server or the other,
+ *       no demo server behind it.</li>
  * </ul>
- * Both front the same demo server build, launched with the same JVM and flags.
+ * Every JVM is launched with the same java binary and flags; gatekit and mcp-proxy front the same demo server build.
  */
 final class HttpTarget implements AutoCloseable {
-    private static final Pattern SERVING = Pattern.compile("gatekit: serving MCP on (\\S+)");
+    private static final Pattern SERVING = Pattern.compile(": serving MCP on (\\S+)");
 
     enum Kind {
-        GATEKIT("gatekit", "demo__echo", "demo__sleep"),
-        MCP_PROXY("mcp-proxy", "echo", "sleep");
+        GATEKIT("gatekit", "demo__echo", "demo__sleep", true),
+        MCP_PROXY("mcp-proxy", "echo", "sleep", false),
+        JETTY("jetty", "echo", "sleep", true),
+        HELIDON("helidon", "echo", "sleep", true);
 
         final String label;
         final String echoTool;
         final String sleepTool;
+        final boolean java; // a JVM, which jcmd can ask for a GC and its heap
 
-        Kind(String label, String echoTool, String sleepTool) {
+        Kind(String label, String echoTool, String sleepTool, boolean java) {
             this.label = label;
             this.echoTool = echoTool;
             this.sleepTool = sleepTool;
+            this.java = java;
         }
     }
 
@@ -75,26 +82,45 @@ final class HttpTarget implements AutoCloseable {
                     .redirectError(stderr.toFile())
                     .redirectOutput(workDir.resolve("gatekit-http-stdout.log").toFile())
                     .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                Matcher m = SERVING.matcher(Files.readString(stderr));
-                if (m.find()) {
-                    URI uri = URI.create(m.group(1));
-                    HttpTarget target = new HttpTarget(Kind.GATEKIT, process, new Endpoint(uri.getHost(), uri.getPort(),
-                            uri.getPath()), stderr);
-                    target.findDemo();
-                    return target;
-                }
-                if (!process.isAlive()) {
-                    break;
-                }
-                HttpLoad.sleepMillis(25);
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("gatekit (http) did not print its endpoint; stderr:\n" + Files.readString(stderr));
+            HttpTarget target = awaitEndpoint(Kind.GATEKIT, process, stderr);
+            target.findDemo();
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@link ServerMain} for {@code kind} (jetty or helidon) on a free loopback port; its stdin stays open. */
+    static HttpTarget startServer(Kind kind, Target.Launch launch, Path workDir) {
+        try {
+            Files.createDirectories(workDir);
+            Path stderr = workDir.resolve(kind.label + "-server-stderr.log");
+            Process process = new ProcessBuilder(launch.command(ServerMain.class.getName(), kind.label))
+                    .redirectError(stderr.toFile())
+                    .redirectOutput(workDir.resolve(kind.label + "-server-stdout.log").toFile())
+                    .start();
+            return awaitEndpoint(kind, process, stderr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (bounded) for the process's {@code <name>: serving MCP on <url>} line on stderr. */
+    private static HttpTarget awaitEndpoint(Kind kind, Process process, Path stderr) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Matcher m = SERVING.matcher(Files.readString(stderr));
+            if (m.find()) {
+                URI uri = URI.create(m.group(1));
+                return new HttpTarget(kind, process, new Endpoint(uri.getHost(), uri.getPort(), uri.getPath()), stderr);
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            HttpLoad.sleepMillis(25);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException(kind.label + " (http) did not print its endpoint; stderr:\n" + Files.readString(stderr));
     }
 
     /** mcp-proxy on a free loopback port, ready once an initialize succeeds. */
@@ -192,9 +218,9 @@ final class HttpTarget implements AutoCloseable {
         return -1;
     }
 
-    /** Asks the front process for a full collection: jcmd GC.run for gatekit, SIGUSR2 (gc()) for node. */
+    /** Asks the front process for a full collection: jcmd GC.run for a JVM, SIGUSR2 (gc()) for node. */
     void forceGc() {
-        if (kind == Kind.GATEKIT) {
+        if (kind.java) {
             StdioBench.jcmd(process.pid(), List.of("GC.run"));
         } else {
             try {
@@ -208,16 +234,16 @@ final class HttpTarget implements AutoCloseable {
         }
     }
 
-    /** Java heap in use (bytes) per jcmd GC.heap_info, for gatekit; -1 for node or when unknown. */
+    /** Java heap in use (bytes) per jcmd GC.heap_info, for a JVM; -1 for node or when unknown. */
     long heapUsedBytes() {
-        if (kind != Kind.GATEKIT) {
+        if (!kind.java) {
             return -1;
         }
         Matcher m = Pattern.compile("used (\\d+)K").matcher(jcmdOutput("GC.heap_info"));
         return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
-    /** jcmd's output for the gatekit process, or "" when it cannot be run. */
+    /** jcmd's output for the (Java) front process, or "" when it cannot be run. */
     String jcmdOutput(String... command) {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(process.pid())));

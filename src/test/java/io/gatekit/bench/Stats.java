@@ -1,7 +1,9 @@
 package io.gatekit.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /** Small statistics and formatting helpers for the benchmark. */
 final class Stats {
@@ -24,6 +26,24 @@ final class Stats {
         }
         int mid = finite.length / 2;
         return finite.length % 2 == 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+    }
+
+    /** The median with the range over rounds, e.g. {@code 41234 (40100-43002)}; "n/a" when empty. */
+    static String spread(double[] values, String format) {
+        double[] finite = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (finite.length == 0) {
+            return "n/a";
+        }
+        return f(format + " (" + format + "-" + format + ")", median(finite), finite[0], finite[finite.length - 1]);
+    }
+
+    /** Per-round ratios {@code metric(a[i]) / metric(b[i])} of two variants measured in the same rounds. */
+    static <T> double[] ratios(List<T> a, List<T> b, ToDoubleFunction<T> metric) {
+        double[] ratios = new double[Math.min(a.size(), b.size())];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = metric.applyAsDouble(a.get(i)) / metric.applyAsDouble(b.get(i));
+        }
+        return ratios;
     }
 
     static String f(String format, Object... args) {

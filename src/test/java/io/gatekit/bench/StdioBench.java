@@ -32,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  *       during a closed-loop run and prints where the CPU goes.</li>
  * </ol>
  *
+ * It is also the entry point of the HTTP benchmarks: {@link HttpBench} (part of a full run, or {@code --only=http})
+ * and {@link ServerBench} ({@code --only=servers} alone: Jetty against Helidon, ADR 0005).
+ *
  * Options: {@code --name=value} arguments or {@code BENCH_NAME} environment variables (see {@link Options}).
  */
 public final class StdioBench {
@@ -54,7 +57,7 @@ public final class StdioBench {
             int sleepMs,
             int sleepRounds,
             List<Target.Kind> sleepVariants,
-            String only, // all | throughput | seed | http
+            String only, // all | throughput | seed | http | servers
             String profile, // none | gateway | direct | relay
             double profileSeconds,
             String profileEvent, // cpu (jdk.CPUTimeSample) | exec (jdk.ExecutionSample)
@@ -75,7 +78,9 @@ public final class StdioBench {
             int httpSleepTimeout, // seconds after the release
             int httpIdleSessions,
             String node,
-            String mcpProxy) {
+            String mcpProxy,
+            // --only=servers (ServerBench): idle keep-alive connections per server for the memory figure
+            int serverIdleConnections) {
 
         static final Map<String, String> DEFAULTS = defaults();
 
@@ -114,6 +119,7 @@ public final class StdioBench {
             d.put("http-idle-sessions", "1000");
             d.put("node", "node");
             d.put("mcp-proxy", "interop/peers/node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs");
+            d.put("server-idle-connections", "5000");
             return d;
         }
 
@@ -138,8 +144,8 @@ public final class StdioBench {
                 }
                 values.put(key, value);
             }
-            if (!List.of("all", "throughput", "seed", "http").contains(values.get("only"))) {
-                throw new IllegalArgumentException("--only must be all, throughput, seed or http, not " + values.get("only"));
+            if (!List.of("all", "throughput", "seed", "http", "servers").contains(values.get("only"))) {
+                throw new IllegalArgumentException("--only must be all, throughput, seed, http or servers, not " + values.get("only"));
             }
             String cp = values.get("classpath").isBlank() ? System.getProperty("java.class.path") : values.get("classpath");
             Path workDir;
@@ -182,7 +188,8 @@ public final class StdioBench {
                     Integer.parseInt(values.get("http-sleep-timeout")),
                     Integer.parseInt(values.get("http-idle-sessions")),
                     values.get("node"),
-                    values.get("mcp-proxy"));
+                    values.get("mcp-proxy"),
+                    Integer.parseInt(values.get("server-idle-connections")));
         }
 
         private static List<Target.Kind> kinds(String text) {
@@ -208,6 +215,11 @@ public final class StdioBench {
 
         boolean http() {
             return only.equals("all") || only.equals("http");
+        }
+
+        /** Only on request, not part of "all": Helidon, the second server measured, is on the test class path only. */
+        boolean servers() {
+            return only.equals("servers");
         }
     }
 
@@ -299,6 +311,9 @@ public final class StdioBench {
         }
         if (o.http()) {
             HttpBench.run(o, launch, report, out);
+        }
+        if (o.servers()) {
+            ServerBench.run(o, launch, report, out);
         }
         out.println();
         if (report.failures.isEmpty()) {

@@ -1,5 +1,8 @@
 package io.gatekit.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +20,35 @@ public final class Processes {
         return System.getProperty("java.class.path");
     }
 
-    /** The command line that runs {@code io.gatekit.cli.Main} with the given arguments. */
+    /**
+     * The command line that runs {@code io.gatekit.cli.Main} with the given arguments. The class path goes in through
+     * a java argument file ({@link ClassPathArgFile}), so that the command line stays short: the JDK reads at most
+     * 4096 bytes of another process's command line ({@code ProcessHandle.Info}), and tests recognise children by
+     * the arguments after the class path ({@code demo-server}).
+     */
     public static List<String> gatekit(String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classpath(), "io.gatekit.cli.Main"));
+                ClassPathArgFile.ARGUMENT, "io.gatekit.cli.Main"));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** {@code @<file>} holding {@code -cp <this JVM's class path>}; written once per test JVM, deleted on exit. */
+    private static final class ClassPathArgFile {
+        static final String ARGUMENT = "@" + write();
+
+        private static Path write() {
+            try {
+                Path file = Files.createTempFile("gatekit-test-classpath", ".args");
+                file.toFile().deleteOnExit();
+                // Quoted, with backslashes and quotes escaped: the argument-file syntax of the java launcher.
+                String quoted = "\"" + classpath().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+                Files.writeString(file, "-cp " + quoted + System.lineSeparator());
+                return file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the class-path argument file", e);
+            }
+        }
     }
 
     /** The demo server command, as a YAML flow list for configs. */

@@ -5,6 +5,7 @@ import io.gatekit.config.HttpConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -33,15 +34,28 @@ public final class HttpFace implements AutoCloseable {
 
     public HttpFace(Gateway gateway, HttpConfig http) {
         this.http = http;
+        this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
+        OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
+        this.handler = new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive());
+        this.server = jettyServer(http, handler);
+        this.connector = (ServerConnector) server.getConnectors()[0];
+    }
+
+    /**
+     * The Jetty server as the face runs it, not yet started: one connector on {@code http}'s host and port (TLS
+     * when configured), handlers on virtual threads, {@code handler} serving every request. Public so that the
+     * server benchmark (ADR 0005) measures exactly this set-up rather than a copy that could drift from it.
+     */
+    public static Server jettyServer(HttpConfig http, Handler handler) {
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("gatekit-http");
         pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("gatekit-http-vt-", 0).factory()));
-        this.server = new Server(pool);
+        Server server = new Server(pool);
         HttpConfiguration settings = new HttpConfiguration();
         settings.setSendServerVersion(false);
         settings.setSendXPoweredBy(false);
-        this.connector = http.tls().isPresent()
+        ServerConnector connector = http.tls().isPresent()
                 ? new ServerConnector(server, new SslConnectionFactory(serverTls(http.tls().get()), "http/1.1"),
                         new HttpConnectionFactory(withSecureCustomizer(settings)))
                 : new ServerConnector(server, new HttpConnectionFactory(settings));
@@ -52,11 +66,9 @@ public final class HttpFace implements AutoCloseable {
         // Longer than a keep-alive interval, so a quiet but live event stream is never cut by the server itself.
         connector.setIdleTimeout(Math.max(30_000, http.sseKeepAlive().multipliedBy(3).toMillis()));
         server.addConnector(connector);
-        this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
-        OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
-        this.handler = new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive());
         server.setHandler(handler);
         server.setStopTimeout(Duration.ofSeconds(2).toMillis());
+        return server;
     }
 
     private static SslContextFactory.Server serverTls(TlsConfig tls) {
