@@ -84,6 +84,12 @@ public final class JsonRpcCodec {
 
     public Decoded decode(byte[] bytes, int offset, int length) {
         if (rawResults || rawArguments) {
+            // The common shapes straight from the bytes; then the streaming parser for the rest of the envelope
+            // cases (with _meta, say); then the full parser, which also makes the precise errors.
+            Decoded scanned = EnvelopeScanner.scan(bytes, offset, length, rawResults, rawArguments);
+            if (scanned != null) {
+                return scanned;
+            }
             Decoded fast = decodeEnvelope(bytes, offset, length);
             if (fast != null) {
                 return fast;
@@ -158,19 +164,30 @@ public final class JsonRpcCodec {
                     }
                 }
             }
-            if (!version || id == null || parser.nextToken() != null) {
+            if (!version || parser.nextToken() != null) {
                 return null;
             }
-            if (method == null && result != null && params == null) {
-                return new Decoded.Ok(JsonRpcMessage.Response.success(id, result));
-            }
-            if ("tools/call".equals(method) && result == null && params != null) {
-                return new Decoded.Ok(new JsonRpcMessage.Request(id, method, params));
-            }
-            return null;
+            return hotShape(id, method, result, params);
         } catch (JacksonException e) {
             return null;
         }
+    }
+
+    /**
+     * The message an envelope read on a fast path makes, if it is one of the two shapes those paths serve: a
+     * success response with a raw result, or a {@code tools/call} request. Null otherwise.
+     */
+    static Decoded hotShape(JsonNode id, String method, JsonNode result, ObjectNode params) {
+        if (id == null) {
+            return null;
+        }
+        if (method == null && result != null && params == null) {
+            return new Decoded.Ok(JsonRpcMessage.Response.success(id, result));
+        }
+        if ("tools/call".equals(method) && result == null && params != null) {
+            return new Decoded.Ok(new JsonRpcMessage.Request(id, method, params));
+        }
+        return null;
     }
 
     /** The value the parser is at, as a raw node over a copy of its bytes. */
