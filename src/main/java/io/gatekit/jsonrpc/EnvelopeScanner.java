@@ -143,12 +143,16 @@ final class EnvelopeScanner {
         int length = i - 1 - start;
         skipWhitespace();
         expectByte(':');
-        for (int k = 1; k < KEYS.length; k++) {
-            if (KEYS[k].length == length && Arrays.equals(b, start, start + length, KEYS[k], 0, length)) {
-                return k;
-            }
-        }
-        return 0;
+        // The length and first letter name the one candidate; a single comparison confirms it.
+        int candidate = switch (length) {
+            case 2 -> KEY_ID;
+            case 4 -> KEY_NAME;
+            case 6 -> b[start] == 'm' ? KEY_METHOD : b[start] == 'r' ? KEY_RESULT : KEY_PARAMS;
+            case 7 -> KEY_JSONRPC;
+            case 9 -> KEY_ARGUMENTS;
+            default -> 0;
+        };
+        return candidate != 0 && Arrays.equals(b, start, start + length, KEYS[candidate], 0, length) ? candidate : 0;
     }
 
     /** After a member: true at a comma (another member follows), false at the closing brace (not consumed). */
