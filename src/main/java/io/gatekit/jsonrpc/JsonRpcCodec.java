@@ -371,31 +371,58 @@ public final class JsonRpcCodec {
         if (!anyRaw) {
             return null;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
-        out.writeBytes(REQUEST_HEAD);
-        out.writeBytes(request.id().isString() ? quoted(request.id().stringValue())
-                : request.id().asString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        out.writeBytes(METHOD_MEMBER);
-        out.writeBytes(quoted(request.method()));
-        out.writeBytes(PARAMS_MEMBER);
-        boolean first = true;
-        for (var member : params.properties()) {
-            if (!first) {
-                out.write(',');
+        // The pieces first, then one array of the exact size: no growing buffer, no final copy.
+        int count = params.size();
+        byte[][] pieces = new byte[4 + 2 * count][];
+        int n = 0;
+        pieces[n++] = REQUEST_HEAD;
+        pieces[n++] = request.id().isString() ? quoted(request.id().stringValue())
+                : request.id().asString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        pieces[n++] = METHOD_MEMBER;
+        pieces[n++] = quoted(request.method());
+        int size = PARAMS_MEMBER.length + 2 + Math.max(0, count - 1);
+        RawJson[] raws = new RawJson[count];
+        int member = 0;
+        for (var entry : params.properties()) {
+            pieces[n++] = quoted(entry.getKey());
+            raws[member] = RawJson.of(entry.getValue());
+            pieces[n++] = raws[member] == null ? quoted(entry.getValue().stringValue()) : null;
+            size += 1 + (raws[member] == null ? pieces[n - 1].length : raws[member].length());
+            member++;
+        }
+        for (int k = 0; k < 4; k++) {
+            size += pieces[k].length;
+        }
+        for (int k = 0; k < count; k++) {
+            size += pieces[4 + 2 * k].length;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (int k = 0; k < 4; k++) {
+            at = put(out, at, pieces[k]);
+        }
+        at = put(out, at, PARAMS_MEMBER);
+        for (int k = 0; k < count; k++) {
+            if (k > 0) {
+                out[at++] = ',';
             }
-            first = false;
-            out.writeBytes(quoted(member.getKey()));
-            out.write(':');
-            RawJson raw = RawJson.of(member.getValue());
-            if (raw != null) {
-                out.write(raw.bytes(), raw.offset(), raw.length());
+            at = put(out, at, pieces[4 + 2 * k]);
+            out[at++] = ':';
+            if (raws[k] != null) {
+                System.arraycopy(raws[k].bytes(), raws[k].offset(), out, at, raws[k].length());
+                at += raws[k].length();
             } else {
-                out.writeBytes(quoted(member.getValue().stringValue()));
+                at = put(out, at, pieces[5 + 2 * k]);
             }
         }
-        out.write('}');
-        out.write('}');
-        return out.toByteArray();
+        out[at++] = '}';
+        out[at] = '}';
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] piece) {
+        System.arraycopy(piece, 0, out, at, piece.length);
+        return at + piece.length;
     }
 
     private static final byte[] REQUEST_HEAD = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

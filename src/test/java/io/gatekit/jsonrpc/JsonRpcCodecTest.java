@@ -142,5 +142,10 @@ class JsonRpcCodecTest {
         String out = new String(clients.encode(request.withId(io.gatekit.jsonrpc.JsonRpcIds.of(9))), StandardCharsets.UTF_8);
         assertThat(out).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"up__t\\\"q\",\"arguments\":{\"a\": [1, 2]}}}");
         assertThat(codec.decode(out.getBytes(StandardCharsets.UTF_8))).isInstanceOf(Decoded.Ok.class);
+
+        String plain = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"arguments\":[true],\"name\":\"a__é\"}}";
+        request = (JsonRpcMessage.Request) ((Decoded.Ok) clients.decode(plain.getBytes(StandardCharsets.UTF_8))).message();
+        assertThat(new String(clients.encode(request.withId(io.gatekit.jsonrpc.JsonRpcIds.of("r\"1"))), StandardCharsets.UTF_8))
+                .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":\"r\\\"1\",\"method\":\"tools/call\",\"params\":{\"arguments\":[true],\"name\":\"a__é\"}}");
     }
 }

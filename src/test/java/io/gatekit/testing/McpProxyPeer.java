@@ -20,9 +20,24 @@ public final class McpProxyPeer implements AutoCloseable {
         this.port = port;
     }
 
-    /** mcp-proxy on a free loopback port, running {@code server} as its stdio child. */
+    /**
+     * mcp-proxy on a free loopback port, running {@code server} as its stdio child. A port found free can be
+     * taken by another process before mcp-proxy binds it (it then exits): up to three ports are tried.
+     */
     public static McpProxyPeer start(List<String> server) throws IOException {
         Peers.requireInstalled(PACKAGE);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(server);
+            } catch (AssertionError e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static McpProxyPeer startOnce(List<String> server) throws IOException {
         int port = Loopback.freePort();
         List<String> command = new ArrayList<>(List.of(Peers.node(),
                 Processes.peer(PACKAGE).resolve("dist/bin/mcp-proxy.mjs").toString(),
