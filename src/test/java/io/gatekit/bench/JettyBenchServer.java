@@ -14,13 +14,14 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@link RpcWork} on Jetty 12 core: one {@code Handler.Abstract} (blocking, so Jetty runs it on the pool's
- * virtual-thread executor) in the very server set-up the gateway's HTTP face uses ({@link HttpFace#jettyServer}).
+ * virtual-thread executor) in the very server set-up the gateway's HTTP face uses ({@link HttpFace#jettyServer}),
+ * or in a variant of it named by {@link JettySetup}'s system property.
  */
 final class JettyBenchServer implements BenchServer {
     private final Server server;
 
     JettyBenchServer(String host, String path, RpcWork work) throws Exception {
-        server = HttpFace.jettyServer(new HttpConfig(host, 0, path), new Endpoint(path, work));
+        server = JettySetup.build(new HttpConfig(host, 0, path), new Endpoint(path, work));
         server.start();
     }
 
