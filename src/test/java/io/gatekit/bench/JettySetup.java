@@ -22,8 +22,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * Empty or absent: exactly {@link HttpFace#jettyServer}. Otherwise a plain-HTTP server like it (its backlog, idle
  * timeout and stop timeout, no version headers) with these comma-separated knobs changed:
  * <ul>
- *   <li>{@code pool=vt} (the face's: {@code VirtualThreadPool}, every task, selector and acceptor included, on a
- *       virtual thread) or {@code pool=qtp-vt} (the face's before ADR 0005's tuning: a {@code QueuedThreadPool}
+ *   <li>{@code pool=vt} (a {@code VirtualThreadPool}: every task, selector and acceptor included, on a virtual
+ *       thread; tried and not kept, ADR 0005) or {@code pool=qtp-vt} (the face's: a {@code QueuedThreadPool}
  *       of platform threads for the selector and acceptor, handing blocking tasks to a virtual-thread executor);</li>
  *   <li>{@code selectors=N}, {@code acceptors=N} (-1: Jetty's default);</li>
  *   <li>{@code buffers=heap} (heap instead of direct input and output buffers), {@code bufferpool=none} (no
@@ -45,7 +45,7 @@ final class JettySetup {
             return HttpFace.jettyServer(http, handler);
         }
         Map<String, String> knobs = parse(spec);
-        ThreadPool pool = switch (knobs.getOrDefault("pool", "vt")) {
+        ThreadPool pool = switch (knobs.getOrDefault("pool", "qtp-vt")) {
             case "qtp-vt" -> {
                 QueuedThreadPool qtp = new QueuedThreadPool();
                 qtp.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()));

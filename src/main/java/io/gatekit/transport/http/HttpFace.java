@@ -14,7 +14,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,16 +47,10 @@ public final class HttpFace implements AutoCloseable {
      * server benchmark (ADR 0005) measures exactly this set-up rather than a copy that could drift from it.
      */
     public static Server jettyServer(HttpConfig http, Handler handler) {
-        // Every task on a virtual thread, selector and acceptor included: measured at about 0.6x the server CPU per
-        // request of a QueuedThreadPool handing handlers to a virtual-thread executor, and a shorter burst of
-        // 10,000 slow calls (ADR 0005).
-        VirtualThreadPool pool = new VirtualThreadPool();
+        QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("gatekit-http");
         pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("gatekit-http-vt-", 0).factory()));
-        // Its default caps concurrent tasks at 200; every wait of a handler is bounded, and max_sessions and the
-        // gateway's max_in_flight are the limits, so a cap here would only queue slow calls behind each other.
-        pool.setMaxConcurrentTasks(0);
         Server server = new Server(pool);
         HttpConfiguration settings = new HttpConfiguration();
         settings.setSendServerVersion(false);
