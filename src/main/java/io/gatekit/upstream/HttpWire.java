@@ -221,7 +221,7 @@ final class HttpWire extends HttpWireBase {
             listen = ListenStream.open(config.name(), () -> {
                 Request request = protocol.listenRequest(io.gatekit.jsonrpc.JsonRpcIds.of("gatekit-listen"), java.util.List.copyOf(subscribed));
                 return jsonPost(codec.encode(request), ModernProtocol.headers(request)).idleTimeout(0, TimeUnit.MILLISECONDS);
-            }, protocol, connectTimeout, this::readBody, this::deliver);
+            }, protocol, connectTimeout, this::readBody, this::deliver, this::end);
         }
     }
 

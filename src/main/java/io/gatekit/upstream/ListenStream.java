@@ -39,13 +39,15 @@ final class ListenStream {
     private final Duration connectTimeout;
     private final BodyReader reader;
     private final Consumer<Decoded> sink;
+    private final Consumer<Throwable> unreachable;
     private volatile boolean closed;
     private volatile org.eclipse.jetty.client.Request current;
     private Thread thread;
     private boolean warned;
 
     private ListenStream(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
-            Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink) {
+            Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink, Consumer<Throwable> unreachable) {
+        this.unreachable = unreachable;
         this.upstream = upstream;
         this.newRequest = newRequest;
         this.protocol = protocol;
@@ -54,10 +56,14 @@ final class ListenStream {
         this.sink = sink;
     }
 
-    /** Starts listening; {@code newRequest} builds the listen POST afresh for each (re)connection. */
+    /**
+     * Starts listening; {@code newRequest} builds the listen POST afresh for each (re)connection. When the server
+     * cannot be reached at all, {@code unreachable} hears it and the stream stops: the upstream is gone, and its
+     * supervisor, not this stream, decides when to try again.
+     */
     static ListenStream open(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
-            Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink) {
-        ListenStream stream = new ListenStream(upstream, newRequest, protocol, connectTimeout, reader, sink);
+            Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink, Consumer<Throwable> unreachable) {
+        ListenStream stream = new ListenStream(upstream, newRequest, protocol, connectTimeout, reader, sink, unreachable);
         stream.thread = Thread.ofVirtual().name("gatekit-http-listen-" + upstream).start(stream::run);
         return stream;
     }
@@ -83,6 +89,11 @@ final class ListenStream {
                 return;
             } catch (Exception e) {
                 if (closed) {
+                    return;
+                }
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof java.net.ConnectException) {
+                    unreachable.accept(cause);
                     return;
                 }
                 log.debug("upstream {}: listen stream ended: {}", upstream, e.toString());

@@ -231,6 +231,9 @@ public final class Upstream implements AutoCloseable {
                 }
                 lastError = "process " + why;
                 log.warn("upstream {} {}", name(), why);
+                // The session is over but its wire may still hold things: a process group to reap, an HTTP
+                // client's threads, a listen or GET stream that would otherwise reconnect on its own.
+                connection.shutdown(Duration.ofMillis(200));
             } catch (GatewayException | java.io.IOException e) {
                 lastError = e.getMessage();
                 log.warn("upstream {} failed to start: {}", name(), e.getMessage());

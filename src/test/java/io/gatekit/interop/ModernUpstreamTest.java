@@ -205,6 +205,34 @@ class ModernUpstreamTest {
         }
     }
 
+    /** When the upstream goes away its wire is released: no listen stream reconnecting, no HTTP client threads. */
+    @Test
+    void aVanishedUpstreamLeavesNoListenStreamOrClientThreadsBehind() throws Exception {
+        proxy = McpProxyPeer.start(Processes.gatekit("demo-server"));
+        try (GatewayFixture fixture = gateway(proxy.url(), "auto")) {
+            fixture.awaitReady("px");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> threadsNamed("gatekit-http-listen-px") == 1);
+            proxy.close();
+            proxy = null;
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixture.upstream("px").state() != Upstream.State.READY);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> threadsNamed("gatekit-http-listen-px") == 0);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> threadsNamed("gatekit-http-px") == 0);
+        }
+    }
+
+    /** Live threads whose name starts with {@code prefix}, virtual ones included (a thread dump lists those). */
+    private static long threadsNamed(String prefix) throws Exception {
+        Path dump = java.nio.file.Files.createTempFile("threads", ".txt");
+        java.nio.file.Files.delete(dump);
+        try {
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            return java.nio.file.Files.readAllLines(dump).stream().filter(line -> line.contains("\"" + prefix)).count();
+        } finally {
+            java.nio.file.Files.deleteIfExists(dump);
+        }
+    }
+
     @Test
     void legacyForcesASessionAndAutoFallsBackForALegacyOnlyServer() throws Exception {
         proxy = McpProxyPeer.start(Processes.gatekit("demo-server"));
