@@ -85,6 +85,30 @@ class UpstreamLifecycleTest {
         }
     }
 
+    /**
+     * An upstream that comes up while a client's initialize waits for it changes the lists, but the client has not
+     * initialized yet: it gets its answer, not a list_changed before it (it lists afterwards anyway).
+     */
+    @Test
+    void aClientStillInitializingHearsNoListChanges() throws Exception {
+        List<String> slowDemo = new java.util.ArrayList<>(List.of("sh", "-c", "sleep 1; exec \"$0\" \"$@\""));
+        slowDemo.addAll(io.gatekit.testing.Processes.gatekit("demo-server"));
+        try (GatewayFixture fixture = GatewayFixture.start("""
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: demo
+                      command: %s
+                """.formatted(io.gatekit.testing.Processes.yamlList(slowDemo)))) {
+            TestClient client = fixture.connect();
+            JsonNode init = client.initialize(null);
+            assertThat(init.path("result").path("capabilities").has("tools")).as("%s", init).isTrue();
+            assertThat(client.call("tools/list", null).path("result").path("tools").findValuesAsString("name"))
+                    .contains("demo__echo");
+            assertThat(client.notifications).noneMatch(n -> n.path("method").asString().endsWith("/list_changed"));
+        }
+    }
+
     @Test
     void close_stopsEveryUpstreamProcess_andEndsEveryGatewayThread() {
         long before = gatekitThreads();

@@ -358,8 +358,9 @@ public final class Router {
             case RESOURCES, RESOURCE_TEMPLATES -> "notifications/resources/list_changed";
         };
         for (ClientSession client : sessions.all()) {
-            boolean hears = client.info().isModern() ? client.listening().wantsListChanged(method)
-                    : client.info().protocolVersion() != null;
+            // A legacy client hears changes once it has sent notifications/initialized: one still waiting for its
+            // initialize answer (upstreams coming up meanwhile) will list after it anyway.
+            boolean hears = client.info().isModern() ? client.listening().wantsListChanged(method) : client.isReady();
             if (hears) {
                 client.send(new Notification(method, null));
             }
