@@ -455,33 +455,53 @@ public final class Router {
 
     /** With {@code rename} false, only resolves the target and leaves the params as they are. */
     private Route route(String method, ObjectNode params, boolean rename) {
-        switch (method) {
-            case "tools/call", "prompts/get" -> {
-                Namespace.Qualified target = resolve(requireString(params, "name", method),
-                        method.startsWith("tools") ? "tool" : "prompt");
-                return new Route(target, rename ? withMember(params, "name", target.name()) : params);
-            }
-            case "resources/read" -> {
-                Namespace.Qualified target = resolveUri(requireString(params, "uri", method));
-                return new Route(target, rename ? withMember(params, "uri", target.name()) : params);
-            }
+        Namespace.Qualified target = target(method, params);
+        return new Route(target, rename ? renamed(method, params, target) : params);
+    }
+
+    /** The upstream and name a single-upstream request is for. */
+    private Namespace.Qualified target(String method, ObjectNode params) {
+        return switch (method) {
+            case "tools/call", "prompts/get" -> resolve(requireString(params, "name", method),
+                    method.startsWith("tools") ? "tool" : "prompt");
+            case "resources/read" -> resolveUri(requireString(params, "uri", method));
             case "completion/complete" -> {
-                JsonNode ref = params.get("ref");
-                if (!(ref instanceof ObjectNode refObject)) {
-                    throw new GatewayException(ErrorCode.INVALID_PARAMS, "completion/complete needs a \"ref\" object");
-                }
-                String type = refObject.path("type").asString("");
-                String member = switch (type) {
-                    case "ref/prompt" -> "name";
-                    case "ref/resource" -> "uri";
-                    default -> throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown completion ref type '" + type + "'");
-                };
-                String value = requireString(refObject, member, "completion/complete ref");
-                Namespace.Qualified target = member.equals("name") ? resolve(value, "prompt") : resolveUri(value);
-                return new Route(target, rename ? withMember(params, "ref", withMember(refObject, member, target.name())) : params);
+                ObjectNode ref = completionRef(params);
+                String member = completionMember(ref);
+                String value = requireString(ref, member, "completion/complete ref");
+                yield member.equals("name") ? resolve(value, "prompt") : resolveUri(value);
             }
             default -> throw new IllegalArgumentException("not a single-upstream method: " + method);
+        };
+    }
+
+    /** The params in the upstream's own terms: its name or URI in place of the qualified one. */
+    private static ObjectNode renamed(String method, ObjectNode params, Namespace.Qualified target) {
+        return switch (method) {
+            case "tools/call", "prompts/get" -> withMember(params, "name", target.name());
+            case "resources/read" -> withMember(params, "uri", target.name());
+            case "completion/complete" -> {
+                ObjectNode ref = completionRef(params);
+                yield withMember(params, "ref", withMember(ref, completionMember(ref), target.name()));
+            }
+            default -> throw new IllegalArgumentException("not a single-upstream method: " + method);
+        };
+    }
+
+    private static ObjectNode completionRef(ObjectNode params) {
+        if (!(params.get("ref") instanceof ObjectNode ref)) {
+            throw new GatewayException(ErrorCode.INVALID_PARAMS, "completion/complete needs a \"ref\" object");
         }
+        return ref;
+    }
+
+    private static String completionMember(ObjectNode ref) {
+        String type = ref.path("type").asString("");
+        return switch (type) {
+            case "ref/prompt" -> "name";
+            case "ref/resource" -> "uri";
+            default -> throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown completion ref type '" + type + "'");
+        };
     }
 
     /**
@@ -510,7 +530,7 @@ public final class Router {
         if (upstream.isStateless() && client != null && !client.info().isModern()) {
             return false; // its answer may ask for input, which the thread path bridges for a legacy client
         }
-        Route renamed = route(method, params, true);
+        Route renamed = new Route(route.target(), renamed(method, params, route.target()));
         long deadline = inFlight.startNanos() + forwarder.requestTimeout().toNanos();
         forwarder.callAsync(client, upstream, request.withParams(renamed.params()), inFlight.outcome(), deadline,
                 (response, failure) -> answer.accept(reply(request, renamed.target(), inFlight, response, failure)));
