@@ -118,7 +118,7 @@ public final class LineFramer {
         return b == ' ' || b == '\t' || b == '\r';
     }
 
-    static int indexOfNewline(byte[] bytes, int from, int to) {
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
         for (int i = from; i < to; i++) {
             if (bytes[i] == '\n') {
                 return i;

@@ -84,28 +84,4 @@ class LineFramerTest {
     void next_lineExactlyAtLimit_isAccepted_oneMoreByteIsNot() throws IOException {
         assertThat(frames(bytes("12345\n123456\n"), 5)).containsExactly("12345", "OVERSIZED:6");
     }
-
-    /** The newline search finds the first newline of exactly the given range, whatever surrounds it. */
-    @Test
-    void newlineSearch_agreesWithAByteLoop() {
-        Random random = new Random(7);
-        byte[] tricky = {0x0a, 0x0b, 0x09, (byte) 0x8a, (byte) 0x0a, 0x00, (byte) 0xff, (byte) 0x80, 0x01, 0x7f};
-        for (int n = 0; n < 20_000; n++) {
-            byte[] bytes = new byte[1 + random.nextInt(40)];
-            for (int k = 0; k < bytes.length; k++) {
-                bytes[k] = random.nextInt(4) == 0 ? tricky[random.nextInt(tricky.length)] : (byte) random.nextInt(256);
-            }
-            int from = random.nextInt(bytes.length);
-            int to = from + random.nextInt(bytes.length - from + 1);
-            int expected = -1;
-            for (int k = from; k < to; k++) {
-                if (bytes[k] == '\n') {
-                    expected = k;
-                    break;
-                }
-            }
-            assertThat(LineFramer.indexOfNewline(bytes, from, to))
-                    .as("from %d to %d in %s", from, to, java.util.Arrays.toString(bytes)).isEqualTo(expected);
-        }
-    }
 }
