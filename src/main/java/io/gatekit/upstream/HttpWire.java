@@ -2,8 +2,12 @@ package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.transport.MessageHandler;
@@ -15,9 +19,15 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
@@ -58,9 +68,9 @@ final class HttpWire extends HttpWireBase {
     /** Stateless era: the level the gateway last set, sent with each request. */
     private volatile String logLevel;
     /** Stateless era: the resources the gateway's clients subscribed to, heard through the listen stream. */
-    private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     /** Stateless era: each request's POST by upstream id, so that a cancellation can close its stream. */
-    private final java.util.Map<Long, org.eclipse.jetty.client.Request> posts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, org.eclipse.jetty.client.Request> posts = new ConcurrentHashMap<>();
     private ListenStream listen;
 
     HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration answerWait)
@@ -124,7 +134,7 @@ final class HttpWire extends HttpWireBase {
     }
 
     /** One request whose answer the wire itself needs (the probe): the response, or null if none came. */
-    private Response exchange(Request request, java.util.Map<String, String> headers) {
+    private Response exchange(Request request, Map<String, String> headers) {
         try {
             InputStreamResponseListener listener = new InputStreamResponseListener();
             jsonPost(codec.encode(request), headers).send(listener);
@@ -132,7 +142,7 @@ final class HttpWire extends HttpWireBase {
             Response[] answer = new Response[1];
             try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
                 readBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in, decoded -> {
-                    if (decoded instanceof Decoded.Ok(Response r) && io.gatekit.jsonrpc.JsonRpcIds.same(request.id(), r.id())) {
+                    if (decoded instanceof Decoded.Ok(Response r) && JsonRpcIds.same(request.id(), r.id())) {
                         answer[0] = r;
                     }
                 });
@@ -169,8 +179,8 @@ final class HttpWire extends HttpWireBase {
                 Thread.ofVirtual().name("gatekit-http-post").start(
                         () -> post(enveloped, codec.encode(enveloped), ModernProtocol.headers(enveloped), false));
             }
-            case JsonRpcMessage.Notification n when n.method().equals("notifications/initialized") -> relisten();
-            case JsonRpcMessage.Notification n when n.method().equals("notifications/cancelled") -> cancel(n);
+            case Notification n when n.method().equals("notifications/initialized") -> relisten();
+            case Notification n when n.method().equals("notifications/cancelled") -> cancel(n);
             // roots/list_changed and the like do not exist in this era; answers to server requests cannot arise.
             default -> log.debug("upstream {}: {} has no stateless counterpart; not sent", config.name(), describe(message));
         }
@@ -180,13 +190,13 @@ final class HttpWire extends HttpWireBase {
     private void subscription(ModernProtocol protocol, Request request) {
         String uri = request.params() == null ? null : request.params().path("uri").asString(null);
         if (uri == null) {
-            deliver(new Decoded.Ok(Response.failure(request.id(), io.gatekit.jsonrpc.JsonRpcError.of(
-                    io.gatekit.jsonrpc.ErrorCode.INVALID_PARAMS, request.method() + " needs a \"uri\""))));
+            deliver(new Decoded.Ok(Response.failure(request.id(), JsonRpcError.of(
+                    ErrorCode.INVALID_PARAMS, request.method() + " needs a \"uri\""))));
             return;
         }
         if (!protocol.canSubscribe()) {
-            deliver(new Decoded.Ok(Response.failure(request.id(), io.gatekit.jsonrpc.JsonRpcError.of(
-                    io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND, "Upstream '" + config.name()
+            deliver(new Decoded.Ok(Response.failure(request.id(), JsonRpcError.of(
+                    ErrorCode.METHOD_NOT_FOUND, "Upstream '" + config.name()
                             + "' does not offer resource subscriptions"))));
             return;
         }
@@ -202,11 +212,11 @@ final class HttpWire extends HttpWireBase {
     }
 
     /** A 2026-07-28 server takes a closed response stream as the cancellation of that request. */
-    private void cancel(JsonRpcMessage.Notification cancelled) {
+    private void cancel(Notification cancelled) {
         JsonNode id = cancelled.params() == null ? null : cancelled.params().get("requestId");
         org.eclipse.jetty.client.Request post = id != null && id.canConvertToLong() ? posts.remove(id.asLong()) : null;
         if (post != null) {
-            post.abort(new java.util.concurrent.CancellationException("cancelled by the gateway"));
+            post.abort(new CancellationException("cancelled by the gateway"));
         }
     }
 
@@ -219,7 +229,7 @@ final class HttpWire extends HttpWireBase {
         ModernProtocol protocol = modern;
         if (open && protocol != null && protocol.worthListening(subscribed)) {
             listen = ListenStream.open(config.name(), () -> {
-                Request request = protocol.listenRequest(io.gatekit.jsonrpc.JsonRpcIds.of("gatekit-listen"), java.util.List.copyOf(subscribed));
+                Request request = protocol.listenRequest(JsonRpcIds.of("gatekit-listen"), List.copyOf(subscribed));
                 return jsonPost(codec.encode(request), ModernProtocol.headers(request)).idleTimeout(0, TimeUnit.MILLISECONDS);
             }, protocol, connectTimeout, this::readBody, this::deliver, this::end);
         }
@@ -228,7 +238,7 @@ final class HttpWire extends HttpWireBase {
     private static String describe(JsonRpcMessage message) {
         return switch (message) {
             case Request r -> r.method();
-            case JsonRpcMessage.Notification n -> n.method();
+            case Notification n -> n.method();
             case Response r -> "a response";
         };
     }
@@ -236,10 +246,10 @@ final class HttpWire extends HttpWireBase {
     // --- posting ---
 
     private void post(JsonRpcMessage message, byte[] body, boolean mayRetry) {
-        post(message, body, java.util.Map.of(), mayRetry);
+        post(message, body, Map.of(), mayRetry);
     }
 
-    private void post(JsonRpcMessage message, byte[] body, java.util.Map<String, String> headers, boolean mayRetry) {
+    private void post(JsonRpcMessage message, byte[] body, Map<String, String> headers, boolean mayRetry) {
         Long cancellable = modern != null && message instanceof Request r && r.id().canConvertToLong() ? r.id().asLong() : null;
         org.eclipse.jetty.client.Request post = jsonPost(body, headers);
         if (cancellable != null) {
@@ -276,7 +286,7 @@ final class HttpWire extends HttpWireBase {
                 JsonNode related = message instanceof Request r ? r.id() : null;
                 readBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in, decoded -> deliver(decoded, related));
             }
-            if (message instanceof JsonRpcMessage.Notification n && "notifications/initialized".equals(n.method())) {
+            if (message instanceof Notification n && "notifications/initialized".equals(n.method())) {
                 openGetStream();
             }
         } catch (TimeoutException e) {
@@ -308,7 +318,7 @@ final class HttpWire extends HttpWireBase {
         byte[] bytes = in.readNBytes(Math.min(maxMessageBytes, 1 << 20));
         if (message instanceof Request request && contentType != null && contentType.startsWith("application/json")
                 && codec.decode(bytes) instanceof Decoded.Ok(Response answer) && answer.isError()
-                && io.gatekit.jsonrpc.JsonRpcIds.same(request.id(), answer.id())) {
+                && JsonRpcIds.same(request.id(), answer.id())) {
             deliver(new Decoded.Ok(answer));
             return;
         }
@@ -327,10 +337,10 @@ final class HttpWire extends HttpWireBase {
 
     /** A POST of one JSON-RPC message with the headers every Streamable HTTP request carries. */
     private org.eclipse.jetty.client.Request jsonPost(byte[] body) {
-        return jsonPost(body, java.util.Map.of());
+        return jsonPost(body, Map.of());
     }
 
-    private org.eclipse.jetty.client.Request jsonPost(byte[] body, java.util.Map<String, String> headers) {
+    private org.eclipse.jetty.client.Request jsonPost(byte[] body, Map<String, String> headers) {
         return client.newRequest(url).method(HttpMethod.POST)
                 .headers(h -> {
                     h.put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -358,7 +368,7 @@ final class HttpWire extends HttpWireBase {
     }
 
     /** Reads a 2xx body: one JSON message, or an SSE stream of them; each goes to {@code sink}. */
-    private void readBody(String contentType, InputStream in, java.util.function.Consumer<Decoded> sink) throws IOException {
+    private void readBody(String contentType, InputStream in, Consumer<Decoded> sink) throws IOException {
         if (contentType != null && contentType.startsWith("text/event-stream")) {
             SseReader events = new SseReader(in, maxMessageBytes);
             SseReader.Event event;
@@ -385,7 +395,7 @@ final class HttpWire extends HttpWireBase {
     @Override
     protected void deliver(Decoded decoded) {
         if (decoded instanceof Decoded.Ok(Response response) && response.result() != null
-                && io.gatekit.jsonrpc.JsonRpcIds.same(initializeId, response.id())) {
+                && JsonRpcIds.same(initializeId, response.id())) {
             JsonNode version = codec.materialize(response.result()).get("protocolVersion");
             if (version != null && version.isString()) {
                 protocolVersion = version.stringValue();
@@ -408,7 +418,7 @@ final class HttpWire extends HttpWireBase {
                 return false;
             }
             sessionId = init.getHeaders().get(SESSION_HEADER);
-            byte[] initialized = codec.encode(new JsonRpcMessage.Notification("notifications/initialized", null));
+            byte[] initialized = codec.encode(new Notification("notifications/initialized", null));
             jsonPost(initialized).timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
             openGetStream();
             return true;
@@ -475,7 +485,7 @@ final class HttpWire extends HttpWireBase {
                 listen.close();
             }
         }
-        posts.values().forEach(post -> post.abort(new java.util.concurrent.CancellationException("the gateway is stopping")));
+        posts.values().forEach(post -> post.abort(new CancellationException("the gateway is stopping")));
         Thread stream = getStream;
         if (stream != null) {
             stream.interrupt();
