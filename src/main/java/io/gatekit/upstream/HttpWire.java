@@ -71,7 +71,7 @@ final class HttpWire extends HttpWireBase {
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     /** Stateless era: each request's POST by upstream id, so that a cancellation can close its stream. */
     private final Map<Long, org.eclipse.jetty.client.Request> posts = new ConcurrentHashMap<>();
-    private ListenStream listen;
+    private UpstreamListenStream listen;
 
     HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration answerWait)
             throws IOException {
@@ -228,7 +228,7 @@ final class HttpWire extends HttpWireBase {
         }
         ModernProtocol protocol = modern;
         if (open && protocol != null && protocol.worthListening(subscribed)) {
-            listen = ListenStream.open(config.name(), () -> {
+            listen = UpstreamListenStream.open(config.name(), () -> {
                 Request request = protocol.listenRequest(JsonRpcIds.of("gatekit-listen"), List.copyOf(subscribed));
                 return jsonPost(codec.encode(request), ModernProtocol.headers(request)).idleTimeout(0, TimeUnit.MILLISECONDS);
             }, protocol, connectTimeout, this::readBody, this::deliver, this::end);

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * again with backoff; after such a gap the lists it covers are announced as changed, since a change may have been
  * missed. Runs on its own virtual thread until closed.
  */
-final class ListenStream {
-    private static final Logger log = LoggerFactory.getLogger(ListenStream.class);
+final class UpstreamListenStream {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamListenStream.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** A stream that lasted this long was healthy: the next failure starts the backoff over. */
     private static final Duration HEALTHY = Duration.ofSeconds(10);
@@ -45,7 +45,7 @@ final class ListenStream {
     private Thread thread;
     private boolean warned;
 
-    private ListenStream(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
+    private UpstreamListenStream(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
             Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink, Consumer<Throwable> unreachable) {
         this.unreachable = unreachable;
         this.upstream = upstream;
@@ -61,9 +61,9 @@ final class ListenStream {
      * cannot be reached at all, {@code unreachable} hears it and the stream stops: the upstream is gone, and its
      * supervisor, not this stream, decides when to try again.
      */
-    static ListenStream open(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
+    static UpstreamListenStream open(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
             Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink, Consumer<Throwable> unreachable) {
-        ListenStream stream = new ListenStream(upstream, newRequest, protocol, connectTimeout, reader, sink, unreachable);
+        UpstreamListenStream stream = new UpstreamListenStream(upstream, newRequest, protocol, connectTimeout, reader, sink, unreachable);
         stream.thread = Thread.ofVirtual().name("gatekit-http-listen-" + upstream).start(stream::run);
         return stream;
     }
