@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
 public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
 
-    /** How long requests in flight may still be answered after a stream client's input ends. */
-    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(2);
+    /**
+     * How long requests in flight may still be answered after a stream client's input ends. Long enough for an
+     * upstream that is still starting (a JVM or an npx package on a busy machine takes seconds), short enough that
+     * a gateway whose client is gone does not linger; a client that wants it gone sooner sends SIGTERM.
+     */
+    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(5);
 
     private final ClientSession session;
     private final Router router;
