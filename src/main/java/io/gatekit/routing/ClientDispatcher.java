@@ -28,11 +28,13 @@ public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
 
     /**
-     * How long requests in flight may still be answered after a stream client's input ends. Long enough for an
-     * upstream that is still starting (a JVM or an npx package on a busy machine takes seconds), short enough that
-     * a gateway whose client is gone does not linger; a client that wants it gone sooner sends SIGTERM.
+     * How long requests in flight may still be answered after a stream client's input ends, counted from when no
+     * upstream is still starting: a request waiting for an upstream that takes seconds to start (a JVM, an npx
+     * package) is not cut off, yet a client that vanished has its work cancelled soon after.
      */
-    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(5);
+    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(2);
+    /** However long upstreams take to start, the drain after input ends stops here. */
+    private static final java.time.Duration MAX_DRAIN = java.time.Duration.ofSeconds(30);
 
     private final ClientSession session;
     private final Router router;
@@ -129,8 +131,12 @@ public final class ClientDispatcher implements MessageHandler {
         io.gatekit.transport.LineWriter.flushDirectWrites();
         // The input ended but the output may still be read (`printf ... | gatekit gateway`): give requests
         // already in flight a short grace to be answered, then cancel what is left, upstream too.
-        long deadline = System.nanoTime() + drainGrace.toNanos();
-        while (session.inFlightCount() > 0 && System.nanoTime() < deadline) {
+        long start = System.nanoTime();
+        long deadline = start + drainGrace.toNanos();
+        while (session.inFlightCount() > 0 && System.nanoTime() < deadline && System.nanoTime() - start < MAX_DRAIN.toNanos()) {
+            if (drainGrace.isPositive() && router.anyUpstreamStarting()) {
+                deadline = System.nanoTime() + drainGrace.toNanos();
+            }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

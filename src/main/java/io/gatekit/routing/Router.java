@@ -75,6 +75,16 @@ public final class Router {
         cache.invalidateAll();
     }
 
+    /** Whether some upstream is starting (a request for it waits rather than fails). */
+    public boolean anyUpstreamStarting() {
+        for (Upstream upstream : upstreams.values()) {
+            if (upstream.state() == Upstream.State.STARTING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The upstreams in config order. */
     public Collection<Upstream> upstreams() {
         return upstreams.values();
