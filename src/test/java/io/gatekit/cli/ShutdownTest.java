@@ -66,6 +66,28 @@ class ShutdownTest {
         }
     }
 
+    /** The grace after input ends counts from when the upstream is up: one that takes 3 s to start still answers. */
+    @Test
+    void stdinClosedWhileTheUpstreamTakesLongerThanTheGraceToStart_requestsStillAnswered() throws Exception {
+        java.util.List<String> slowDemo = new java.util.ArrayList<>(java.util.List.of("sh", "-c", "sleep 3; exec \"$0\" \"$@\""));
+        slowDemo.addAll(io.gatekit.testing.Processes.gatekit("demo-server"));
+        GatewayProcess gateway = GatewayProcess.start(dir, """
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: one
+                      command: %s
+                """.formatted(io.gatekit.testing.Processes.yamlList(slowDemo)));
+        try {
+            var echo = gateway.client.request("tools/call", toolCall("one__echo", "message", "late but answered"));
+            assertThat(gateway.closeAndWait(30)).isZero();
+            assertThat(io.gatekit.testing.TestClient.text(io.gatekit.testing.TestClient.await(echo, Duration.ofSeconds(1))))
+                    .isEqualTo("late but answered");
+        } finally {
+            gateway.close();
+        }
+    }
+
     @Test
     void sigterm_stopsUpstreamsToo() throws Exception {
         GatewayProcess gateway = GatewayProcess.start(dir, """
