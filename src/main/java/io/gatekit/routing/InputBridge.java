@@ -7,6 +7,7 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.OutgoingRequest;
 import io.gatekit.upstream.Upstream;
@@ -31,10 +32,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class InputBridge {
     /** An upstream that keeps asking is cut off rather than looping forever. */
     static final int MAX_ROUNDS = 8;
-    private static final Map<String, String> CAPABILITY_FOR = Map.of(
-            "elicitation/create", "elicitation",
-            "sampling/createMessage", "sampling",
-            "roots/list", "roots");
 
     private final JsonRpcCodec codec;
 
@@ -77,7 +74,7 @@ final class InputBridge {
         Map<String, CompletableFuture<Response>> pending = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> input : inputRequests.properties()) {
             String method = input.getValue().path("method").asString("");
-            String capability = CAPABILITY_FOR.get(method);
+            String capability = ClientInfo.capabilityFor(method);
             if (capability == null) {
                 throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream '" + upstream.name()
                         + "' asked for input of an unknown kind '" + method + "'");

@@ -6,6 +6,7 @@ import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.OutgoingRequest;
 import io.gatekit.session.SessionDirectory;
@@ -14,7 +15,6 @@ import io.gatekit.upstream.Upstream;
 import io.gatekit.upstream.UpstreamListener;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -34,10 +34,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class UpstreamEvents implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(UpstreamEvents.class);
-    private static final Map<String, String> CAPABILITY_FOR = Map.of(
-            "sampling/createMessage", "sampling",
-            "roots/list", "roots",
-            "elicitation/create", "elicitation");
 
     private final SessionDirectory sessions;
     private final Router router;
@@ -54,7 +50,7 @@ public final class UpstreamEvents implements UpstreamListener {
             upstream.reply(Response.success(request.id(), JsonNodeFactory.instance.objectNode()));
             return;
         }
-        String capability = CAPABILITY_FOR.get(method);
+        String capability = ClientInfo.capabilityFor(method);
         if ("roots/list".equals(method)) {
             router.rootsAskedBy(upstream.name());
         }

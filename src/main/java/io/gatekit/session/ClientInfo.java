@@ -10,6 +10,19 @@ public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode
     public static final ClientInfo UNKNOWN =
             new ClientInfo(null, JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode());
 
+    /**
+     * The client capability a server-to-client request of {@code method} needs (a legacy request, or a 2026-07-28
+     * multi round-trip input request), or null for a method that needs none the gateway knows of.
+     */
+    public static String capabilityFor(String method) {
+        return switch (method) {
+            case "sampling/createMessage" -> "sampling";
+            case "roots/list" -> "roots";
+            case "elicitation/create" -> "elicitation";
+            default -> null;
+        };
+    }
+
     public boolean hasCapability(String name) {
         return capabilities != null && capabilities.has(name);
     }

@@ -10,6 +10,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.jsonrpc.McpMeta;
 import io.gatekit.transport.MessageHandler;
 import io.gatekit.transport.SseReader;
 import java.io.BufferedInputStream;
@@ -359,7 +360,7 @@ final class HttpWire extends HttpWireBase {
         }
         String version = protocolVersion;
         if (version != null) {
-            headers.put("MCP-Protocol-Version", version);
+            headers.put(McpMeta.VERSION_HEADER, version);
         }
     }
 

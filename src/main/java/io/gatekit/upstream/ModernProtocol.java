@@ -103,15 +103,11 @@ final class ModernProtocol {
     /** The request headers of this revision: version, method, and the name for the methods that have one. */
     static Map<String, String> headers(Request request) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("MCP-Protocol-Version", VERSION);
-        headers.put("Mcp-Method", request.method());
-        JsonNode name = switch (request.method()) {
-            case "tools/call", "prompts/get" -> request.params() == null ? null : request.params().get("name");
-            case "resources/read" -> request.params() == null ? null : request.params().get("uri");
-            default -> null;
-        };
-        if (name != null && name.isString()) {
-            headers.put("Mcp-Name", headerValue(name.stringValue()));
+        headers.put(McpMeta.VERSION_HEADER, VERSION);
+        headers.put(McpMeta.METHOD_HEADER, request.method());
+        String name = McpMeta.nameHeader(request);
+        if (name != null) {
+            headers.put(McpMeta.NAME_HEADER, headerValue(name));
         }
         return headers;
     }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 final class McpHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(McpHandler.class);
     static final String SESSION_HEADER = "Mcp-Session-Id";
-    static final String VERSION_HEADER = "MCP-Protocol-Version";
+    static final String VERSION_HEADER = io.gatekit.jsonrpc.McpMeta.VERSION_HEADER;
     static final Set<String> LEGACY_VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     private final Gateway gateway;

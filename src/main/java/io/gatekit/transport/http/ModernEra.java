@@ -7,6 +7,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.jsonrpc.McpMeta;
+import io.gatekit.session.ClientInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -30,8 +31,8 @@ final class ModernEra {
     static final String CLIENT_INFO_META = McpMeta.CLIENT_INFO;
     static final String SERVER_INFO_META = McpMeta.SERVER_INFO;
     static final String LOG_LEVEL_META = McpMeta.LOG_LEVEL;
-    static final String METHOD_HEADER = "Mcp-Method";
-    static final String NAME_HEADER = "Mcp-Name";
+    static final String METHOD_HEADER = McpMeta.METHOD_HEADER;
+    static final String NAME_HEADER = McpMeta.NAME_HEADER;
 
     /** Versions served statelessly (no initialize, no session). */
     static final List<String> MODERN_VERSIONS = List.of(McpMeta.STATELESS_VERSION);
@@ -71,15 +72,7 @@ final class ModernEra {
 
     /** What {@code Mcp-Name} must carry for this message, or null when the method has no name. */
     static String nameOf(JsonRpcMessage message) {
-        if (!(message instanceof Request r) || r.params() == null) {
-            return null;
-        }
-        JsonNode value = switch (r.method()) {
-            case "tools/call", "prompts/get" -> r.params().get("name");
-            case "resources/read" -> r.params().get("uri");
-            default -> null;
-        };
-        return value != null && value.isString() ? value.stringValue() : null;
+        return message instanceof Request r ? McpMeta.nameHeader(r) : null;
     }
 
     /** A header value, with the {@code =?base64?...?=} form of non-ASCII values decoded. */
@@ -167,12 +160,6 @@ final class ModernEra {
         return Response.success(answer.id(), copy);
     }
 
-    /** The client capability each kind of MRTR input request needs. */
-    private static final java.util.Map<String, String> INPUT_CAPABILITY = java.util.Map.of(
-            "elicitation/create", "elicitation",
-            "sampling/createMessage", "sampling",
-            "roots/list", "roots");
-
     /**
      * An upstream may only ask a client for input it declared it can give (2026-07-28 MRTR). A result that asks
      * for more is not passed on: the client gets -32021 naming what is missing instead of a request it cannot
@@ -183,7 +170,7 @@ final class ModernEra {
                 : request.params().path("_meta").path(CAPABILITIES_META);
         ArrayNode missing = NODES.arrayNode();
         for (JsonNode input : result.path("inputRequests")) {
-            String capability = INPUT_CAPABILITY.get(input.path("method").asString(""));
+            String capability = ClientInfo.capabilityFor(input.path("method").asString(""));
             if (capability != null && (declared == null || !declared.has(capability))) {
                 missing.add(capability);
             }
@@ -222,8 +209,8 @@ final class ModernEra {
     }
 
     /** What a request's envelope says about its client: the version, and its capabilities and info from {@code _meta}. */
-    static io.gatekit.session.ClientInfo clientInfo(String version, Request request) {
-        return new io.gatekit.session.ClientInfo(version, metaObject(request, CAPABILITIES_META), metaObject(request, CLIENT_INFO_META));
+    static ClientInfo clientInfo(String version, Request request) {
+        return new ClientInfo(version, metaObject(request, CAPABILITIES_META), metaObject(request, CLIENT_INFO_META));
     }
 
     /** A member of {@code params._meta} that must be an object, or an empty object. */
