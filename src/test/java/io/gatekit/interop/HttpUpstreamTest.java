@@ -1,6 +1,5 @@
 package io.gatekit.interop;
 
-import static io.gatekit.testing.TestClient.await;
 import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,9 +9,7 @@ import io.gatekit.testing.Peers;
 import io.gatekit.testing.TestClient;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,12 +71,9 @@ class HttpUpstreamTest {
 
             assertThat(TestClient.text(client.call("tools/call", toolCall("remote__echo", "message", "over http"))))
                     .isEqualTo("Echo: over http");
-            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            List<String> echoed = client.echoBurst("remote__echo", "m", 50, Duration.ofSeconds(20));
             for (int i = 0; i < 50; i++) {
-                calls.add(client.request("tools/call", toolCall("remote__echo", "message", "m" + i)));
-            }
-            for (int i = 0; i < 50; i++) {
-                assertThat(TestClient.text(await(calls.get(i), Duration.ofSeconds(20)))).isEqualTo("Echo: m" + i);
+                assertThat(echoed.get(i)).isEqualTo("Echo: m" + i);
             }
 
             ObjectNode progressCall = toolCall("remote__trigger-long-running-operation", "duration", 1, "steps", 3);
@@ -147,12 +141,9 @@ class HttpUpstreamTest {
             TestClient client = fixture.connect();
             client.initialize(null);
             assertThat(TestClient.text(client.call("tools/call", toolCall("old__echo", "message", "legacy")))).isEqualTo("Echo: legacy");
-            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            List<String> echoed = client.echoBurst("old__echo", "n", 20, Duration.ofSeconds(20));
             for (int i = 0; i < 20; i++) {
-                calls.add(client.request("tools/call", toolCall("old__echo", "message", "n" + i)));
-            }
-            for (int i = 0; i < 20; i++) {
-                assertThat(TestClient.text(await(calls.get(i), Duration.ofSeconds(20)))).isEqualTo("Echo: n" + i);
+                assertThat(echoed.get(i)).isEqualTo("Echo: n" + i);
             }
         }
     }

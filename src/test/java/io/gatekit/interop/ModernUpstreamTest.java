@@ -1,6 +1,5 @@
 package io.gatekit.interop;
 
-import static io.gatekit.testing.TestClient.await;
 import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +12,6 @@ import io.gatekit.testing.TestClient;
 import io.gatekit.upstream.Upstream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +80,9 @@ class ModernUpstreamTest {
             JsonNode read = client.call("resources/read", TestClient.object().put("uri", "px__demo://readme"));
             assertThat(read.path("result").path("contents").get(0).path("text").asString()).isNotEmpty();
 
-            List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+            List<String> echoed = client.echoBurst("px__echo", "m", 50, Duration.ofSeconds(30));
             for (int i = 0; i < 50; i++) {
-                calls.add(client.request("tools/call", toolCall("px__echo", "message", "m" + i)));
-            }
-            for (int i = 0; i < 50; i++) {
-                assertThat(TestClient.text(await(calls.get(i), Duration.ofSeconds(30)))).contains("m" + i);
+                assertThat(echoed.get(i)).contains("m" + i);
             }
         }
     }

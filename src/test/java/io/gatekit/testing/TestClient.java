@@ -124,6 +124,22 @@ public final class TestClient implements AutoCloseable {
         return await(request(method, params), Duration.ofSeconds(30));
     }
 
+    /**
+     * Sends {@code count} calls of the echo tool {@code tool} at once ({@code message} = prefix + index) and returns
+     * the text of each answer, in the order sent.
+     */
+    public java.util.List<String> echoBurst(String tool, String prefix, int count, Duration timeout) {
+        java.util.List<CompletableFuture<JsonNode>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            calls.add(request("tools/call", toolCall(tool, "message", prefix + i)));
+        }
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        for (CompletableFuture<JsonNode> call : calls) {
+            texts.add(text(await(call, timeout)));
+        }
+        return texts;
+    }
+
     public static JsonNode await(CompletableFuture<JsonNode> future, Duration timeout) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
