@@ -162,12 +162,7 @@ final class HttpTarget implements AutoCloseable {
     }
 
     static String gatekitConfig(Target.Launch launch, int maxInFlight) {
-        StringBuilder command = new StringBuilder("[");
-        for (String part : launch.demoServer()) {
-            command.append(command.length() > 1 ? ", " : "").append('"')
-                    .append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        command.append(']');
+        String command = Target.yamlList(launch.demoServer());
         return """
                 proxy:
                   transport: http

@@ -126,17 +126,22 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /** A command as a YAML flow list, each word quoted (the bench runs without the test helpers' classes). */
+    static String yamlList(List<String> words) {
+        StringBuilder yaml = new StringBuilder("[");
+        for (String word : words) {
+            yaml.append(yaml.length() > 1 ? ", " : "").append('"')
+                    .append(word.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return yaml.append(']').toString();
+    }
+
     /**
      * A gateway config with the demo server as the only upstream, its ceilings raised so that neither the
      * 128-in-flight loop nor the 10,000-call burst is refused, and logging kept to warnings.
      */
     static String gatewayConfig(Launch launch, int maxInFlight) {
-        StringBuilder command = new StringBuilder("[");
-        for (String part : launch.demoServer()) {
-            command.append(command.length() > 1 ? ", " : "").append('"')
-                    .append(part.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        command.append(']');
+        String command = yamlList(launch.demoServer());
         return """
                 proxy:
                   transport: stdio
