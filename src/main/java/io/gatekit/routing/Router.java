@@ -194,7 +194,7 @@ public final class Router {
         }
         Request call = request.withParams(upstreamParams);
         Response response = forwarder.call(client, upstream, call, inFlight.outcome(), deadline);
-        if (client != null && !client.info().isModern() && upstream.isStateless() && inputs.asksForInput(response)) {
+        if (mayNeedInputBridge(client, upstream) && inputs.asksForInput(response)) {
             // A legacy client cannot answer input_required itself: ask it the legacy way, then retry upstream.
             // A retry is a new upstream request; the client's cancel reaches the first, the deadline bounds them all.
             response = inputs.settle(client, upstream, call, response, deadline,
@@ -316,6 +316,11 @@ public final class Router {
         log.warn("subscriptions/listen: upstream {} did not subscribe to {}: {}", upstream.name(), target.name(), problem);
         subscriptions.unsubscribe(key, client);
         return false;
+    }
+
+    /** A legacy client calling a stateless upstream, whose answer may ask for input the client must be asked for. */
+    private static boolean mayNeedInputBridge(ClientSession client, Upstream upstream) {
+        return client != null && !client.info().isModern() && upstream.isStateless();
     }
 
     /** A client left: unsubscribe upstream from what only it was subscribed to. */
@@ -460,13 +465,8 @@ public final class Router {
      * completions by their ref. Throws -32602 when the name or URI belongs to no upstream.
      */
     private Route route(String method, ObjectNode params) {
-        return route(method, params, true);
-    }
-
-    /** With {@code rename} false, only resolves the target and leaves the params as they are. */
-    private Route route(String method, ObjectNode params, boolean rename) {
         Namespace.Qualified target = target(method, params);
-        return new Route(target, rename ? renamed(method, params, target) : params);
+        return new Route(target, renamed(method, params, target));
     }
 
     /** The upstream and name a single-upstream request is for. */
@@ -527,23 +527,23 @@ public final class Router {
         if (!ASYNC_METHODS.contains(method) || !(request.params() instanceof ObjectNode params)) {
             return false;
         }
-        Route route;
+        Namespace.Qualified target;
         try {
-            route = route(method, params, false);
+            target = target(method, params);
         } catch (GatewayException e) {
             return false;
         }
-        Upstream upstream = upstreams.get(route.target().upstream());
+        Upstream upstream = upstreams.get(target.upstream());
         if (upstream == null || upstream.state() != Upstream.State.READY) {
             return false;
         }
-        if (upstream.isStateless() && client != null && !client.info().isModern()) {
+        if (mayNeedInputBridge(client, upstream)) {
             return false; // its answer may ask for input, which the thread path bridges for a legacy client
         }
-        Route renamed = new Route(route.target(), renamed(method, params, route.target()));
+        ObjectNode upstreamParams = renamed(method, params, target);
         long deadline = inFlight.startNanos() + forwarder.requestTimeout().toNanos();
-        forwarder.callAsync(client, upstream, request.withParams(renamed.params()), inFlight.outcome(), deadline,
-                (response, failure) -> answer.accept(reply(request, renamed.target(), inFlight, response, failure)));
+        forwarder.callAsync(client, upstream, request.withParams(upstreamParams), inFlight.outcome(), deadline,
+                (response, failure) -> answer.accept(reply(request, target, inFlight, response, failure)));
         return true;
     }
 
