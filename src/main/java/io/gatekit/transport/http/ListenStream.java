@@ -7,6 +7,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.jsonrpc.McpMeta;
 import io.gatekit.session.ClientChannel;
 import io.gatekit.session.SubscriptionFilter;
 import java.io.IOException;
@@ -36,7 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class ListenStream implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(ListenStream.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    static final String SUBSCRIPTION_ID_META = io.gatekit.jsonrpc.McpMeta.SUBSCRIPTION_ID;
     static final String ACKNOWLEDGED = "notifications/subscriptions/acknowledged";
     /** The only notifications a listen stream can carry; which of them it does is up to the acknowledgement. */
     private static final Set<String> CARRIED = Set.of("notifications/tools/list_changed",
@@ -132,7 +132,7 @@ final class ListenStream implements ClientChannel {
                 }
                 if (next == END) {
                     ObjectNode result = NODES.objectNode().put("resultType", "complete");
-                    result.putObject("_meta").set(SUBSCRIPTION_ID_META, subscriptionId);
+                    result.putObject("_meta").set(McpMeta.SUBSCRIPTION_ID, subscriptionId);
                     answer(Response.success(subscriptionId, result), response, callback, replies);
                     return;
                 }
@@ -190,7 +190,7 @@ final class ListenStream implements ClientChannel {
     private void write(Notification n, org.eclipse.jetty.server.Response response) throws IOException {
         ObjectNode params = codec.materialize(n.params()) instanceof ObjectNode given ? given.deepCopy() : NODES.objectNode();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode given ? given : params.putObject("_meta");
-        meta.set(SUBSCRIPTION_ID_META, subscriptionId);
+        meta.set(McpMeta.SUBSCRIPTION_ID, subscriptionId);
         stream(response).event(null, codec.encode(new Notification(n.method(), params)));
     }
 

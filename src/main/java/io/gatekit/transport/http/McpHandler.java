@@ -9,6 +9,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.jsonrpc.McpMeta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
 final class McpHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(McpHandler.class);
     static final String SESSION_HEADER = "Mcp-Session-Id";
-    static final String VERSION_HEADER = io.gatekit.jsonrpc.McpMeta.VERSION_HEADER;
     static final Set<String> LEGACY_VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     private final Gateway gateway;
@@ -134,7 +134,7 @@ final class McpHandler extends Handler.Abstract {
             return;
         }
         JsonRpcMessage message = ((Decoded.Ok) decoded).message();
-        String methodHeader = request.getHeaders().get(ModernEra.METHOD_HEADER);
+        String methodHeader = request.getHeaders().get(McpMeta.METHOD_HEADER);
         String bodyMethod = ModernEra.methodOf(message);
         if (methodHeader != null && bodyMethod != null && !ModernEra.headerValue(methodHeader).equals(bodyMethod)) {
             replies.json(response, callback, 400, Response.failure(idOf(message), ModernEra.mismatch(
@@ -146,7 +146,7 @@ final class McpHandler extends Handler.Abstract {
             modern(modernVersion, message, decoded, request, response, callback);
             return;
         }
-        String version = request.getHeaders().get(VERSION_HEADER);
+        String version = request.getHeaders().get(McpMeta.VERSION_HEADER);
         if (version != null && !LEGACY_VERSIONS.contains(version)) {
             replies.error(response, callback, 400, idOf(message), ErrorCode.INVALID_REQUEST,
                     "Unsupported MCP-Protocol-Version '" + version + "'; supported: " + List.copyOf(LEGACY_VERSIONS));
@@ -295,13 +295,13 @@ final class McpHandler extends Handler.Abstract {
             replies.json(response, callback, 400, Response.failure(id, ModernEra.unsupported(version)));
             return;
         }
-        String versionHeader = request.getHeaders().get(VERSION_HEADER);
+        String versionHeader = request.getHeaders().get(McpMeta.VERSION_HEADER);
         if (versionHeader != null && !versionHeader.strip().equals(version)) {
             replies.json(response, callback, 400, Response.failure(id, ModernEra.mismatch("MCP-Protocol-Version is '"
-                    + versionHeader + "' but _meta[\"" + ModernEra.VERSION_META + "\"] is '" + version + "'")));
+                    + versionHeader + "' but _meta[\"" + McpMeta.PROTOCOL_VERSION + "\"] is '" + version + "'")));
             return;
         }
-        String nameHeader = request.getHeaders().get(ModernEra.NAME_HEADER);
+        String nameHeader = request.getHeaders().get(McpMeta.NAME_HEADER);
         String name = ModernEra.nameOf(message);
         if (nameHeader != null && name != null && !ModernEra.headerValue(nameHeader).equals(name)) {
             replies.json(response, callback, 400, Response.failure(id, ModernEra.mismatch(
@@ -408,8 +408,8 @@ final class McpHandler extends Handler.Abstract {
         session.attach(endpoint);
         tools.jackson.databind.node.ObjectNode params = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         params.put("protocolVersion", "2025-11-25");
-        params.set("capabilities", ModernEra.metaObject(r, ModernEra.CAPABILITIES_META));
-        params.set("clientInfo", ModernEra.metaObject(r, ModernEra.CLIENT_INFO_META));
+        params.set("capabilities", ModernEra.metaObject(r, McpMeta.CLIENT_CAPABILITIES));
+        params.set("clientInfo", ModernEra.metaObject(r, McpMeta.CLIENT_INFO));
         Request initialize = new Request(r.id(), "initialize", params);
         Exchange exchange = session.open(initialize);
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
@@ -447,7 +447,7 @@ final class McpHandler extends Handler.Abstract {
                     "Not Acceptable: a GET on the MCP endpoint opens an event stream; Accept must list text/event-stream");
             return;
         }
-        String version = request.getHeaders().get(VERSION_HEADER);
+        String version = request.getHeaders().get(McpMeta.VERSION_HEADER);
         if (version != null && ModernEra.MODERN_VERSIONS.contains(version.strip())) {
             // Same status as any GET without a session (the legacy era's 400), with what the client got wrong.
             replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST, "MCP-Protocol-Version '" + version

@@ -26,14 +26,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class ModernEra {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    static final String VERSION_META = McpMeta.PROTOCOL_VERSION;
-    static final String CAPABILITIES_META = McpMeta.CLIENT_CAPABILITIES;
-    static final String CLIENT_INFO_META = McpMeta.CLIENT_INFO;
-    static final String SERVER_INFO_META = McpMeta.SERVER_INFO;
-    static final String LOG_LEVEL_META = McpMeta.LOG_LEVEL;
-    static final String METHOD_HEADER = McpMeta.METHOD_HEADER;
-    static final String NAME_HEADER = McpMeta.NAME_HEADER;
-
     /** Versions served statelessly (no initialize, no session). */
     static final List<String> MODERN_VERSIONS = List.of(McpMeta.STATELESS_VERSION);
     /** Every version this endpoint serves, newest first: the modern ones, then the legacy (session) ones. */
@@ -58,7 +50,7 @@ final class ModernEra {
             case Notification n -> n.params();
             case Response ignored -> null;
         };
-        JsonNode version = params == null ? null : params.path("_meta").get(VERSION_META);
+        JsonNode version = params == null ? null : params.path("_meta").get(McpMeta.PROTOCOL_VERSION);
         return version != null && version.isString() ? version.stringValue() : null;
     }
 
@@ -104,16 +96,16 @@ final class ModernEra {
      */
     static JsonRpcError checkEnvelope(Request request) {
         JsonNode meta = request.params() == null ? null : request.params().get("_meta");
-        JsonNode capabilities = meta == null ? null : meta.get(CAPABILITIES_META);
+        JsonNode capabilities = meta == null ? null : meta.get(McpMeta.CLIENT_CAPABILITIES);
         String problem = capabilities == null ? "missing" : capabilities instanceof ObjectNode ? null : "not an object";
         if (problem == null) {
             return null;
         }
         ObjectNode data = NODES.objectNode();
-        data.put("key", CAPABILITIES_META);
+        data.put("key", McpMeta.CLIENT_CAPABILITIES);
         data.put("problem", problem);
         return new JsonRpcError(io.gatekit.jsonrpc.ErrorCode.INVALID_PARAMS.code(), "Invalid _meta for protocol revision "
-                + requestedVersion(request) + ": _meta[\"" + CAPABILITIES_META + "\"] is " + problem
+                + requestedVersion(request) + ": _meta[\"" + McpMeta.CLIENT_CAPABILITIES + "\"] is " + problem
                 + " (every 2026-07-28 request must declare its client capabilities, {} for none)", data);
     }
 
@@ -167,7 +159,7 @@ final class ModernEra {
      */
     private static JsonRpcError undeclaredInput(Request request, ObjectNode result) {
         JsonNode declared = request.params() == null ? null
-                : request.params().path("_meta").path(CAPABILITIES_META);
+                : request.params().path("_meta").path(McpMeta.CLIENT_CAPABILITIES);
         ArrayNode missing = NODES.arrayNode();
         for (JsonNode input : result.path("inputRequests")) {
             String capability = ClientInfo.capabilityFor(input.path("method").asString(""));
@@ -197,20 +189,20 @@ final class ModernEra {
         }
         JsonNode serverInfo = initializeResult.get("serverInfo");
         if (serverInfo != null) {
-            result.putObject("_meta").set(SERVER_INFO_META, serverInfo.deepCopy());
+            result.putObject("_meta").set(McpMeta.SERVER_INFO, serverInfo.deepCopy());
         }
         return result;
     }
 
     /** The log level a request asks for in {@code _meta}, or null for none (then it hears no log messages). */
     static String logLevel(Request request) {
-        JsonNode level = request.params() == null ? null : request.params().path("_meta").get(LOG_LEVEL_META);
+        JsonNode level = request.params() == null ? null : request.params().path("_meta").get(McpMeta.LOG_LEVEL);
         return level != null && level.isString() ? level.stringValue() : null;
     }
 
     /** What a request's envelope says about its client: the version, and its capabilities and info from {@code _meta}. */
     static ClientInfo clientInfo(String version, Request request) {
-        return new ClientInfo(version, metaObject(request, CAPABILITIES_META), metaObject(request, CLIENT_INFO_META));
+        return new ClientInfo(version, metaObject(request, McpMeta.CLIENT_CAPABILITIES), metaObject(request, McpMeta.CLIENT_INFO));
     }
 
     /** A member of {@code params._meta} that must be an object, or an empty object. */
