@@ -2,7 +2,7 @@ package io.gatekit.cli;
 
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
-import io.gatekit.plugin.PluginRegistry;
+import io.gatekit.plugins.PluginRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
 import io.gatekit.observability.Logging;
 import io.gatekit.observability.StatusFile;
-import io.gatekit.transport.http.HttpFace;
+import io.gatekit.faces.http.HttpFace;
 import java.time.Duration;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;

@@ -1,7 +1,7 @@
 package io.gatekit.bench;
 
 import io.gatekit.config.HttpConfig;
-import io.gatekit.transport.http.HttpFace;
+import io.gatekit.faces.http.HttpFace;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;

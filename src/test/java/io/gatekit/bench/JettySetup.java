@@ -1,7 +1,7 @@
 package io.gatekit.bench;
 
 import io.gatekit.config.HttpConfig;
-import io.gatekit.transport.http.HttpFace;
+import io.gatekit.faces.http.HttpFace;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;

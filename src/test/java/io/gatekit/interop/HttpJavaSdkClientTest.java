@@ -2,7 +2,7 @@ package io.gatekit.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatekit.transport.http.HttpFaceFixture;
+import io.gatekit.faces.http.HttpFaceFixture;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;

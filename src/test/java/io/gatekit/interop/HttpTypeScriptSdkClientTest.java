@@ -3,7 +3,7 @@ package io.gatekit.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.Peers;
-import io.gatekit.transport.http.HttpFaceFixture;
+import io.gatekit.faces.http.HttpFaceFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

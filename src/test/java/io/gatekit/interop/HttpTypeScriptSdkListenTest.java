@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.Peers;
 import io.gatekit.testing.ProcessTree;
-import io.gatekit.transport.http.HttpFaceFixture;
+import io.gatekit.faces.http.HttpFaceFixture;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

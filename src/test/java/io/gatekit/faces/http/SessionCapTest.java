@@ -1,4 +1,4 @@
-package io.gatekit.transport.http;
+package io.gatekit.faces.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

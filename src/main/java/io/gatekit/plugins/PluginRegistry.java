@@ -1,4 +1,4 @@
-package io.gatekit.plugin;
+package io.gatekit.plugins;
 
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.ConfigProblem;

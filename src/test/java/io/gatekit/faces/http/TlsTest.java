@@ -1,4 +1,4 @@
-package io.gatekit.transport.http;
+package io.gatekit.faces.http;
 
 import static io.gatekit.testing.TestClient.text;
 import static io.gatekit.testing.TestClient.toolCall;

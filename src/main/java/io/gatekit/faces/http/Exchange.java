@@ -1,4 +1,4 @@
-package io.gatekit.transport.http;
+package io.gatekit.faces.http;
 
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import java.time.Duration;
