@@ -1,6 +1,7 @@
 package io.gatekit.cli;
 
 import io.gatekit.Gateway;
+import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
@@ -90,7 +91,7 @@ final class GatewayCommand implements Callable<Integer> {
             return 0;
         }
         // Unbuffered: the framer and the writer buffer themselves (an extra layer only adds copies and syscalls).
-        gateway.connect("stdio", new FileInputStream(FileDescriptor.in), mcpOut, done::countDown);
+        StdioFace.connect(gateway, "stdio", new FileInputStream(FileDescriptor.in), mcpOut, done::countDown);
         log.info("gatekit {} serving on stdio with {} upstream(s) from {}", Version.current(),
                 config.proxy().enabledUpstreams().size(),
                 config.source().map(Object::toString).orElse("the embedded default"));

@@ -30,11 +30,11 @@ public final class AdmissionController {
     }
 
     /**
-     * Admits a new request of {@code client}, before it is registered. Called on the client's reader thread,
-     * the only one that adds requests, so the count it sees cannot be raced upward.
+     * Admits a new request of {@code client}, just registered (so counted among its requests in flight). Called on
+     * the client's reader thread, the only one that adds requests, so the count it sees cannot be raced upward.
      */
     public Admission admitClient(ClientSession client) {
-        if (client.inFlightCount() >= maxInFlightPerClient) {
+        if (client.inFlightCount() > maxInFlightPerClient) {
             return new Admission.Rejected(new GatewayException(ErrorCode.OVERLOADED,
                     "Too many requests in flight from this client (limit " + maxInFlightPerClient
                             + ", proxy.limits.max_in_flight_per_client); retry when some have completed"));

@@ -8,7 +8,6 @@ import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -130,7 +129,7 @@ public final class Upstream implements AutoCloseable {
      * completes {@code outcome}. While the upstream is starting, waits for it until {@code deadlineNanos}; when
      * it is down (backing off, failed, stopped) throws {@link GatewayException} at once.
      */
-    public PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    public PendingCall call(Request request, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         awaitStarted(deadlineNanos);
         UpstreamConnection connection = current;
         if (connection == null || state != State.READY) {

@@ -7,7 +7,6 @@ import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Collection;
@@ -61,7 +60,7 @@ final class UpstreamConnection implements MessageHandler {
      * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
      * to receive the response. Throws {@link GatewayException} if the connection is already closed.
      */
-    PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    PendingCall call(Request request, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
         JsonNode params = request.params();
         JsonNode clientToken = null;
@@ -150,7 +149,7 @@ final class UpstreamConnection implements MessageHandler {
     @Override
     public void onRelatedMessage(Decoded decoded, JsonNode relatedId) {
         PendingCall call = relatedId != null && relatedId.canConvertToLong() ? pending.get(relatedId.asLong()) : null;
-        ClientSession requester = call == null ? null : call.origin();
+        CallOrigin requester = call == null ? null : call.origin();
         switch (decoded) {
             case Decoded.Ok(Request request) when requester != null -> listener.onServerRequest(owner, request, requester);
             case Decoded.Ok(Notification message) when requester != null && "notifications/message".equals(message.method()) ->
@@ -182,7 +181,7 @@ final class UpstreamConnection implements MessageHandler {
                 if (call.origin() != null && call.clientProgressToken() != null) {
                     ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
                     params.set("progressToken", call.clientProgressToken());
-                    call.origin().send(new Notification(notification.method(), params));
+                    call.origin().notifyCaller(new Notification(notification.method(), params));
                 }
                 return;
             }
