@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,20 +14,44 @@ import java.util.concurrent.atomic.LongAdder;
  * still taken by a much older one goes to an overflow map. On the hot path this replaces a
  * {@code ConcurrentHashMap} whose bin locks and size counter the two reader threads (put on one, remove on the
  * other) fought over: it was the largest single cost in the gateway's profile. Thread-safe.
+ *
+ * <p>The deadline sweeper reads {@link #values} every tick on every upstream, so an idle table must not cost a
+ * scan of its slots. Two monotonic counters say whether it may hold anything: {@code added} is counted before a
+ * call goes in, {@code removed} after one comes out, so at every instant {@code added - removed} is at least the
+ * number of calls present. Each counter is bumped by one side only (put by the sender, remove mostly by the
+ * reader), so the hot path gains no shared counter. A call's id must be unique while it is in the table
+ * (they are sequential per connection).
  */
 final class PendingTable {
     private static final int CAPACITY = 1 << 14;
 
-    private final AtomicReferenceArray<PendingCall> slots = new AtomicReferenceArray<>(CAPACITY);
+    private final AtomicReferenceArray<PendingCall> slots;
+    private final int mask;
     private final Map<Long, PendingCall> overflow = new ConcurrentHashMap<>();
-    private final LongAdder size = new LongAdder();
+    private final LongAdder added = new LongAdder();
+    private final LongAdder removed = new LongAdder();
+    /** How often {@link #values} had to read the slots: lets a test see that an idle table is not scanned. */
+    private final AtomicLong scans = new AtomicLong();
+
+    PendingTable() {
+        this(CAPACITY);
+    }
+
+    /** A table of {@code capacity} slots (a power of two); tests use a few so that a model checker can scan them. */
+    PendingTable(int capacity) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
+        }
+        this.slots = new AtomicReferenceArray<>(capacity);
+        this.mask = capacity - 1;
+    }
 
     void put(PendingCall call) {
+        added.increment();
         int slot = slot(call.upstreamId());
         if (!slots.compareAndSet(slot, null, call)) {
             overflow.put(call.upstreamId(), call);
         }
-        size.increment();
     }
 
     PendingCall get(long id) {
@@ -43,14 +68,14 @@ final class PendingTable {
         PendingCall call = slots.get(slot);
         if (call != null && call.upstreamId() == id) {
             if (slots.compareAndSet(slot, call, null)) {
-                size.decrement();
+                removed.increment();
                 return call;
             }
             return null;
         }
         PendingCall moved = overflow.isEmpty() ? null : overflow.remove(id);
         if (moved != null) {
-            size.decrement();
+            removed.increment();
         }
         return moved;
     }
@@ -59,20 +84,28 @@ final class PendingTable {
     boolean remove(PendingCall call) {
         int slot = slot(call.upstreamId());
         if (slots.compareAndSet(slot, call, null)) {
-            size.decrement();
+            removed.increment();
             return true;
         }
         if (overflow.remove(call.upstreamId(), call)) {
-            size.decrement();
+            removed.increment();
             return true;
         }
         return false;
     }
 
-    /** A snapshot of the calls in flight. */
+    /**
+     * The calls in flight: every call present from before this method starts until after it returns is in the
+     * list, and no call absent throughout is (a weakly consistent snapshot, like a concurrent map's iterator).
+     * An empty table answers without reading its slots.
+     */
     List<PendingCall> values() {
+        if (isEmpty()) {
+            return List.of();
+        }
+        scans.incrementAndGet();
         List<PendingCall> calls = new ArrayList<>();
-        for (int i = 0; i < CAPACITY; i++) {
+        for (int i = 0; i < slots.length(); i++) {
             PendingCall call = slots.get(i);
             if (call != null) {
                 calls.add(call);
@@ -93,11 +126,28 @@ final class PendingTable {
         return drained;
     }
 
+    /** Approximate while calls come and go; exact when nothing does. */
     int size() {
-        return (int) size.sum();
+        return (int) Math.max(0, added.sum() - removed.sum());
     }
 
-    private static int slot(long id) {
-        return (int) (id & (CAPACITY - 1));
+    /**
+     * True only if the table was empty at some instant during this call. Each counter only grows, so a sum read
+     * while it moves lies between its values at the start and the end of the read. Reading {@code removed} first
+     * and {@code added} second, at the instant t between the two reads removed(t) is at least the first figure
+     * and added(t) at most the second: if they are equal, added(t) - removed(t) is at most 0, and so is the
+     * number of calls present at t. The other order could see a call's removal without its (earlier) addition.
+     */
+    private boolean isEmpty() {
+        long out = removed.sum();
+        return added.sum() == out;
+    }
+
+    long scans() {
+        return scans.get();
+    }
+
+    private int slot(long id) {
+        return (int) (id & mask);
     }
 }
