@@ -7,20 +7,29 @@ import io.gatekit.upstream.Upstream;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enforces request deadlines for every upstream call from one thread: each tick, calls past their deadline
  * fail with -32001 and their upstream gets {@code notifications/cancelled}. One sweep over the in-flight maps
  * costs far less than a timer per request, and the forwarding path then needs no thread waiting per call.
  * Deadlines are honoured to within one tick.
+ *
+ * <p>This thread is the only thing that times out upstream calls on the fast path, so nothing may end it but
+ * {@link #close}: a sweep that throws is logged (once per run of failures, not every tick) and the next tick
+ * sweeps again; one upstream that fails does not stop the others being swept.
  */
 public final class DeadlineSweeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);
     static final Duration TICK = Duration.ofMillis(20);
 
     private final Supplier<Collection<Upstream>> upstreams;
     private final Duration requestTimeout;
     private final Duration connectTimeout;
     private final Thread thread;
+    /** Whether the last sweep failed; touched by the sweeper thread only. */
+    private boolean failing;
 
     public DeadlineSweeper(Supplier<Collection<Upstream>> upstreams, Duration requestTimeout, Duration connectTimeout) {
         this.upstreams = upstreams;
@@ -33,14 +42,35 @@ public final class DeadlineSweeper implements AutoCloseable {
         try {
             while (true) {
                 Thread.sleep(TICK);
-                long now = System.nanoTime();
-                for (Upstream upstream : upstreams.get()) {
-                    upstream.expireOverdue(now, call -> timeout(upstream, call));
-                }
+                sweep();
             }
         } catch (InterruptedException e) {
             // closing
         }
+    }
+
+    private void sweep() {
+        RuntimeException failure = null;
+        try {
+            long now = System.nanoTime();
+            for (Upstream upstream : upstreams.get()) {
+                try {
+                    upstream.expireOverdue(now, call -> timeout(upstream, call));
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (failure != null && !failing) {
+            log.error("deadline sweep failed; sweeping again every {} ms", TICK.toMillis(), failure);
+        } else if (failure != null) {
+            log.debug("deadline sweep failed again: {}", failure.toString());
+        } else if (failing) {
+            log.info("deadline sweep recovered");
+        }
+        failing = failure != null;
     }
 
     /** The error a caller sees when its call to {@code upstream} ran out of time. */
