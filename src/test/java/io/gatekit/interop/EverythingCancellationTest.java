@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,19 +79,12 @@ class EverythingCancellationTest {
         client.notify("notifications/cancelled", params);
     }
 
-    private static void sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
-    }
-
     @Test
     void cancel_runningUpstreamCall_getsNoAnswerNoMoreProgress_andGatewayKeepsServing() throws Exception {
         JsonNode id = NODES.stringNode("long-call");
         CompletableFuture<JsonNode> running = client.request(id, "tools/call", longRun(10, 20, "tok-cancel"));
         // Running upstream: server-everything reports a step every 0.5 s under the client's own token.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (progressFor("tok-cancel").isEmpty() && System.nanoTime() < deadline) {
-            sleep(20);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !progressFor("tok-cancel").isEmpty());
         assertThat(progressFor("tok-cancel")).as("progress before cancel; stderr:%n%s", gateway.stderrText()).isNotEmpty();
 
         cancel(id);
@@ -99,9 +93,13 @@ class EverythingCancellationTest {
         assertThat(text(client.call("tools/call", toolCall("everything__echo", "message", "after cancel"))))
                 .isEqualTo("Echo: after cancel");
 
-        sleep(300); // a progress notification already on its way may still arrive
+        // The echo's answer came back through the same upstream pipe and reader thread as any progress of the
+        // cancelled call, so what was already on its way has arrived by now.
         int progressAfterCancel = progressFor("tok-cancel").size();
-        sleep(1_600); // three more upstream steps' worth of time
+        // A marker call of 1.6 s (three of the cancelled call's steps): any step or answer of the cancelled call
+        // in that time leaves the upstream before the marker's answer, on the same pipe.
+        assertThat(text(client.call("tools/call", longRun(1.6, 1, "tok-marker"))))
+                .contains("Long running operation completed");
         assertThat(running).as("a cancelled request must not be answered").isNotDone();
         assertThat(client.unmatched).isEmpty();
         assertThat(progressFor("tok-cancel")).as("progress after cancel is dropped by the gateway")
@@ -128,16 +126,22 @@ class EverythingCancellationTest {
         CompletableFuture<JsonNode> first = client.request(NODES.numberNode(101), "tools/call", longRun(1.5, 3, "a"));
         CompletableFuture<JsonNode> doomed = client.request(NODES.numberNode(102), "tools/call", longRun(1.5, 3, "b"));
         CompletableFuture<JsonNode> third = client.request(NODES.numberNode(103), "tools/call", longRun(1.5, 3, "c"));
-        sleep(200);
+        // The calls are running upstream once the first reports a step (they went out in this order).
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !progressFor("a").isEmpty());
         cancel(NODES.numberNode(102));
+        // Ordered after the cancel and after any progress of the doomed call already on its way (same pipe).
+        assertThat(text(client.call("tools/call", toolCall("everything__echo", "message", "marker")))).isEqualTo("Echo: marker");
+        int doomedProgress = progressFor("b").size();
 
         assertThat(text(await(first, Duration.ofSeconds(15)))).contains("Long running operation completed");
         assertThat(text(await(third, Duration.ofSeconds(15)))).contains("Long running operation completed");
-        sleep(700); // longer than the doomed call would have taken to answer after the others
+        // Started after the others ended, it ends after the doomed call would have: its answer, had it been let
+        // through, would come first on the same pipe.
+        assertThat(text(client.call("tools/call", longRun(0.7, 1, "marker")))).contains("Long running operation completed");
         assertThat(doomed).isNotDone();
         assertThat(client.unmatched).isEmpty();
         assertThat(progressFor("a")).extracting(n -> n.path("params").path("progress").asInt()).containsExactly(1, 2, 3);
         assertThat(progressFor("c")).extracting(n -> n.path("params").path("progress").asInt()).containsExactly(1, 2, 3);
-        assertThat(progressFor("b")).isEmpty();
+        assertThat(progressFor("b")).as("no progress of the doomed call after its cancel").hasSize(doomedProgress);
     }
 }

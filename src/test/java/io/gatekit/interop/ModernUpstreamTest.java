@@ -113,11 +113,19 @@ class ModernUpstreamTest {
 
             client.call("resources/unsubscribe", TestClient.object().put("uri", "px__demo://readme"));
             int before = notificationsNamed(client, "notifications/resources/updated").size();
-            Thread.sleep(500); // the listen stream is reopened without the resource
-            client.call("tools/call", toolCall("px__touch", "uri", "demo://readme"));
-            client.call("ping", null);
-            Thread.sleep(500);
-            assertThat(notificationsNamed(client, "notifications/resources/updated")).hasSize(before);
+            // A second resource as the marker: its update rides the same listen stream as any update of the
+            // first would, after it. Once the marker arrives, an update of the unsubscribed one would have too.
+            client.call("resources/subscribe", TestClient.object().put("uri", "px__demo://marker"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                client.call("tools/call", toolCall("px__touch", "uri", "demo://readme"));
+                client.call("tools/call", toolCall("px__touch", "uri", "demo://marker"));
+                return notificationsNamed(client, "notifications/resources/updated").stream()
+                        .anyMatch(n -> n.path("params").path("uri").asString().equals("px__demo://marker"));
+            });
+            assertThat(notificationsNamed(client, "notifications/resources/updated").subList(before,
+                    notificationsNamed(client, "notifications/resources/updated").size()))
+                    .extracting(n -> n.path("params").path("uri").asString())
+                    .containsOnly("px__demo://marker");
         }
     }
 

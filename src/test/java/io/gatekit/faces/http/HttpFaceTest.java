@@ -229,6 +229,7 @@ class HttpFaceTest {
     void clientThatVanishesMidCall_hasItsUpstreamRequestCancelled() throws Exception {
         String session = f.initialize();
         long before = cancelledRunning(session);
+        long runningBefore = running(session);
         String body = call(2, "demo__sleep", "{\"ms\":20000}");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), f.face.port())) {
             String head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -236,23 +237,34 @@ class HttpFaceTest {
                     + "Content-Length: " + body.length() + "\r\n\r\n" + body;
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            Thread.sleep(500); // the call is running upstream
-        } // the client vanishes
+            // the client vanishes only once the demo server reports the call running
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> running(session) > runningBefore);
+        }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cancelledRunning(session) > before);
     }
 
     private static long cancelledRunning(String session) throws Exception {
+        return demoStats(session).path("cancelledRunning").asLong();
+    }
+
+    /** Requests the demo server is working on, not counting the stats call itself. */
+    private static long running(String session) throws Exception {
+        return demoStats(session).path("running").asLong();
+    }
+
+    private static JsonNode demoStats(String session) throws Exception {
         HttpResponse<String> stats = f.send(f.post(session, call(1000 + (int) (System.nanoTime() % 100000), "demo__stats", "{}")).build());
-        return JSON.readTree(json(stats).path("result").path("content").path(0).path("text").asString()).path("cancelledRunning").asLong();
+        return JSON.readTree(json(stats).path("result").path("content").path(0).path("text").asString());
     }
 
     @Test
     void deleteDuringACall_cancelsIt() throws Exception {
         String session = f.initialize();
         long before = cancelledRunning(session);
+        long runningBefore = running(session);
         Future<HttpResponse<String>> pending = f.client.sendAsync(f.post(session, call(2, "demo__sleep", "{\"ms\":20000}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(500);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> running(session) > runningBefore);
         String other = f.initialize();
         assertThat(f.send(HttpRequest.newBuilder(f.uri()).DELETE().header("Mcp-Session-Id", session).build()).statusCode()).isEqualTo(200);
         HttpResponse<String> answer = pending.get(10, TimeUnit.SECONDS);
