@@ -19,6 +19,8 @@ public final class SseReader {
     private final int maxEventBytes;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final StringBuilder data = new StringBuilder();
+    /** The UTF-8 size of {@code data}: the bound is on bytes, and a character may take up to four. */
+    private int dataBytes;
     private String id;
     private String event;
     private boolean hasData;
@@ -37,6 +39,7 @@ public final class SseReader {
                 if (hasData) {
                     Event done = new Event(id, event, data.toString());
                     data.setLength(0);
+                    dataBytes = 0;
                     hasData = false;
                     event = null;
                     return done;
@@ -50,17 +53,21 @@ public final class SseReader {
             int colon = text.indexOf(':');
             String field = colon < 0 ? text : text.substring(0, colon);
             String value = colon < 0 ? "" : text.substring(colon + 1);
-            if (value.startsWith(" ")) {
+            boolean spaced = value.startsWith(" ");
+            if (spaced) {
                 value = value.substring(1);
             }
             switch (field) {
                 case "data" -> {
                     if (hasData) {
                         data.append('\n');
+                        dataBytes++;
                     }
                     data.append(value);
                     hasData = true;
-                    if (data.length() > maxEventBytes) {
+                    // "data" is ASCII, so the value's UTF-8 bytes are the line's bytes after "data:" and the space
+                    dataBytes += colon < 0 ? 0 : line.size() - colon - 1 - (spaced ? 1 : 0);
+                    if (dataBytes > maxEventBytes) {
                         throw new IOException("SSE event larger than " + maxEventBytes + " bytes");
                     }
                 }
