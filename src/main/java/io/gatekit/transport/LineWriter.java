@@ -37,6 +37,11 @@ public final class LineWriter implements AutoCloseable {
     private final Thread thread;
     private final Consumer<IOException> onFailure;
     private volatile boolean closed;
+    /**
+     * Frames queued and not yet written out. The queue alone cannot say this: the writer thread takes a batch
+     * off it before it gets the lock to write it, and a direct write in that gap would overtake the batch.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param capacity frames that may wait before {@link #write} blocks its caller (back-pressure on a peer
@@ -59,26 +64,32 @@ public final class LineWriter implements AutoCloseable {
             return false;
         }
         List<LineWriter> dirty = DIRTY.get();
-        if (dirty != null && queue.isEmpty()) {
+        if (dirty != null && queued.get() == 0) {
             lock.lock();
             try {
-                out.write(frame);
-                out.write('\n');
+                // Checked again under the lock: a frame still counted here was queued earlier (perhaps by this
+                // very thread) and is not written yet; writing past it would reorder this thread's frames.
+                if (queued.get() == 0) {
+                    out.write(frame);
+                    out.write('\n');
+                    if (!dirtyFor(dirty)) {
+                        dirty.add(this);
+                    }
+                    return true;
+                }
             } catch (IOException e) {
                 fail(e);
                 return false;
             } finally {
                 lock.unlock();
             }
-            if (!dirtyFor(dirty)) {
-                dirty.add(this);
-            }
-            return true;
         }
         try {
+            queued.incrementAndGet();
             queue.put(frame);
             return true;
         } catch (InterruptedException e) {
+            queued.decrementAndGet();
             Thread.currentThread().interrupt();
             return false;
         }
@@ -96,6 +107,18 @@ public final class LineWriter implements AutoCloseable {
     /** Makes the calling thread (a connection's reader) write directly; see the class comment. */
     static void enableDirectWrites() {
         DIRTY.set(new ArrayList<>(4));
+    }
+
+    /** Makes the calling thread write directly unless it already does (keeping what it has yet to flush). */
+    static void enableDirectWritesOnce() {
+        if (DIRTY.get() == null) {
+            enableDirectWrites();
+        }
+    }
+
+    /** Makes the calling thread enqueue again, as every thread but a connection's reader does. */
+    static void disableDirectWrites() {
+        DIRTY.remove();
     }
 
     /** Flushes what the calling reader thread wrote directly; called before it blocks on input. */
@@ -137,6 +160,7 @@ public final class LineWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean stop = false;
+                int written = 0;
                 lock.lock();
                 try {
                     for (byte[] frame : batch) {
@@ -146,8 +170,10 @@ public final class LineWriter implements AutoCloseable {
                         }
                         out.write(frame);
                         out.write('\n');
+                        written++;
                     }
                     out.flush();
+                    queued.addAndGet(-written);
                 } finally {
                     lock.unlock();
                 }

@@ -80,7 +80,7 @@ class PendingTableLincheckTest {
     @Test
     void modelCheckingFindsNoNonLinearizableInterleaving() {
         // check() throws, with the interleaving that broke linearizability, on any violation
-        assertThatCode(() -> new ModelCheckingOptions().iterations(6).invocationsPerIteration(200)
+        assertThatCode(() -> new ModelCheckingOptions().iterations(4).invocationsPerIteration(150)
                 .threads(2).actorsPerThread(3).actorsBefore(1)
                 .addCustomScenario(sweepAfterOwnPut())
                 .check(TableModel.class))
@@ -109,7 +109,7 @@ class PendingTableLincheckTest {
 
     @Test
     void stressFindsNoNonLinearizableExecution() {
-        assertThatCode(() -> new StressOptions().iterations(10).invocationsPerIteration(1_000)
+        assertThatCode(() -> new StressOptions().iterations(6).invocationsPerIteration(500)
                 .threads(2).actorsPerThread(3).check(TableModel.class))
                 .doesNotThrowAnyException();
     }
