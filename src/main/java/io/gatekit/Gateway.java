@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -50,7 +51,7 @@ public final class Gateway implements AutoCloseable {
     private volatile Map<String, Upstream> upstreams = Map.of();
     private final AtomicLong clientCounter = new AtomicLong();
     private final List<MessageConnection> connections = new CopyOnWriteArrayList<>();
-    private volatile DeadlineSweeper deadlines;
+    private volatile @Nullable DeadlineSweeper deadlines;
 
     public Gateway(GatewayConfig config, String version) {
         this.config = config;
@@ -195,7 +196,8 @@ public final class Gateway implements AutoCloseable {
         }
         try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Upstream upstream : upstreams.values()) {
-                stopping.submit(upstream::close);
+                // execute, not submit: a failing close reaches the uncaught-exception handler instead of a dropped Future.
+                stopping.execute(upstream::close);
             }
         }
         DeadlineSweeper sweeper = deadlines;

@@ -14,6 +14,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -110,7 +111,7 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */
-    private ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
+    private @Nullable ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
         if (options.config == null || "disabled".equals(config.proxy().hotReload())) {
             return null;
         }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code logging:} section: the gateway's own diagnostic log (not the audit log, which is a plugin).
@@ -51,7 +52,7 @@ public record LoggingConfig(
      * Maps Python logging level names, which existing Gatekit files use, onto Logback's: WARNING becomes WARN
      * and CRITICAL becomes ERROR, since Logback has nothing above ERROR. Returns null for an unknown name.
      */
-    static String normaliseLevel(String name) {
+    static @Nullable String normaliseLevel(String name) {
         return switch (name.toUpperCase(Locale.ROOT)) {
             case "DEBUG" -> "DEBUG";
             case "INFO" -> "INFO";

@@ -26,7 +26,7 @@ final class Nodes {
 
     static boolean bool(JsonNode object, String key, boolean fallback) {
         JsonNode value = object.get(key);
-        return value != null && value.isBoolean() ? value.booleanValue() : fallback;
+        return (value != null && value.isBoolean()) ? value.booleanValue() : fallback;
     }
 
     /** Seconds, whole or decimal, to the nanosecond; anything not a positive number of at most a day reads as absent. */

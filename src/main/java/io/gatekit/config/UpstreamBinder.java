@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Binds {@code proxy.upstreams} and checks what the schema cannot: names across entries, per-transport keys. */
@@ -56,7 +57,7 @@ final class UpstreamBinder {
         }
     }
 
-    private UpstreamConfig bindOne(JsonNode node, FieldPath at) {
+    private @Nullable UpstreamConfig bindOne(JsonNode node, FieldPath at) {
         String transport = Nodes.string(node, "transport").orElse("stdio");
         List<String> command = command(node, at, transport);
         Optional<URI> url = url(node, at, transport);
@@ -73,7 +74,7 @@ final class UpstreamBinder {
                     "sandboxing is not supported yet; remove it or set enabled: false");
         }
         return problems.build(at, () -> new UpstreamConfig(
-                Nodes.string(node, "name").orElse(null),
+                Objects.requireNonNull(Nodes.string(node, "name").orElse(null), "name"),
                 Nodes.bool(node, "enabled", true),
                 transport,
                 command,

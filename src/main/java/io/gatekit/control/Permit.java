@@ -2,16 +2,17 @@ package io.gatekit.control;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /** A slot under an in-flight ceiling, released exactly once however often {@link #close} is called. */
 public final class Permit implements AutoCloseable {
     /** A permit that holds no slot: for checks that count requests elsewhere. */
     public static final Permit NONE = new Permit(null);
 
-    private final Semaphore slots;
+    private final @Nullable Semaphore slots;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Permit(Semaphore slots) {
+    Permit(@Nullable Semaphore slots) {
         this.slots = slots;
     }
 

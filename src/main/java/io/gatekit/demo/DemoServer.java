@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -178,7 +179,7 @@ public final class DemoServer implements MessageHandler {
         return clientCapabilities.has(capability);
     }
 
-    void notifyClient(String method, ObjectNode params) {
+    void notifyClient(String method, @Nullable ObjectNode params) {
         connection.send(new Notification(method, params));
     }
 
@@ -190,11 +191,12 @@ public final class DemoServer implements MessageHandler {
         connection.send(new Request(JsonRpcIds.of(id), method, params));
         try {
             Response response = answer.get(timeoutSeconds, TimeUnit.SECONDS);
-            if (response.isError()) {
+            JsonRpcError error = response.error();
+            if (error != null) {
                 throw new GatewayException(ErrorCode.INTERNAL_ERROR,
-                        method + " failed: " + response.error().message() + " (" + response.error().code() + ")");
+                        method + " failed: " + error.message() + " (" + error.code() + ")");
             }
-            return response.result();
+            return response.successResult();
         } catch (InterruptedException e) {
             throw new CancelledException();
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -210,7 +212,7 @@ public final class DemoServer implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         closed.countDown();
     }
 

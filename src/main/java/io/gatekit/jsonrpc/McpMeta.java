@@ -1,5 +1,7 @@
 package io.gatekit.jsonrpc;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What both faces of the gateway read and write of the stateless 2026-07-28 revision: the reserved {@code _meta}
  * keys (a request's envelope of version, client capabilities and info, log level; the server's info; the tag of a
@@ -22,7 +24,7 @@ public final class McpMeta {
     private McpMeta() {}
 
     /** What {@code Mcp-Name} carries for this request (the tool or prompt name, the resource URI), or null. */
-    public static String nameHeader(JsonRpcMessage.Request request) {
+    public static @Nullable String nameHeader(JsonRpcMessage.Request request) {
         if (request.params() == null) {
             return null;
         }

@@ -15,6 +15,7 @@ import io.gatekit.session.InFlight;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,7 @@ public final class ClientDispatcher implements MessageHandler {
         Thread.ofVirtual().start(() -> deliver(inFlight, router.handle(session, request, inFlight)));
     }
 
-    private void deliver(InFlight inFlight, Response response) {
+    private void deliver(InFlight inFlight, @Nullable Response response) {
         // Forget the id before answering: once the answer is out the client may reuse it at once.
         session.finish(inFlight);
         if (response != null) {
@@ -124,7 +125,7 @@ public final class ClientDispatcher implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         if (cause != null) {
             log.debug("{}: input failed: {}", session, cause.toString());
         }

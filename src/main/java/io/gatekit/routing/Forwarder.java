@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends one request to one upstream: admission, the call, the deadline, and cancellation. A timeout answers
@@ -47,7 +48,7 @@ final class Forwarder {
      * or throws {@link GatewayException} with the error to report, or {@link CancellationException} when the
      * client cancelled.
      */
-    Response call(ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
+    Response call(@Nullable ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
             long deadlineNanos) {
         Admission decision = admission.admit(upstream.name());
         if (decision instanceof Admission.Rejected(GatewayException reason)) {
@@ -80,7 +81,7 @@ final class Forwarder {
      * (a {@link GatewayException}, or a {@link CancellationException} when the client cancelled), on whichever
      * thread settles {@code outcome}: the upstream's reader, the client's reader on cancel, or the sweeper.
      */
-    void callAsync(ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
+    void callAsync(@Nullable ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
             long deadlineNanos, BiConsumer<Response, RuntimeException> done) {
         Admission decision = admission.admit(upstream.name());
         if (decision instanceof Admission.Rejected(GatewayException reason)) {
@@ -96,7 +97,8 @@ final class Forwarder {
             done.accept(null, e);
             return;
         }
-        outcome.whenComplete((response, error) -> {
+        // The stage whenComplete returns is dropped: done is this call's only consumer and handles every outcome.
+        var _ = outcome.whenComplete((response, error) -> {
             permit.close();
             if (error == null) {
                 done.accept(response, null);
@@ -110,7 +112,7 @@ final class Forwarder {
         });
     }
 
-    private static RuntimeException unwrap(Throwable cause) {
+    private static RuntimeException unwrap(@Nullable Throwable cause) {
         if (cause instanceof GatewayException g) {
             return g;
         }

@@ -1,5 +1,6 @@
 package io.gatekit.routing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -55,7 +57,8 @@ public final class Router {
     private final Lifecycle lifecycle;
     private final InputBridge inputs;
     /** The level last sent to the upstreams with {@code logging/setLevel}. */
-    private LogLevel appliedLogLevel;
+    @GuardedBy("this")
+    private @Nullable LogLevel appliedLogLevel;
 
     public Router(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
             Duration startupWait, String version, io.gatekit.jsonrpc.JsonRpcCodec codec) {
@@ -98,7 +101,7 @@ public final class Router {
      * Handles one client request and returns the response to send (with the client's id), or null when the
      * client cancelled it and no answer is due.
      */
-    public Response handle(ClientSession client, Request request, InFlight inFlight) {
+    public @Nullable Response handle(ClientSession client, Request request, InFlight inFlight) {
         long deadline = inFlight.startNanos() + forwarder.requestTimeout().toNanos();
         try {
             JsonNode result = dispatch(client, request, inFlight, deadline);
@@ -117,34 +120,24 @@ public final class Router {
     private JsonNode dispatch(ClientSession client, Request request, InFlight inFlight, long deadline) {
         String method = request.method();
         ObjectNode params = request.params() instanceof ObjectNode o ? o : NODES.objectNode();
-        switch (method) {
-            case "initialize" -> {
-                return lifecycle.initialize(client, params);
-            }
-            case "ping" -> {
-                return NODES.objectNode();
-            }
+        return switch (method) {
+            case "initialize" -> lifecycle.initialize(client, params);
+            case "ping" -> NODES.objectNode();
             case "tools/call", "prompts/get", "resources/read", "completion/complete" -> {
                 Route route = route(method, params);
-                return forward(client, route.target(), request, route.params(), inFlight, deadline);
+                yield forward(client, route.target(), request, route.params(), inFlight, deadline);
             }
-            case "resources/subscribe", "resources/unsubscribe" -> {
-                return subscription(client, request, params, inFlight, deadline);
-            }
-            case "subscriptions/listen" -> {
-                return listen(client, params, deadline);
-            }
-            case "logging/setLevel" -> {
-                return setLevel(client, params, deadline);
-            }
+            case "resources/subscribe", "resources/unsubscribe" -> subscription(client, request, params, inFlight, deadline);
+            case "subscriptions/listen" -> listen(client, params, deadline);
+            case "logging/setLevel" -> setLevel(client, params);
             default -> {
                 ListKind kind = ListKind.forMethod(method);
                 if (kind == null) {
                     throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: " + method);
                 }
-                return page(client, kind, params, deadline);
+                yield page(client, kind, params, deadline);
             }
-        }
+        };
     }
 
     private JsonNode page(ClientSession client, ListKind kind, ObjectNode params, long deadline) {
@@ -200,10 +193,11 @@ public final class Router {
             response = inputs.settle(client, upstream, call, response, deadline,
                     retry -> forwarder.call(client, upstream, retry, new CompletableFuture<>(), deadline));
         }
-        if (response.isError()) {
-            throw new GatewayException(qualifyError(response.error(), target));
+        JsonRpcError error = response.error();
+        if (error != null) {
+            throw new GatewayException(qualifyError(error, target));
         }
-        return response.result();
+        return response.successResult();
     }
 
     /** An upstream's error names the tool as it knows it; show the client the name it used. */
@@ -294,7 +288,7 @@ public final class Router {
         Upstream upstream = upstreams.get(target.upstream());
         boolean supported = upstream != null && upstream.info()
                 .map(i -> i.capabilities().path("resources").path("subscribe").asBoolean(false)).orElse(false);
-        if (!supported) {
+        if (upstream == null || !supported) {
             return false;
         }
         Subscriptions.Key key = new Subscriptions.Key(target.upstream(), target.name());
@@ -306,7 +300,8 @@ public final class Router {
         try {
             Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), "resources/subscribe",
                     NODES.objectNode().put("uri", target.name())), new CompletableFuture<>(), deadline);
-            problem = response.isError() ? response.error().message() : null;
+            JsonRpcError error = response.error();
+            problem = error == null ? null : error.message();
         } catch (GatewayException e) {
             problem = e.getMessage();
         }
@@ -333,11 +328,14 @@ public final class Router {
 
     /** Upstream {@code notifications/resources/updated}: to the subscribers of that resource only. */
     void resourceUpdated(Upstream upstream, Notification notification) {
-        String uri = notification.params() == null ? null : notification.params().path("uri").asString(null);
+        if (!(notification.params() instanceof ObjectNode given)) {
+            return;
+        }
+        String uri = given.path("uri").asString(null);
         if (uri == null) {
             return;
         }
-        ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+        ObjectNode params = given.deepCopy();
         params.put("uri", Namespace.qualify(upstream.name(), uri));
         Notification rewritten = new Notification(notification.method(), params);
         for (ClientSession client : subscriptions.subscribersOf(new Subscriptions.Key(upstream.name(), uri))) {
@@ -389,7 +387,7 @@ public final class Router {
         listChanged(ListKind.RESOURCES);
     }
 
-    private JsonNode setLevel(ClientSession client, ObjectNode params, long deadline) {
+    private JsonNode setLevel(ClientSession client, ObjectNode params) {
         LogLevel level = LogLevel.parse(requireString(params, "level", "logging/setLevel"));
         if (level == null) {
             throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown log level '" + params.path("level").asString()
@@ -418,11 +416,11 @@ public final class Router {
     }
 
     /** The most verbose level a legacy session set; a 2026-07-28 client's level travels with each request instead. */
-    private LogLevel mostVerboseLevel() {
+    private @Nullable LogLevel mostVerboseLevel() {
         LogLevel min = null;
         for (ClientSession client : sessions.all()) {
             LogLevel level = client.info().isModern() ? null : LogLevel.parse(client.logLevel());
-            if (level != null && (min == null || level.ordinal() < min.ordinal())) {
+            if (level != null && (min == null || level.compareTo(min) < 0)) {
                 min = level;
             }
         }
@@ -433,24 +431,25 @@ public final class Router {
      * True when a {@code notifications/message} at {@code level} passes the client's own threshold. A legacy
      * client that set none hears everything; a 2026-07-28 client hears nothing unless its request named a level.
      */
-    static boolean wantsLog(ClientSession client, String level) {
+    static boolean wantsLog(ClientSession client, @Nullable String level) {
         LogLevel threshold = LogLevel.parse(client.logLevel());
         if (threshold == null) {
             return !client.info().isModern();
         }
         LogLevel actual = LogLevel.parse(level);
-        return actual == null || actual.ordinal() >= threshold.ordinal();
+        return actual == null || actual.compareTo(threshold) >= 0;
     }
 
-    private void callQuietly(Upstream upstream, String method, ObjectNode params) {
+    private void callQuietly(@Nullable Upstream upstream, String method, ObjectNode params) {
         if (upstream == null || upstream.state() != Upstream.State.READY) {
             return;
         }
         try {
             Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), method, params),
                     new CompletableFuture<>(), System.nanoTime() + forwarder.requestTimeout().toNanos());
-            if (response.isError()) {
-                log.warn("{} on upstream {} failed: {}", method, upstream.name(), response.error().message());
+            JsonRpcError error = response.error();
+            if (error != null) {
+                log.warn("{} on upstream {} failed: {}", method, upstream.name(), error.message());
             }
         } catch (GatewayException e) {
             log.warn("{} on upstream {} failed: {}", method, upstream.name(), e.getMessage());
@@ -550,7 +549,7 @@ public final class Router {
     private static final java.util.Set<String> ASYNC_METHODS =
             java.util.Set.of("tools/call", "prompts/get", "resources/read", "completion/complete");
 
-    private Response reply(Request request, Namespace.Qualified target, InFlight inFlight, Response response,
+    private @Nullable Response reply(Request request, Namespace.Qualified target, InFlight inFlight, Response response,
             RuntimeException failure) {
         if (failure instanceof CancellationException || inFlight.isCancelled()) {
             return null;
@@ -562,8 +561,9 @@ public final class Router {
             log.error("request {} failed", request.method(), failure);
             return Response.failure(request.id(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR, "Internal gateway error: " + failure));
         }
-        return response.isError() ? Response.failure(request.id(), qualifyError(response.error(), target))
-                : Response.success(request.id(), response.result());
+        JsonRpcError error = response.error();
+        return error != null ? Response.failure(request.id(), qualifyError(error, target))
+                : Response.success(request.id(), response.successResult());
     }
 
     private final java.util.Set<String> rootsAskers = java.util.concurrent.ConcurrentHashMap.newKeySet();

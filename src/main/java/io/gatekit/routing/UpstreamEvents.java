@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ public final class UpstreamEvents implements UpstreamListener {
     }
 
     @Override
-    public void onServerRequest(Upstream upstream, Request request, ClientSession requester) {
+    public void onServerRequest(Upstream upstream, Request request, @Nullable ClientSession requester) {
         String method = request.method();
         if ("ping".equals(method)) {
             upstream.reply(Response.success(request.id(), JsonNodeFactory.instance.objectNode()));
@@ -142,7 +143,7 @@ public final class UpstreamEvents implements UpstreamListener {
         }
     }
 
-    private static String levelOf(Notification message) {
+    private static @Nullable String levelOf(Notification message) {
         return message.params() == null ? null : message.params().path("level").asString(null);
     }
 
@@ -154,7 +155,10 @@ public final class UpstreamEvents implements UpstreamListener {
 
     /** The upstream withdrew a request it had sent to a client: tell that client, under the client's id. */
     private void cancelForwarded(Upstream upstream, Notification notification) {
-        JsonNode upstreamId = notification.params() == null ? null : notification.params().get("requestId");
+        if (!(notification.params() instanceof ObjectNode given)) {
+            return;
+        }
+        JsonNode upstreamId = given.get("requestId");
         if (upstreamId == null) {
             return;
         }
@@ -162,7 +166,7 @@ public final class UpstreamEvents implements UpstreamListener {
             Optional<Long> gatewayId = client.outgoingIdFor(upstream.name(), upstreamId);
             if (gatewayId.isPresent()) {
                 client.dropOutgoing(gatewayId.get());
-                ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+                ObjectNode params = given.deepCopy();
                 params.set("requestId", JsonRpcIds.of(gatewayId.get()));
                 client.send(new Notification(notification.method(), params));
                 return;

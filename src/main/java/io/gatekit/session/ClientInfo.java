@@ -1,10 +1,11 @@
 package io.gatekit.session;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** What a client declared in {@code initialize}: negotiated version, capabilities, and its name. */
-public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode clientInfo) {
+public record ClientInfo(@Nullable String protocolVersion, JsonNode capabilities, JsonNode clientInfo) {
 
     /** Before initialize: no capabilities, so nothing is forwarded that needs one. */
     public static final ClientInfo UNKNOWN =
@@ -14,7 +15,7 @@ public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode
      * The client capability a server-to-client request of {@code method} needs (a legacy request, or a 2026-07-28
      * multi round-trip input request), or null for a method that needs none the gateway knows of.
      */
-    public static String capabilityFor(String method) {
+    public static @Nullable String capabilityFor(String method) {
         return switch (method) {
             case "sampling/createMessage" -> "sampling";
             case "roots/list" -> "roots";

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +28,7 @@ public final class ClientSession {
     private final Map<Long, OutgoingRequest> outgoing = new ConcurrentHashMap<>();
     private final AtomicLong nextOutgoingId = new AtomicLong(1);
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
-    private volatile String logLevel;
+    private volatile @Nullable String logLevel;
     private volatile SubscriptionFilter listening = SubscriptionFilter.NONE;
     private volatile boolean ready;
     private volatile boolean closed;
@@ -50,11 +51,11 @@ public final class ClientSession {
     }
 
     /** The minimum level set with {@code logging/setLevel}, or null if the client never set one. */
-    public String logLevel() {
+    public @Nullable String logLevel() {
         return logLevel;
     }
 
-    public void setLogLevel(String level) {
+    public void setLogLevel(@Nullable String level) {
         this.logLevel = level;
     }
 

@@ -1,5 +1,6 @@
 package io.gatekit.transport;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class LineWriter implements AutoCloseable {
     /** Writers this reader thread wrote to directly since its last flush; null on other threads. */
     private static final ThreadLocal<List<LineWriter>> DIRTY = new ThreadLocal<>();
 
+    @GuardedBy("lock")
     private final OutputStream out;
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final String name;
@@ -140,7 +142,7 @@ public final class LineWriter implements AutoCloseable {
                 lock.lock();
                 try {
                     for (byte[] frame : batch) {
-                        if (frame == POISON) {
+                        if (isPoison(frame)) {
                             stop = true;
                             break;
                         }
@@ -162,12 +164,22 @@ public final class LineWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             closed = true;
         } finally {
+            // Under the lock: a reader thread may be writing directly at this moment.
+            lock.lock();
             try {
                 out.close();
             } catch (IOException ignored) {
                 // the peer is gone; nothing more to tell it
+            } finally {
+                lock.unlock();
             }
         }
+    }
+
+    /** Identity on purpose: an empty frame someone queued is data, only this one array means stop. */
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean isPoison(byte[] frame) {
+        return frame == POISON;
     }
 
     /** Writes what is queued, then closes the stream; waits up to a second for the flush. */

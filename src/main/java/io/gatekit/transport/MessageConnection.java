@@ -26,7 +26,6 @@ public final class MessageConnection implements AutoCloseable {
     private final int maxMessageBytes;
     private final LineWriter writer;
     private final AtomicBoolean started = new AtomicBoolean();
-    private volatile Thread reader;
 
     public MessageConnection(String name, InputStream in, OutputStream out, JsonRpcCodec codec, int maxMessageBytes) {
         this.name = name;
@@ -45,7 +44,7 @@ public final class MessageConnection implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("connection " + name + " already started");
         }
-        reader = Thread.ofPlatform().daemon().name("gatekit-reader-" + name).start(() -> readLoop(handler));
+        Thread.ofPlatform().daemon().name("gatekit-reader-" + name).start(() -> readLoop(handler));
     }
 
     /** Encodes and queues a message; false if the connection can no longer write. */

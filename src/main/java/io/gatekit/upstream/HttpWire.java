@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
@@ -33,6 +34,7 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -56,23 +58,24 @@ final class HttpWire extends HttpWireBase {
     private static final int MAX_GET_RECONNECTS = 5;
 
     private final URI url;
-    private volatile String sessionId;
-    private volatile String protocolVersion;
-    private volatile byte[] initializeBody;
-    private volatile JsonNode initializeId;
-    private volatile Thread getStream;
-    private volatile String lastEventId;
+    private volatile @Nullable String sessionId;
+    private volatile @Nullable String protocolVersion;
+    private volatile byte @Nullable [] initializeBody;
+    private volatile @Nullable JsonNode initializeId;
+    private volatile @Nullable Thread getStream;
+    private volatile @Nullable String lastEventId;
     /** How long a POST may wait for its answer to begin: the request timeout ends the call above well before. */
     private final Duration answerWait;
     /** Set once the upstream answered {@code server/discover} with the stateless era. */
-    private volatile ModernProtocol modern;
+    private volatile @Nullable ModernProtocol modern;
     /** Stateless era: the level the gateway last set, sent with each request. */
-    private volatile String logLevel;
+    private volatile @Nullable String logLevel;
     /** Stateless era: the resources the gateway's clients subscribed to, heard through the listen stream. */
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     /** Stateless era: each request's POST by upstream id, so that a cancellation can close its stream. */
     private final Map<Long, org.eclipse.jetty.client.Request> posts = new ConcurrentHashMap<>();
-    private UpstreamListenStream listen;
+    @GuardedBy("this")
+    private @Nullable UpstreamListenStream listen;
 
     HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration answerWait)
             throws IOException {
@@ -114,17 +117,18 @@ final class HttpWire extends HttpWireBase {
         Request probe = ModernProtocol.discoverRequest(initialize);
         Response answer = exchange(probe, ModernProtocol.headers(probe));
         ModernProtocol protocol = answer == null ? null : ModernProtocol.fromDiscovery(initialize, answer);
-        if (protocol != null) {
+        if (answer != null && protocol != null) {
             modern = protocol;
             protocolVersion = ModernProtocol.VERSION;
             log.info("upstream {}: speaking the stateless {} era", config.name(), ModernProtocol.VERSION);
             deliver(new Decoded.Ok(ModernProtocol.asInitializeResult(initialize.id(), answer)));
             return;
         }
+        JsonRpcError refused = answer == null ? null : answer.error();
         if ("modern".equals(config.protocolEra())) {
             failRequest(initialize, "protocol_era is modern but " + url + " does not offer " + ModernProtocol.VERSION
                     + " in answer to server/discover" + (answer == null ? " (no usable answer)"
-                    : answer.isError() ? " (error " + answer.error().code() + ": " + answer.error().message() + ")" : ""));
+                    : refused != null ? " (error " + refused.code() + ": " + refused.message() + ")" : ""));
             return;
         }
         log.debug("upstream {}: no stateless era offered; initializing a session", config.name());
@@ -135,7 +139,7 @@ final class HttpWire extends HttpWireBase {
     }
 
     /** One request whose answer the wire itself needs (the probe): the response, or null if none came. */
-    private Response exchange(Request request, Map<String, String> headers) {
+    private @Nullable Response exchange(Request request, Map<String, String> headers) {
         try {
             InputStreamResponseListener listener = new InputStreamResponseListener();
             jsonPost(codec.encode(request), headers).send(listener);
@@ -148,10 +152,11 @@ final class HttpWire extends HttpWireBase {
                     }
                 });
             }
-            if (answer[0] != null && answer[0].result() != null) {
-                answer[0] = Response.success(answer[0].id(), codec.materialize(answer[0].result()));
+            Response got = answer[0];
+            if (got != null && got.result() != null) {
+                return Response.success(got.id(), codec.materialize(got.successResult()));
             }
-            return answer[0];
+            return got;
         } catch (TimeoutException | ExecutionException | IOException e) {
             log.debug("upstream {}: {} failed: {}", config.name(), request.method(), e.toString());
             return null;
@@ -217,7 +222,7 @@ final class HttpWire extends HttpWireBase {
         JsonNode id = cancelled.params() == null ? null : cancelled.params().get("requestId");
         org.eclipse.jetty.client.Request post = id != null && id.canConvertToLong() ? posts.remove(id.asLong()) : null;
         if (post != null) {
-            post.abort(new CancellationException("cancelled by the gateway"));
+            abort(post, "cancelled by the gateway");
         }
     }
 
@@ -315,7 +320,7 @@ final class HttpWire extends HttpWireBase {
      * A non-2xx answer. When its body is the JSON-RPC error for the request (a 2026-07-28 server answers a bad
      * request with 400 and -32602, -32020 or -32022), that error is the answer; otherwise the status is.
      */
-    private void failed(JsonRpcMessage message, int status, String contentType, InputStream in) throws IOException {
+    private void failed(JsonRpcMessage message, int status, @Nullable String contentType, InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(Math.min(maxMessageBytes, 1 << 20));
         if (message instanceof Request request && contentType != null && contentType.startsWith("application/json")
                 && codec.decode(bytes) instanceof Decoded.Ok(Response answer) && answer.isError()
@@ -327,7 +332,7 @@ final class HttpWire extends HttpWireBase {
         failRequest(message, "HTTP " + status + " from " + url + (text.isEmpty() ? "" : ": " + text));
     }
 
-    private void deliver(Decoded decoded, JsonNode related) {
+    private void deliver(Decoded decoded, @Nullable JsonNode related) {
         MessageHandler target = handler;
         if (related == null || target == null || decoded instanceof Decoded.Ok(Response ignored)) {
             deliver(decoded);
@@ -397,7 +402,7 @@ final class HttpWire extends HttpWireBase {
     protected void deliver(Decoded decoded) {
         if (decoded instanceof Decoded.Ok(Response response) && response.result() != null
                 && JsonRpcIds.same(initializeId, response.id())) {
-            JsonNode version = codec.materialize(response.result()).get("protocolVersion");
+            JsonNode version = codec.materialize(response.successResult()).get("protocolVersion");
             if (version != null && version.isString()) {
                 protocolVersion = version.stringValue();
             }
@@ -474,7 +479,7 @@ final class HttpWire extends HttpWireBase {
     }
 
     @Override
-    public String describeEnd(Throwable cause) {
+    public String describeEnd(@Nullable Throwable cause) {
         return "stopped answering at " + url + (cause == null ? "" : " (" + cause.getMessage() + ")");
     }
 
@@ -486,7 +491,7 @@ final class HttpWire extends HttpWireBase {
                 listen.close();
             }
         }
-        posts.values().forEach(post -> post.abort(new CancellationException("the gateway is stopping")));
+        posts.values().forEach(post -> abort(post, "the gateway is stopping"));
         Thread stream = getStream;
         if (stream != null) {
             stream.interrupt();

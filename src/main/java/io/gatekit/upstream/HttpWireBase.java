@@ -12,11 +12,13 @@ import io.gatekit.transport.MessageHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,7 @@ abstract class HttpWireBase implements UpstreamWire {
     protected final Duration connectTimeout;
     protected final HttpClient client;
     private final AtomicBoolean ended = new AtomicBoolean();
-    protected volatile MessageHandler handler;
+    protected volatile @Nullable MessageHandler handler;
     protected volatile boolean open = true;
 
     HttpWireBase(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
@@ -42,6 +44,14 @@ abstract class HttpWireBase implements UpstreamWire {
         this.maxMessageBytes = maxMessageBytes;
         this.connectTimeout = connectTimeout;
         this.client = httpClient(config, connectTimeout);
+    }
+
+    /**
+     * Aborts an HTTP request the gateway no longer wants. Jetty's answer (whether the abort won the race with the
+     * response) is dropped on purpose: either way the request is over, and its own listener reports the outcome.
+     */
+    static void abort(org.eclipse.jetty.client.Request request, String why) {
+        var _ = request.abort(new CancellationException(why));
     }
 
     /**
@@ -108,7 +118,7 @@ abstract class HttpWireBase implements UpstreamWire {
     }
 
     /** The session with the upstream is over: the connection above fails its calls and the upstream restarts. */
-    protected void end(Throwable cause) {
+    protected void end(@Nullable Throwable cause) {
         if (ended.compareAndSet(false, true)) {
             open = false;
             MessageHandler target = handler;

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -48,7 +49,7 @@ final class ModernProtocol {
      * The modern session a successful {@code server/discover} answer opens, or null when the answer does not
      * offer 2026-07-28 (then the gateway falls back to {@code initialize}, whatever the error was).
      */
-    static ModernProtocol fromDiscovery(Request initialize, Response answer) {
+    static @Nullable ModernProtocol fromDiscovery(Request initialize, Response answer) {
         if (answer.isError() || !(answer.result() instanceof ObjectNode result)) {
             return null;
         }
@@ -66,13 +67,14 @@ final class ModernProtocol {
 
     /** The discovery result in the shape of an initialize result, which is what the connection above reads. */
     static Response asInitializeResult(JsonNode initializeId, Response discovered) {
-        ObjectNode discovery = (ObjectNode) discovered.result();
+        ObjectNode discovery = (ObjectNode) discovered.successResult();
         ObjectNode result = NODES.objectNode();
         result.put("protocolVersion", VERSION);
         result.set("capabilities", discovery.get("capabilities") instanceof ObjectNode c ? c : NODES.objectNode());
         JsonNode serverInfo = discovery.path("_meta").get(McpMeta.SERVER_INFO);
         result.set("serverInfo", serverInfo instanceof ObjectNode info ? info : NODES.objectNode().put("name", "unknown"));
-        if (discovery.get("instructions") instanceof JsonNode instructions && instructions.isString()) {
+        JsonNode instructions = discovery.path("instructions");
+        if (instructions.isString()) {
             result.set("instructions", instructions);
         }
         return Response.success(initializeId, result);
@@ -84,7 +86,7 @@ final class ModernProtocol {
      * passes through with what it declared). {@code logLevel} (nullable) is added when the request names none: a
      * 2026-07-28 server emits log messages only for requests that ask for them.
      */
-    Request envelope(Request request, String logLevel) {
+    Request envelope(Request request, @Nullable String logLevel) {
         ObjectNode params = request.params() instanceof ObjectNode object ? object.deepCopy() : NODES.objectNode();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
         meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
@@ -187,7 +189,7 @@ final class ModernProtocol {
         return serverCapabilities.path(feature).path("listChanged").asBoolean(false);
     }
 
-    private static ObjectNode member(JsonNode params, String name) {
+    private static ObjectNode member(@Nullable JsonNode params, String name) {
         return params != null && params.get(name) instanceof ObjectNode object ? object.deepCopy() : NODES.objectNode();
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls in flight on one upstream connection, by their gateway-unique upstream id. Ids are handed out in
@@ -29,7 +30,7 @@ final class PendingTable {
         size.increment();
     }
 
-    PendingCall get(long id) {
+    @Nullable PendingCall get(long id) {
         PendingCall call = slots.get(slot(id));
         if (call != null && call.upstreamId() == id) {
             return call;
@@ -38,7 +39,7 @@ final class PendingTable {
     }
 
     /** Removes and returns the call with this id, or null if there is none (already answered or abandoned). */
-    PendingCall remove(long id) {
+    @Nullable PendingCall remove(long id) {
         int slot = slot(id);
         PendingCall call = slots.get(slot);
         if (call != null && call.upstreamId() == id) {

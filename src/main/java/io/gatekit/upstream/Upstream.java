@@ -4,6 +4,7 @@ import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
@@ -13,12 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,14 +51,14 @@ public final class Upstream implements AutoCloseable {
     private final UpstreamListener listener;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final Object stateLock = new Object();
-    private volatile UpstreamConnection current;
-    private volatile InitializeResult info;
+    private volatile @Nullable UpstreamConnection current;
+    private volatile @Nullable InitializeResult info;
     private volatile State state = State.STARTING;
-    private volatile String lastError;
+    private volatile @Nullable String lastError;
     private volatile Instant lastChange = Instant.now();
-    private volatile int restarts;
+    private final AtomicInteger restarts = new AtomicInteger();
     private volatile boolean stopping;
-    private volatile Thread supervisor;
+    private volatile @Nullable Thread supervisor;
 
     /** Process-independent settings shared by every upstream of a gateway. */
     public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration requestTimeout,
@@ -87,20 +91,20 @@ public final class Upstream implements AutoCloseable {
     }
 
     public int restarts() {
-        return restarts;
+        return restarts.get();
     }
 
     public Instant lastChange() {
         return lastChange;
     }
 
-    /** What the running upstream declared at initialize; empty until it has started once. */
     /** Whether the upstream is spoken to in the stateless 2026-07-28 era (it answers input requests with MRTR). */
     public boolean isStateless() {
         InitializeResult current = info;
         return current != null && STATELESS_VERSIONS.contains(current.protocolVersion());
     }
 
+    /** What the running upstream declared at initialize; empty until it has started once. */
     public Optional<InitializeResult> info() {
         return Optional.ofNullable(info);
     }
@@ -130,7 +134,7 @@ public final class Upstream implements AutoCloseable {
      * completes {@code outcome}. While the upstream is starting, waits for it until {@code deadlineNanos}; when
      * it is down (backing off, failed, stopped) throws {@link GatewayException} at once.
      */
-    public PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    public PendingCall call(Request request, @Nullable ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         awaitStarted(deadlineNanos);
         UpstreamConnection connection = current;
         if (connection == null || state != State.READY) {
@@ -222,9 +226,10 @@ public final class Upstream implements AutoCloseable {
                 attempt = 0;
                 setState(State.READY);
                 firstAttempt.complete(null);
+                InitializeResult declared = Objects.requireNonNull(info, "connect() records what the upstream declared");
                 log.info("upstream {} ready ({}, protocol {}, server {})", name(),
                         connection.pid().map(pid -> "pid " + pid).orElse(config.url().map(Object::toString).orElse("")),
-                        info.protocolVersion(), info.serverInfo().path("name").asString("?"));
+                        declared.protocolVersion(), declared.serverInfo().path("name").asString("?"));
                 String why = connection.closed().join();
                 if (stopping) {
                     break;
@@ -253,7 +258,7 @@ public final class Upstream implements AutoCloseable {
             if (stopping) {
                 break;
             }
-            if (!config.restartOnFailure() || (config.maxRestartAttempts() > 0 && restarts >= config.maxRestartAttempts())) {
+            if (!config.restartOnFailure() || (config.maxRestartAttempts() > 0 && restarts.get() >= config.maxRestartAttempts())) {
                 setState(State.FAILED);
                 log.error("upstream {} failed and will not be restarted: {}", name(), lastError);
                 return;
@@ -266,7 +271,7 @@ public final class Upstream implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            restarts++;
+            restarts.incrementAndGet();
         }
         setState(State.STOPPED);
     }
@@ -302,12 +307,13 @@ public final class Upstream implements AutoCloseable {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.SHUTTING_DOWN, "interrupted during initialize");
         }
-        if (response.isError()) {
+        JsonRpcError refused = response.error();
+        if (refused != null) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
-                    "initialize was refused: " + response.error().message() + " (" + response.error().code() + ")");
+                    "initialize was refused: " + refused.message() + " (" + refused.code() + ")");
         }
-        InitializeResult result = InitializeResult.from(response.result());
+        InitializeResult result = InitializeResult.from(response.successResult());
         if (!SUPPORTED_VERSIONS.contains(result.protocolVersion()) && !STATELESS_VERSIONS.contains(result.protocolVersion())) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"

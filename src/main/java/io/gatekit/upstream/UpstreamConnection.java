@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -61,7 +62,7 @@ final class UpstreamConnection implements MessageHandler {
      * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
      * to receive the response. Throws {@link GatewayException} if the connection is already closed.
      */
-    PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    PendingCall call(Request request, @Nullable ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
         JsonNode params = request.params();
         JsonNode clientToken = null;
@@ -176,13 +177,16 @@ final class UpstreamConnection implements MessageHandler {
 
     private void onNotification(Notification notification) {
         if ("notifications/progress".equals(notification.method())) {
-            JsonNode token = notification.params() == null ? null : notification.params().get("progressToken");
+            ObjectNode given = notification.params() instanceof ObjectNode object ? object : null;
+            JsonNode token = given == null ? null : given.get("progressToken");
             PendingCall call = token != null && token.canConvertToLong() ? pending.get(token.asLong()) : null;
             if (call != null) {
-                if (call.origin() != null && call.clientProgressToken() != null) {
-                    ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
-                    params.set("progressToken", call.clientProgressToken());
-                    call.origin().send(new Notification(notification.method(), params));
+                ClientSession origin = call.origin();
+                JsonNode clientToken = call.clientProgressToken();
+                if (given != null && origin != null && clientToken != null) {
+                    ObjectNode params = given.deepCopy();
+                    params.set("progressToken", clientToken);
+                    origin.send(new Notification(notification.method(), params));
                 }
                 return;
             }
@@ -199,7 +203,7 @@ final class UpstreamConnection implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         open = false;
         String why = wire.describeEnd(cause);
         List<PendingCall> orphans = pending.drain();

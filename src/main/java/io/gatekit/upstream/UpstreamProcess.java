@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ public final class UpstreamProcess {
     private final String name;
     private final Process process;
     private final boolean ownGroup;
+    @GuardedBy("itself")
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Thread stderrDrain;
 
@@ -75,7 +77,7 @@ public final class UpstreamProcess {
         }
         String path = env.getOrDefault("PATH", System.getenv("PATH"));
         if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(java.io.File.pathSeparator, -1)) {
                 if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program))) {
                     return;
                 }

@@ -16,12 +16,14 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +179,7 @@ final class McpHandler extends Handler.Abstract {
                 if (message instanceof Notification n && n.method().equals("notifications/cancelled") && n.params() != null) {
                     session.abandon(n.params().get("requestId"));
                 }
-                session.endpoint().handler().onMessage(decoded);
+                session.attached().handler().onMessage(decoded);
                 replies.empty(response, callback, 202);
             }
         } finally {
@@ -200,7 +202,7 @@ final class McpHandler extends Handler.Abstract {
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
         Response last = null;
         try {
-            session.endpoint().handler().onMessage(decoded);
+            session.attached().handler().onMessage(decoded);
             last = new ResponseStream(session, exchange, response, callback, UnaryOperator.identity()).run();
         } finally {
             session.finish(exchange);
@@ -217,7 +219,7 @@ final class McpHandler extends Handler.Abstract {
         private final org.eclipse.jetty.server.Response response;
         private final Callback callback;
         private final UnaryOperator<Response> finish;
-        private SseStream sse;
+        private @Nullable SseStream sse;
         private int events;
 
         ResponseStream(HttpSession session, Exchange exchange, org.eclipse.jetty.server.Response response, Callback callback,
@@ -230,15 +232,15 @@ final class McpHandler extends Handler.Abstract {
         }
 
         /** The response sent, or null if the client went away first (the request was then cancelled). */
-        Response run() throws InterruptedException {
+        @Nullable Response run() throws InterruptedException {
             long deadline = System.nanoTime() + requestBound.toNanos();
             try {
                 while (true) {
                     JsonRpcMessage message = exchange.next(keepAlive);
-                    if (message == Exchange.GONE) {
+                    if (Exchange.isSentinel(message, Exchange.GONE)) {
                         return vanished(new IOException("the client closed the connection"));
                     }
-                    if (message == Exchange.END || (message == null && System.nanoTime() > deadline)) {
+                    if (Exchange.isSentinel(message, Exchange.END) || (message == null && System.nanoTime() > deadline)) {
                         if (message == null) {
                             session.cancel(exchange);
                         }
@@ -277,7 +279,7 @@ final class McpHandler extends Handler.Abstract {
             return sse;
         }
 
-        private Response vanished(IOException e) {
+        private @Nullable Response vanished(IOException e) {
             log.debug("session {}: client gone while waiting for {}: {}", session.id(), exchange.requestId(), e.getMessage());
             session.cancel(exchange);
             callback.failed(e);
@@ -344,7 +346,7 @@ final class McpHandler extends Handler.Abstract {
         endpoint.session().initialized(ModernEra.clientInfo(version, r));
         // 2026-07-28 logging is per request: log messages about it only at the level it names, none without one.
         endpoint.session().setLogLevel(ModernEra.logLevel(r));
-        Exchange exchange = session.open(r);
+        Exchange exchange = Objects.requireNonNull(session.open(r), "a new session has no request waiting");
         // Closing the response stream is how a 2026-07-28 client cancels: the request is cancelled, upstream too.
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
         try {
@@ -411,20 +413,20 @@ final class McpHandler extends Handler.Abstract {
         params.set("capabilities", ModernEra.metaObject(r, McpMeta.CLIENT_CAPABILITIES));
         params.set("clientInfo", ModernEra.metaObject(r, McpMeta.CLIENT_INFO));
         Request initialize = new Request(r.id(), "initialize", params);
-        Exchange exchange = session.open(initialize);
+        Exchange exchange = Objects.requireNonNull(session.open(initialize), "a new session has no request waiting");
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
         try {
             endpoint.handler().onMessage(new Decoded.Ok(initialize));
             long deadline = System.nanoTime() + requestBound.toNanos();
             while (System.nanoTime() < deadline) {
                 JsonRpcMessage next = exchange.next(keepAlive);
-                if (next == Exchange.GONE || next == Exchange.END) {
+                if (Exchange.isSentinel(next, Exchange.GONE) || Exchange.isSentinel(next, Exchange.END)) {
                     callback.failed(new IOException("the client went away before server/discover was answered"));
                     return;
                 }
                 if (next instanceof Response answer) {
                     Response discovered = answer.isError() ? answer
-                            : Response.success(r.id(), ModernEra.discovery(answer.result()));
+                            : Response.success(r.id(), ModernEra.discovery(answer.successResult()));
                     replies.json(response, callback, 200, ModernEra.complete(r, discovered, codec));
                     return;
                 }
@@ -510,7 +512,7 @@ final class McpHandler extends Handler.Abstract {
     // --- helpers ---
 
     /** The live session the header names, or null after answering 400 (no header) or 404 (unknown or ended). */
-    private HttpSession session(String sessionId, tools.jackson.databind.JsonNode id,
+    private @Nullable HttpSession session(@Nullable String sessionId, tools.jackson.databind.@Nullable JsonNode id,
             org.eclipse.jetty.server.Response response, Callback callback) {
         if (sessionId == null || sessionId.isBlank()) {
             replies.error(response, callback, 400, id, ErrorCode.INVALID_REQUEST,
@@ -526,7 +528,7 @@ final class McpHandler extends Handler.Abstract {
     }
 
     /** The body, or null when it is larger than the message limit. */
-    private byte[] readBounded(org.eclipse.jetty.server.Request request) throws IOException {
+    private byte @Nullable [] readBounded(org.eclipse.jetty.server.Request request) throws IOException {
         long declared = request.getLength();
         if (declared > maxMessageBytes) {
             return null;
@@ -549,7 +551,7 @@ final class McpHandler extends Handler.Abstract {
         List<String> values = request.getHeaders().getValuesList(HttpHeader.ACCEPT);
         String family = type.substring(0, type.indexOf('/')) + "/*";
         for (String value : values) {
-            for (String item : value.split(",")) {
+            for (String item : value.split(",", -1)) {
                 String media = mediaType(item);
                 if (media.equals(type) || media.equals("*/*") || media.equals(family)) {
                     return true;
@@ -564,7 +566,7 @@ final class McpHandler extends Handler.Abstract {
         return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    private static tools.jackson.databind.JsonNode idOf(JsonRpcMessage message) {
+    private static tools.jackson.databind.@Nullable JsonNode idOf(JsonRpcMessage message) {
         return message instanceof Request r ? r.id() : null;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -44,7 +45,7 @@ final class ModernEra {
     private ModernEra() {}
 
     /** The protocol version a request or notification names in {@code params._meta}, or null (legacy). */
-    static String requestedVersion(JsonRpcMessage message) {
+    static @Nullable String requestedVersion(JsonRpcMessage message) {
         JsonNode params = switch (message) {
             case Request r -> r.params();
             case Notification n -> n.params();
@@ -54,7 +55,7 @@ final class ModernEra {
         return version != null && version.isString() ? version.stringValue() : null;
     }
 
-    static String methodOf(JsonRpcMessage message) {
+    static @Nullable String methodOf(JsonRpcMessage message) {
         return switch (message) {
             case Request r -> r.method();
             case Notification n -> n.method();
@@ -63,7 +64,7 @@ final class ModernEra {
     }
 
     /** What {@code Mcp-Name} must carry for this message, or null when the method has no name. */
-    static String nameOf(JsonRpcMessage message) {
+    static @Nullable String nameOf(JsonRpcMessage message) {
         return message instanceof Request r ? McpMeta.nameHeader(r) : null;
     }
 
@@ -94,7 +95,7 @@ final class ModernEra {
      * Every 2026-07-28 request (server/discover included) must carry its client capabilities in {@code _meta}, as
      * an object: otherwise -32602 (HTTP 400) naming the key. Null when the envelope is fine.
      */
-    static JsonRpcError checkEnvelope(Request request) {
+    static @Nullable JsonRpcError checkEnvelope(Request request) {
         JsonNode meta = request.params() == null ? null : request.params().get("_meta");
         JsonNode capabilities = meta == null ? null : meta.get(McpMeta.CLIENT_CAPABILITIES);
         String problem = capabilities == null ? "missing" : capabilities instanceof ObjectNode ? null : "not an object";
@@ -126,7 +127,7 @@ final class ModernEra {
      */
     static Response complete(Request request, Response answer, JsonRpcCodec codec) {
         // A forwarded result may be kept as raw bytes; it needs a tree to gain members.
-        if (answer.isError() || !(codec.materialize(answer.result()) instanceof ObjectNode result)) {
+        if (answer.isError() || !(codec.materialize(answer.successResult()) instanceof ObjectNode result)) {
             return answer;
         }
         JsonNode declared = result.get("resultType");
@@ -141,10 +142,12 @@ final class ModernEra {
             copy.put("ttlMs", 0);
             copy.put("cacheScope", "private");
         } else if (CACHEABLE.contains(request.method())) {
-            if (!(copy.get("ttlMs") instanceof JsonNode ttl) || !ttl.isIntegralNumber() || ttl.asLong() < 0) {
+            JsonNode ttl = copy.path("ttlMs");
+            if (!ttl.isIntegralNumber() || ttl.asLong() < 0) {
                 copy.put("ttlMs", 0);
             }
-            if (!(copy.get("cacheScope") instanceof JsonNode scope) || !scope.isString()
+            JsonNode scope = copy.path("cacheScope");
+            if (!scope.isString()
                     || !(scope.stringValue().equals("public") || scope.stringValue().equals("private"))) {
                 copy.put("cacheScope", "private");
             }
@@ -157,7 +160,7 @@ final class ModernEra {
      * for more is not passed on: the client gets -32021 naming what is missing instead of a request it cannot
      * answer.
      */
-    private static JsonRpcError undeclaredInput(Request request, ObjectNode result) {
+    private static @Nullable JsonRpcError undeclaredInput(Request request, ObjectNode result) {
         JsonNode declared = request.params() == null ? null
                 : request.params().path("_meta").path(McpMeta.CLIENT_CAPABILITIES);
         ArrayNode missing = NODES.arrayNode();
@@ -195,7 +198,7 @@ final class ModernEra {
     }
 
     /** The log level a request asks for in {@code _meta}, or null for none (then it hears no log messages). */
-    static String logLevel(Request request) {
+    static @Nullable String logLevel(Request request) {
         JsonNode level = request.params() == null ? null : request.params().path("_meta").get(McpMeta.LOG_LEVEL);
         return level != null && level.isString() ? level.stringValue() : null;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,22 @@ final class SessionRegistry implements AutoCloseable {
 
     /** The cap is reached; no session was created. */
     static final class FullException extends Exception {
+        private final String message;
+
         FullException(int max) {
-            super("The gateway has reached its limit of " + max + " concurrent sessions (proxy.http.max_sessions);"
+            this("The gateway has reached its limit of " + max + " concurrent sessions (proxy.http.max_sessions);"
                     + " end an unused session (DELETE) or retry later");
+        }
+
+        private FullException(String message) {
+            super(message);
+            this.message = message;
+        }
+
+        /** Never null: it is the error message the client gets. */
+        @Override
+        public String getMessage() {
+            return message;
         }
     }
 
@@ -61,7 +75,7 @@ final class SessionRegistry implements AutoCloseable {
         return session;
     }
 
-    HttpSession find(String id) {
+    @Nullable HttpSession find(String id) {
         HttpSession session = id == null ? null : sessions.get(id);
         return session == null || session.isEnded() ? null : session;
     }
