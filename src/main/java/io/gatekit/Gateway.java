@@ -35,6 +35,11 @@ import tools.jackson.databind.node.ObjectNode;
  * One running gateway: its upstreams, its clients, and the router between them, wired from an immutable
  * config. Any number of clients may be connected at once (the stdio face connects one); each is a
  * {@link ClientSession} read by its own thread. {@link #reload} swaps the upstream set in place.
+ *
+ * <p>Concurrency: {@link #reload} holds {@code reloadLock}, so reloads are serialised. The upstream map is
+ * immutable and replaced whole through a volatile field, so client threads, the sweeper and the status file read
+ * one consistent set without a lock. Connections are a copy-on-write list (added per client, walked at close);
+ * {@code deadlines} is volatile, set at start and read at close.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);

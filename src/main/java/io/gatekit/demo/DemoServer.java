@@ -29,6 +29,10 @@ import tools.jackson.databind.node.ObjectNode;
  * A small MCP server (stdio) built into Gatekit: the embedded default upstream, and a fast, predictable peer for
  * tests and benchmarks. Every request runs on its own virtual thread, so thousands of concurrent {@code sleep}
  * calls cost little. Its tools are described in {@link DemoTools}.
+ *
+ * <p>Concurrency: the reader thread dispatches and each request runs on its own virtual thread. Running requests,
+ * outgoing requests and the counters are concurrent maps and atomics; the client's capabilities and log level are
+ * volatile, written by the reader thread and read by request threads.
  */
 public final class DemoServer implements MessageHandler {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

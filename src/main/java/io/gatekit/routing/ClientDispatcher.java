@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * own virtual thread, so a slow call never holds up the next request, a ping, or a cancellation. Notifications
  * and responses (to forwarded server requests) are handled inline, since they are quick. This is the one place
  * where a client's answers are delivered.
+ *
+ * <p>Concurrency: {@link #onMessage} runs on the client's reader thread only; each request then runs on its own
+ * virtual thread, or completes on the upstream's reader thread on the fast path. The state they share is the
+ * client's {@link ClientSession}, which is thread-safe.
  */
 public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);

@@ -12,6 +12,10 @@ import tools.jackson.databind.node.ArrayNode;
  * The merged lists, kept until an upstream says its list changed, restarts, or goes away. Each kind has an
  * epoch bumped by every invalidation; a list built across an invalidation is served but not kept, so a
  * change is never hidden by a slow rebuild. Builds of one kind are single-flight. Thread-safe.
+ *
+ * <p>Concurrency: the snapshots, epochs and version counter are guarded by {@code this}, held only briefly. A build
+ * runs under its kind's own lock, not {@code this}, so builds of one kind are single-flight while reads and
+ * invalidations never wait for a build.
  */
 final class ListCache {
 

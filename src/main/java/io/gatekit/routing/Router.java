@@ -37,6 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  * resources and completions go to the one upstream their qualified name or URI belongs to, renamed into that
  * upstream's terms. This is the one place where requests are routed, and where it is decided which clients hear
  * what upstreams announce (list changes, resource updates). Runs on the request's own virtual thread.
+ *
+ * <p>Concurrency: called on many request threads at once. The upstream map is immutable and replaced whole
+ * (volatile); the list cache, subscriptions and resource index are thread-safe themselves; the level last applied
+ * upstream is guarded by {@code this}, and {@code recomputeLogLevel} is synchronized so that concurrent level
+ * changes reach the upstreams in order.
  */
 public final class Router {
     private static final Logger log = LoggerFactory.getLogger(Router.class);

@@ -20,6 +20,10 @@ import tools.jackson.databind.JsonNode;
  * Everything the gateway knows about one connected client (the seed design's ClientContext): what it declared
  * at initialize, its requests in flight keyed by its own ids, and the server-to-client requests forwarded to it
  * under gateway ids. Thread-safe; many request threads and one reader thread use it at once.
+ *
+ * <p>Concurrency: the maps are concurrent: request threads register and finish, the reader thread cancels and
+ * answers. Info, log level, listen grant, {@code ready} and {@code closed} are volatile, each written by one step
+ * (initialize, setLevel, listen, close) and read from any thread.
  */
 public final class ClientSession {
     private final String id;

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *       queue and flushes once per batch. A write blocked on a full pipe must not pin a virtual thread's
  *       carrier, hence the platform thread.</li>
  * </ul>
+ *
+ * <p>Concurrency: the stream is guarded by {@code lock}: direct writes, their flushes, the writer thread's batches
+ * and the final close all hold it. The queue is a blocking queue; {@code closed} is volatile.
  */
 public final class LineWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LineWriter.class);

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The reader is a platform thread: a blocking read on a pipe pins a virtual thread's carrier, and with a
  * carrier per core a few idle pipes would starve every virtual thread (seen on 2 cores; see docs/adr/0002).
+ *
+ * <p>Concurrency: the reader thread alone decodes and calls the handler; sends come from any thread through the
+ * thread-safe {@link LineWriter}. {@code started} is atomic, so the reader starts once.
  */
 public final class MessageConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MessageConnection.class);

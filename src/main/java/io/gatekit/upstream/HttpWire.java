@@ -51,6 +51,12 @@ import tools.jackson.databind.JsonNode;
  * ({@link ModernProtocol}: no session, each request with its envelope and headers, cancellation by closing the
  * request's stream, one {@code subscriptions/listen} stream for list changes and resource updates). Any other
  * answer falls back to {@code initialize}. The connection above sees the same messages either way.
+ *
+ * <p>Concurrency: each POST runs on its own virtual thread and delivers from there. The session id, protocol
+ * version, era and log level are volatile (written by the handshake or {@code logging/setLevel}, read by every
+ * POST); the open POSTs and the subscribed URIs are concurrent. The listen stream is guarded by {@code this}
+ * ({@code relisten}, shutdown); opening the GET stream is synchronized, so a new one always replaces (and
+ * interrupts) the previous one.
  */
 final class HttpWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(HttpWire.class);

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What the two HTTP wires share: the Jetty client, where decoded messages go, failing a request that cannot be
  * delivered with an error response at once (rather than letting it wait for its timeout), and ending the wire.
+ *
+ * <p>Concurrency: messages are delivered from whichever thread read them (a POST's thread, the GET or SSE stream's
+ * thread). {@code handler} and {@code open} are volatile, set at start and cleared at the end; the atomic {@code
+ * ended} makes {@link #end} run once.
  */
 abstract class HttpWireBase implements UpstreamWire {
     private static final Logger log = LoggerFactory.getLogger(HttpWireBase.class);

@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * The old HTTP+SSE transport (MCP 2024-11-05), for servers that predate Streamable HTTP: a GET on the SSE URL
  * opens the one stream every message comes back on; its first event, {@code endpoint}, names the URL to POST
  * messages to. When that stream ends the session is gone, so the wire ends and the upstream is restarted.
+ *
+ * <p>Concurrency: one virtual thread reads the SSE stream and delivers; senders wait on the endpoint future it
+ * completes. {@code stream} is volatile so that shutdown can interrupt it.
  */
 final class LegacySseWire extends HttpWireBase {
 

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * still taken by a much older one goes to an overflow map. On the hot path this replaces a
  * {@code ConcurrentHashMap} whose bin locks and size counter the two reader threads (put on one, remove on the
  * other) fought over: it was the largest single cost in the gateway's profile. Thread-safe.
+ *
+ * <p>Concurrency: a put (the sending thread) and a remove (the reader thread, the sweeper, a cancel) meet only in
+ * {@code compareAndSet} on a slot or in the concurrent overflow map, so each call is removed exactly once.
  */
 final class PendingTable {
     private static final int CAPACITY = 1 << 14;

@@ -31,6 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  * One configured upstream server and its supervisor: spawns the process, performs the MCP handshake, serves
  * calls while it lives, and restarts it with capped exponential backoff and jitter when it dies. Calls made
  * while it is down fail at once with a clear error rather than queueing. Thread-safe.
+ *
+ * <p>Concurrency: one supervisor thread starts, watches and restarts the connection; request threads call it.
+ * {@code state} is volatile and read without a lock, but written under {@code stateLock}, so callers waiting in
+ * {@code awaitStarted} ({@code stateLock.wait}) are woken by every change. The connection, initialize result, last
+ * error and stopping flag are volatile, written by the supervisor (stopping by close); {@code restarts} is atomic.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);

@@ -26,6 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  * the calls waiting for them. This is the one place where upstream responses are correlated. Every request
  * sent here gets a fresh numeric id, and its progress token (if any) is replaced by that same id, so two
  * clients using the same ids or tokens never see each other's messages.
+ *
+ * <p>Concurrency: calls come from request threads and responses on the wire's reader thread. Pending calls live in
+ * the lock-free {@link PendingTable} and ids come from an atomic counter, so the hot path takes no lock. {@code
+ * open} is volatile: a call registered while the connection closes is either drained by {@code onClosed} or failed
+ * by {@code call}.
  */
 final class UpstreamConnection implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * resource updates, which reach the connection above without the stream's tag. When the stream drops it is opened
  * again with backoff; after such a gap the lists it covers are announced as changed, since a change may have been
  * missed. Runs on its own virtual thread until closed.
+ *
+ * <p>Concurrency: one virtual thread runs the stream. {@link #close}, called by the wire under its own lock, sets
+ * the volatile {@code closed}, aborts the volatile current request and interrupts the thread; {@code warned} is
+ * touched by the stream's thread only.
  */
 final class UpstreamListenStream {
     private static final Logger log = LoggerFactory.getLogger(UpstreamListenStream.class);

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * it reaches the grandchildren that wrappers like npx start. Its stderr is drained on a virtual thread into the
  * log, and the last lines are kept for error messages. Stopping follows the MCP stdio shutdown: close stdin,
  * wait, SIGTERM the group, wait, SIGKILL the group.
+ *
+ * <p>Concurrency: a virtual thread drains stderr into the tail, which is guarded by itself; {@code stderrTail()}
+ * copies it under the same lock.
  */
 public final class UpstreamProcess {
     private static final Logger log = LoggerFactory.getLogger(UpstreamProcess.class);

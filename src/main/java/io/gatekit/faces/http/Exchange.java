@@ -10,6 +10,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * One POSTed request waiting for its answer: the response, and any progress or server-to-client requests that
  * belong on its stream, queue here from gateway threads; the HTTP handler thread drains them.
+ *
+ * <p>Concurrency: gateway threads deliver into a blocking queue and the one HTTP handler thread drains it. {@code
+ * streaming} is volatile: set by the handler thread, read by gateway threads choosing a stream for a
+ * server-to-client request.
  */
 final class Exchange {
     /** Queued when the exchange can no longer be answered (session ended, request cancelled by the client). */

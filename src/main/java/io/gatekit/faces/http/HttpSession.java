@@ -26,6 +26,11 @@ import tools.jackson.databind.JsonNode;
  * POST waiting for them; progress goes to the stream of the request it belongs to; everything else goes to the
  * standalone GET stream, through a bounded buffer of numbered events that a reconnecting client replays from
  * with {@code Last-Event-ID}.
+ *
+ * <p>Concurrency: the GET stream's buffer, sequence numbers and open flag are guarded by {@code lock}, whose
+ * condition wakes the GET handler. The exchanges are a concurrent map shared by POST handler threads and the
+ * gateway threads that send; the endpoint, protocol version, {@code ended} and last-seen time are volatile, each
+ * written by one party and read without a lock.
  */
 final class HttpSession implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(HttpSession.class);

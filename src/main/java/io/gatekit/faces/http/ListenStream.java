@@ -35,6 +35,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code _meta["io.modelcontextprotocol/subscriptionId"]}, the listen request's id; progress, log messages and
  * server-to-client requests never go on it. The client ends the stream by closing it; the gateway ends it
  * gracefully ({@link #end}) with the listen request's response, {@code resultType: "complete"}.
+ *
+ * <p>Concurrency: gateway threads offer notifications to a bounded queue (and set the volatile {@code overflowed}
+ * when it is full); only the handler thread in {@link #run} takes from it and touches {@code sse}, {@code honoured}
+ * and {@code early}, so those need no lock.
  */
 final class ListenStream implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(ListenStream.class);

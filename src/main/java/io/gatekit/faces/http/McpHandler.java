@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * through a one-request gateway client opened for it and closed after; {@code subscriptions/listen} keeps such a
  * client for as long as its stream is open ({@link ListenStream}). Runs on virtual threads and blocks
  * freely; every wait is bounded by the keep-alive interval, the write timeout or the request timeout.
+ *
+ * <p>Concurrency: each HTTP request runs on its own virtual thread. What they share is thread-safe on its own (the
+ * session registry, an atomic counter, the semaphore bounding stateless requests, the concurrent set of open listen
+ * streams), so the handler holds no lock.
  */
 final class McpHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(McpHandler.class);

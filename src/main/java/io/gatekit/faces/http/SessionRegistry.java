@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP face's sessions by {@code Mcp-Session-Id}: mints ids (128 random bits, URL-safe base64, visible
  * ASCII), enforces the cap, and ends sessions idle past their TTL. Ending a session closes its client in the
  * gateway, which cancels its requests in flight, upstream too.
+ *
+ * <p>Concurrency: sessions are a concurrent map. The cap is an atomic reservation taken before a session is made
+ * and returned when it ends, so concurrent creates never exceed it; an end removes with {@code remove(id,
+ * session)}, so a session ends once however many threads (DELETE, the idle reaper thread, shutdown) try.
  */
 final class SessionRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
