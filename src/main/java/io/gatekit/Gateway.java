@@ -69,6 +69,7 @@ public final class Gateway implements AutoCloseable {
                 new Deadlines(config.proxy().timeouts().request()),
                 routing.targeting(),
                 routing.gatewayMethods(),
+                routing.heldCalls(),
                 new UpstreamAdmission(admission),
                 routing.inputBridge(),
                 routing.forwarding()), codec);

@@ -41,9 +41,11 @@ final class UpstreamEvents implements UpstreamListener {
     private final ChangeAnnouncer announcer;
     private final ResourceSubscriptions subscriptions;
     private final LogLevels logLevels;
+    private final HeldCalls heldCalls;
 
     UpstreamEvents(SessionDirectory sessions, ChangeAnnouncer announcer, ResourceSubscriptions subscriptions,
-            LogLevels logLevels) {
+            LogLevels logLevels, HeldCalls heldCalls) {
+        this.heldCalls = heldCalls;
         this.sessions = sessions;
         this.announcer = announcer;
         this.subscriptions = subscriptions;
@@ -75,6 +77,11 @@ final class UpstreamEvents implements UpstreamListener {
         boolean allowed = !"roots/list".equals(method) || upstream.config().forwardRoots();
         Optional<ClientSession> target = !allowed ? Optional.empty()
                 : requester != null && !requester.isClosed() ? Optional.of(requester) : attributableClient(upstream);
+        // A 2026-07-28 client takes no requests: it is asked through its call's input_required answer instead.
+        if (target.isPresent() && target.get().info().isModern() && target.get().info().hasCapability(capability)
+                && heldCalls.surface(target.get(), upstream, request)) {
+            return;
+        }
         // The spec: no requests to a client before its notifications/initialized.
         if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();

@@ -138,6 +138,15 @@ public final class Upstream implements AutoCloseable {
         return connection.call(request, origin, outcome, deadlineNanos);
     }
 
+    /**
+     * Hands a call in flight to another origin and future (see {@code UpstreamConnection.rebind}); null when the
+     * call already ended or the connection is gone.
+     */
+    public PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        UpstreamConnection connection = current;
+        return connection == null ? null : connection.rebind(call, origin, outcome, deadlineNanos);
+    }
+
     /** Fails the calls whose deadline has passed and cancels them upstream (see {@code DeadlineSweeper}). */
     public void expireOverdue(long nowNanos, java.util.function.Function<PendingCall, GatewayException> timeout) {
         UpstreamConnection connection = current;

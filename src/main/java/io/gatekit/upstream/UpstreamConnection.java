@@ -84,6 +84,17 @@ final class UpstreamConnection implements MessageHandler {
         return call;
     }
 
+    /**
+     * Hands a call in flight to another origin and future (a request held for a multi round-trip answer, then
+     * the client's retry): the upstream's answer completes {@code outcome} instead. Null when the call already
+     * ended (answered, failed, abandoned).
+     */
+    PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        PendingCall rebound = new PendingCall(call.upstreamId(), call.method(), origin, call.clientProgressToken(), outcome,
+                deadlineNanos);
+        return pending.replace(call, rebound) ? rebound : null;
+    }
+
     /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
     void abandon(PendingCall call, String reason) {
         if (pending.remove(call) && open) {
