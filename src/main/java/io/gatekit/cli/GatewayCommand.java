@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  * shuts every upstream down.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run the gateway. Clients speak MCP on stdin/stdout; logs go to stderr (or a file).")
+        description = "Run the gateway. Clients speak MCP on stdin/stdout (or Streamable HTTP with proxy.transport: http); logs go to stderr (or a file).")
 final class GatewayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
