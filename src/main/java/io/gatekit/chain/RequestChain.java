@@ -32,12 +32,32 @@ public final class RequestChain {
     private static final Logger log = LoggerFactory.getLogger(RequestChain.class);
 
     private final Link[] links;
+    /** Per link: whether it declares {@code mayBlock} at all (most never block, and are not asked). */
+    private final boolean[] asksMayBlock;
+    /** Per link: whether it has a way back ({@code onResponse}); the others are skipped on the way back. */
+    private final boolean[] hasWayBack;
     private final JsonRpcCodec codec;
 
     /** @param codec reads a raw result into a tree for links that read bodies */
     public RequestChain(List<Link> links, JsonRpcCodec codec) {
         this.links = links.toArray(Link[]::new);
         this.codec = codec;
+        this.asksMayBlock = new boolean[this.links.length];
+        this.hasWayBack = new boolean[this.links.length];
+        // Looked up once here, so that a request pays only for what its links actually do.
+        for (int i = 0; i < this.links.length; i++) {
+            asksMayBlock[i] = overrides(this.links[i], "mayBlock", Exchange.class);
+            hasWayBack[i] = overrides(this.links[i], "onResponse", Exchange.class, Response.class)
+                    || overrides(this.links[i], "readsBodies", Exchange.class);
+        }
+    }
+
+    private static boolean overrides(Link link, String method, Class<?>... parameters) {
+        try {
+            return link.getClass().getMethod(method, parameters).getDeclaringClass() != Link.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("Link." + method + " is part of the interface", e);
+        }
     }
 
     /** Starts a registered request of {@code client} down the chain; its answer is delivered when it comes. */
@@ -46,11 +66,12 @@ public final class RequestChain {
     }
 
     private void inward(Exchange exchange, int from) {
+        boolean onVirtualThread = Thread.currentThread().isVirtual();
         for (int i = from; i < links.length; i++) {
             Link link = links[i];
             Decision decision;
             try {
-                if (!Thread.currentThread().isVirtual() && link.mayBlock(exchange)) {
+                if (!onVirtualThread && asksMayBlock[i] && link.mayBlock(exchange)) {
                     int resume = i;
                     Thread.ofVirtual().name("gatekit-request").start(() -> inward(exchange, resume));
                     return;
@@ -88,10 +109,14 @@ public final class RequestChain {
 
     private void backFrom(Exchange exchange, int from, Response answer) {
         Response response = answer;
+        boolean onVirtualThread = Thread.currentThread().isVirtual();
         for (int i = from; i >= 0 && response != null && !exchange.isCancelled(); i--) {
+            if (!hasWayBack[i]) {
+                continue;
+            }
             Link link = links[i];
             try {
-                if (!Thread.currentThread().isVirtual() && link.mayBlock(exchange)) {
+                if (!onVirtualThread && asksMayBlock[i] && link.mayBlock(exchange)) {
                     int resume = i;
                     Response pending = response;
                     Thread.ofVirtual().name("gatekit-request").start(() -> backFrom(exchange, resume, pending));

@@ -20,6 +20,9 @@ public final class AdmissionController {
 
     private record Ceiling(int limit, Semaphore slots) {}
 
+    /** A client's admission holds no slot of its own (its requests are counted where they are registered). */
+    private static final Admission ADMITTED_CLIENT = new Admission.Admitted(Permit.NONE);
+
     public AdmissionController(int maxInFlightPerClient) {
         this.maxInFlightPerClient = maxInFlightPerClient;
     }
@@ -39,7 +42,7 @@ public final class AdmissionController {
                     "Too many requests in flight from this client (limit " + maxInFlightPerClient
                             + ", proxy.limits.max_in_flight_per_client); retry when some have completed"));
         }
-        return new Admission.Admitted(Permit.NONE);
+        return ADMITTED_CLIENT;
     }
 
     /** Admits one request to {@code upstream}; the permit must be closed when the request ends. */
