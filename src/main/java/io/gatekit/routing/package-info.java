@@ -1,7 +1,7 @@
 /**
- * Where each message goes: per-client dispatch (a virtual thread per request, or the fast path), the gateway's
- * own methods and the merged lists, the {@code server__name} namespace, one upstream call with admission,
- * deadline and cancellation, and what upstreams send on their own.
+ * Where each message goes, one job per class: per-client dispatch into the chain, the upstream set, the
+ * {@code server__name} targeting rule, the gateway's own methods and merged lists, forwarding upstream, and what
+ * upstreams send on their own.
  */
 @NullMarked
 package io.gatekit.routing;

@@ -34,6 +34,7 @@ public final class ClientSession {
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
     private volatile @Nullable String logLevel;
     private volatile SubscriptionFilter listening = SubscriptionFilter.NONE;
+    private volatile Principal principal = Principal.ANONYMOUS;
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -52,6 +53,16 @@ public final class ClientSession {
 
     public void initialized(ClientInfo clientInfo) {
         this.info = clientInfo;
+    }
+
+    /** Who is calling: {@link Principal#ANONYMOUS} until the face authenticates the client. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** Set once by the face that authenticated the client, before its first request. */
+    public void authenticated(Principal who) {
+        this.principal = who;
     }
 
     /** The minimum level set with {@code logging/setLevel}, or null if the client never set one. */

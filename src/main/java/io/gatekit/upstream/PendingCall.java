@@ -1,7 +1,6 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -15,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 public record PendingCall(
         long upstreamId,
         String method,
-        @Nullable ClientSession origin,
+        @Nullable CallOrigin origin,
         @Nullable JsonNode clientProgressToken,
         CompletableFuture<Response> outcome,
         long deadlineNanos) {}

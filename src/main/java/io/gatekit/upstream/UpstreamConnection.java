@@ -7,7 +7,6 @@ import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Collection;
@@ -67,7 +66,7 @@ final class UpstreamConnection implements MessageHandler {
      * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
      * to receive the response. Throws {@link GatewayException} if the connection is already closed.
      */
-    PendingCall call(Request request, @Nullable ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
         JsonNode params = request.params();
         JsonNode clientToken = null;
@@ -89,6 +88,17 @@ final class UpstreamConnection implements MessageHandler {
             throw owner.unavailable("connection closed");
         }
         return call;
+    }
+
+    /**
+     * Hands a call in flight to another origin and future (a request held for a multi round-trip answer, then
+     * the client's retry): the upstream's answer completes {@code outcome} instead. Null when the call already
+     * ended (answered, failed, abandoned).
+     */
+    @Nullable PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        PendingCall rebound = new PendingCall(call.upstreamId(), call.method(), origin, call.clientProgressToken(), outcome,
+                deadlineNanos);
+        return pending.replace(call, rebound) ? rebound : null;
     }
 
     /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
@@ -156,7 +166,7 @@ final class UpstreamConnection implements MessageHandler {
     @Override
     public void onRelatedMessage(Decoded decoded, JsonNode relatedId) {
         PendingCall call = relatedId != null && relatedId.canConvertToLong() ? pending.get(relatedId.asLong()) : null;
-        ClientSession requester = call == null ? null : call.origin();
+        CallOrigin requester = call == null ? null : call.origin();
         switch (decoded) {
             case Decoded.Ok(Request request) when requester != null -> listener.onServerRequest(owner, request, requester);
             case Decoded.Ok(Notification message) when requester != null && "notifications/message".equals(message.method()) ->
@@ -186,12 +196,12 @@ final class UpstreamConnection implements MessageHandler {
             JsonNode token = given == null ? null : given.get("progressToken");
             PendingCall call = token != null && token.canConvertToLong() ? pending.get(token.asLong()) : null;
             if (call != null) {
-                ClientSession origin = call.origin();
+                CallOrigin origin = call.origin();
                 JsonNode clientToken = call.clientProgressToken();
                 if (given != null && origin != null && clientToken != null) {
                     ObjectNode params = given.deepCopy();
                     params.set("progressToken", clientToken);
-                    origin.send(new Notification(notification.method(), params));
+                    origin.notifyCaller(new Notification(notification.method(), params));
                 }
                 return;
             }
