@@ -1,5 +1,8 @@
 package io.gatekit.jsonrpc;
 
+import java.util.Map;
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * What both faces of the gateway read and write of the stateless 2026-07-28 revision: the reserved {@code _meta}
  * keys (a request's envelope of version, client capabilities and info, log level; the server's info; the tag of a
@@ -19,7 +22,52 @@ public final class McpMeta {
     public static final String NAME_HEADER = "Mcp-Name";
     public static final String VERSION_HEADER = "MCP-Protocol-Version";
 
+    /**
+     * The keys of the 2026-07-28 request envelope. Only these are taken off for a handshake-era upstream: other
+     * reserved keys, such as 2025-11-25's {@code io.modelcontextprotocol/related-task}, belong to that era too.
+     */
+    private static final java.util.Set<String> MODERN_ENVELOPE = java.util.Set.of(PROTOCOL_VERSION, CLIENT_CAPABILITIES,
+            CLIENT_INFO, LOG_LEVEL);
+
     private McpMeta() {}
+
+    /**
+     * {@code params} as a handshake-era upstream must see them: without the 2026-07-28 envelope keys in
+     * {@code _meta} (and without {@code _meta} when nothing else is left in it), since servers of that era may
+     * refuse a request that carries them. Everything else ({@code progressToken}, vendor keys, every other member)
+     * is kept as it is, shared rather than copied, so raw {@code tools/call} arguments stay raw. Pure: returns
+     * {@code params} itself when there is nothing to take off, else a new object; never changes its argument.
+     */
+    public static tools.jackson.databind.JsonNode withoutModernEnvelope(tools.jackson.databind.JsonNode params) {
+        if (!(params instanceof ObjectNode object) || !(object.get("_meta") instanceof ObjectNode meta)
+                || !hasModernKey(meta)) {
+            return params;
+        }
+        ObjectNode keptMeta = meta.objectNode();
+        for (Map.Entry<String, tools.jackson.databind.JsonNode> entry : meta.properties()) {
+            if (!MODERN_ENVELOPE.contains(entry.getKey())) {
+                keptMeta.set(entry.getKey(), entry.getValue());
+            }
+        }
+        ObjectNode copy = object.objectNode();
+        for (Map.Entry<String, tools.jackson.databind.JsonNode> entry : object.properties()) {
+            if (!entry.getKey().equals("_meta")) {
+                copy.set(entry.getKey(), entry.getValue());
+            } else if (!keptMeta.isEmpty()) {
+                copy.set("_meta", keptMeta);
+            }
+        }
+        return copy;
+    }
+
+    private static boolean hasModernKey(ObjectNode meta) {
+        for (String key : meta.propertyNames()) {
+            if (MODERN_ENVELOPE.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** What {@code Mcp-Name} carries for this request (the tool or prompt name, the resource URI), or null. */
     public static String nameHeader(JsonRpcMessage.Request request) {

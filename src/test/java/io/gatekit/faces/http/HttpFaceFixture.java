@@ -35,6 +35,14 @@ public final class HttpFaceFixture implements AutoCloseable {
 
     /** One demo upstream; {@code httpExtras} are lines under proxy.http, {@code proxyExtras} under proxy. */
     public static HttpFaceFixture demo(String httpExtras, String proxyExtras) throws Exception {
+        return single("demo", "%DEMO%", httpExtras, proxyExtras);
+    }
+
+    /**
+     * One upstream process called {@code name}, started from {@code command} (a YAML list), ready before this
+     * returns; {@code httpExtras} are lines under proxy.http, {@code proxyExtras} under proxy.
+     */
+    public static HttpFaceFixture single(String name, String command, String httpExtras, String proxyExtras) throws Exception {
         HttpFaceFixture fixture = start("""
                 proxy:
                   transport: http
@@ -44,11 +52,11 @@ public final class HttpFaceFixture implements AutoCloseable {
                 %s
                 %s
                   upstreams:
-                    - name: demo
-                      command: %%DEMO%%
-                """.formatted(indent(httpExtras, 4), indent(proxyExtras, 2)));
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> fixture.gateway.upstream("demo").orElseThrow().state() == Upstream.State.READY);
+                    - name: %s
+                      command: %s
+                """.formatted(indent(httpExtras, 4), indent(proxyExtras, 2), name, command));
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> fixture.gateway.upstream(name).orElseThrow().state() == Upstream.State.READY);
         return fixture;
     }
 
