@@ -61,15 +61,13 @@ final class ListenStream implements ClientChannel {
     private SubscriptionFilter honoured;
     private final List<Notification> early = new ArrayList<>();
 
-    /**
-     * @param answerBound how long the gateway may take to answer the listen request (subscribing upstream)
-     */
-    ListenStream(Request listen, JsonRpcCodec codec, Duration keepAlive, Duration writeTimeout, Duration answerBound) {
+    /** {@code timings.requestBound()} is how long the gateway may take to answer the listen (subscribing upstream). */
+    ListenStream(Request listen, JsonRpcCodec codec, StreamTimings timings) {
         this.subscriptionId = listen.id();
         this.codec = codec;
-        this.keepAlive = keepAlive;
-        this.writeTimeout = writeTimeout;
-        this.answerBound = answerBound;
+        this.keepAlive = timings.keepAlive();
+        this.writeTimeout = timings.writeTimeout();
+        this.answerBound = timings.requestBound();
     }
 
     // --- the gateway's side ---
