@@ -39,14 +39,13 @@ class PythonSdkUpstreamTest {
 
     @Test
     void modernClient_callsAToolOfAHandshakeEraPythonServer() throws Exception {
-        HttpResponse<String> response = f.send(f.post(null, """
+        HttpResponse<String> response = f.send(f.modernPost("""
                 {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"py__shout","arguments":{"text":"era edge"},
                  "_meta":{"progressToken":"p1","example.com/trace":"t-1",
                   "io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},
                   "io.modelcontextprotocol/clientInfo":{"name":"raw-modern","version":"0"},
                   "io.modelcontextprotocol/logLevel":"debug"}}}""")
-                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call")
-                .header("Mcp-Name", "py__shout").build());
+                .build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = lastMessage(response);
         assertThat(body.path("error").isMissingNode()).as("%s", body).isTrue();

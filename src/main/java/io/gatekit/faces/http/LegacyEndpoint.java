@@ -96,7 +96,8 @@ final class LegacyEndpoint {
         JsonRpcMessage.Response last = null;
         try {
             session.endpoint().handler().onMessage(decoded);
-            last = new ResponseStream(session, exchange, response, callback, replies, timings, UnaryOperator.identity()).run();
+            last = new ResponseStream(session, exchange, response, callback, replies, timings, UnaryOperator.identity(),
+                    answer -> 200).run();
         } finally {
             session.finish(exchange);
             if (created && (last == null || last.isError())) {

@@ -52,18 +52,10 @@ final class ModernEndpoint {
             replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, ModernEra.unsupported(version)));
             return;
         }
-        String versionHeader = request.getHeaders().get(McpMeta.VERSION_HEADER);
-        if (versionHeader != null && !versionHeader.strip().equals(version)) {
-            replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, ModernEra.mismatch(
-                    "MCP-Protocol-Version is '" + versionHeader + "' but _meta[\"" + McpMeta.PROTOCOL_VERSION + "\"] is '"
-                            + version + "'")));
-            return;
-        }
-        String nameHeader = request.getHeaders().get(McpMeta.NAME_HEADER);
-        String name = ModernEra.nameOf(message);
-        if (nameHeader != null && name != null && !ModernEra.headerValue(nameHeader).equals(name)) {
-            replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, ModernEra.mismatch(
-                    "Mcp-Name is '" + nameHeader + "' but the body names '" + name + "'")));
+        JsonRpcError headers = ModernEra.headerProblem(message, version, request.getHeaders().get(McpMeta.VERSION_HEADER),
+                request.getHeaders().get(McpMeta.METHOD_HEADER), request.getHeaders().get(McpMeta.NAME_HEADER));
+        if (headers != null) {
+            replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, headers));
             return;
         }
         if (!(message instanceof JsonRpcMessage.Request r)) {
@@ -74,6 +66,10 @@ final class ModernEndpoint {
         JsonRpcError envelope = ModernEra.checkEnvelope(r);
         if (envelope != null) {
             replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, envelope));
+            return;
+        }
+        if (ModernEra.LEGACY_ONLY_METHODS.contains(r.method())) {
+            replies.json(response, callback, 404, JsonRpcMessage.Response.failure(id, ModernEra.legacyOnly(r.method())));
             return;
         }
         // A listen stream holds its slot for as long as it is open: it is a client like any stateless request.
@@ -104,7 +100,7 @@ final class ModernEndpoint {
             try {
                 client.endpoint().handler().onMessage(decoded);
                 new ResponseStream(client.session(), exchange, response, callback, replies, timings,
-                        answer -> ModernEra.complete(r, answer, replies.codec())).run();
+                        answer -> ModernEra.complete(r, answer, replies.codec()), ModernEra::status).run();
             } finally {
                 client.session().finish(exchange);
             }

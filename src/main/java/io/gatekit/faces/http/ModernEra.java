@@ -112,6 +112,55 @@ final class ModernEra {
     /** 2026-07-28: the request needs a client capability it did not declare. */
     static final int MISSING_CLIENT_CAPABILITY = -32021;
 
+    /** Methods of the handshake era that 2026-07-28 removed: unknown to a modern request (404, -32601). */
+    static final Set<String> LEGACY_ONLY_METHODS = Set.of("ping", "logging/setLevel", "resources/subscribe",
+            "resources/unsubscribe");
+
+    /**
+     * What is wrong with a modern message's headers, or null. A header present must agree with the body; a request
+     * must carry {@code MCP-Protocol-Version} and {@code Mcp-Method}, and {@code Mcp-Name} when its body names a
+     * tool, prompt or resource (the revision sets no requirements for notifications). Either is {@code -32020},
+     * HTTP 400. {@code Mcp-Method}'s agreement is checked for both eras before this.
+     */
+    static JsonRpcError headerProblem(JsonRpcMessage message, String version, String versionHeader, String methodHeader,
+            String nameHeader) {
+        boolean request = message instanceof Request;
+        if (versionHeader != null && !versionHeader.strip().equals(version)) {
+            return mismatch("MCP-Protocol-Version is '" + versionHeader + "' but _meta[\"" + McpMeta.PROTOCOL_VERSION
+                    + "\"] is '" + version + "'");
+        }
+        String name = nameOf(message);
+        if (nameHeader != null && name != null && !headerValue(nameHeader).equals(name)) {
+            return mismatch("Mcp-Name is '" + nameHeader + "' but the body names '" + name + "'");
+        }
+        if (request && versionHeader == null) {
+            return missing(McpMeta.VERSION_HEADER);
+        }
+        if (request && methodHeader == null) {
+            return missing(McpMeta.METHOD_HEADER);
+        }
+        if (name != null && nameHeader == null) {
+            return missing(McpMeta.NAME_HEADER);
+        }
+        return null;
+    }
+
+    private static JsonRpcError missing(String header) {
+        return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: the " + header + " header is missing; every 2026-07-28"
+                + " request must mirror its body in MCP-Protocol-Version and Mcp-Method, and a tools/call, prompts/get or"
+                + " resources/read its name in Mcp-Name");
+    }
+
+    static JsonRpcError legacyOnly(String method) {
+        return JsonRpcError.of(io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND, "Method not found: " + method
+                + " belongs to the handshake era (2025-11-25 and earlier); revision 2026-07-28 does not have it");
+    }
+
+    /** A modern answer sent as JSON: 404 for a method the gateway does not have, as the revision requires, else 200. */
+    static int status(Response answer) {
+        return answer.isError() && answer.error().code() == io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND.code() ? 404 : 200;
+    }
+
     static JsonRpcError mismatch(String message) {
         return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: " + message);
     }

@@ -5,6 +5,7 @@ import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import java.io.IOException;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains one exchange onto its POST: JSON if the answer comes within a keep-alive interval, else an event stream
  * carrying the request's progress, keep-alive comments and finally the answer. {@code finish} turns the answer
- * into what the client gets (the modern era adds {@code resultType}). Used once, by the request's own thread.
+ * into what the client gets (the modern era adds {@code resultType}), {@code status} picks the HTTP status of an
+ * answer sent as JSON (a streamed one is already 200). Used once, by the request's own thread.
  */
 final class ResponseStream {
     private static final Logger log = LoggerFactory.getLogger(ResponseStream.class);
@@ -27,11 +29,13 @@ final class ResponseStream {
     private final HttpReplies replies;
     private final StreamTimings timings;
     private final UnaryOperator<JsonRpcMessage.Response> finish;
+    private final ToIntFunction<JsonRpcMessage.Response> status;
     private SseStream sse;
     private int events;
 
     ResponseStream(HttpSession session, Exchange exchange, Response response, Callback callback, HttpReplies replies,
-            StreamTimings timings, UnaryOperator<JsonRpcMessage.Response> finish) {
+            StreamTimings timings, UnaryOperator<JsonRpcMessage.Response> finish,
+            ToIntFunction<JsonRpcMessage.Response> status) {
         this.session = session;
         this.exchange = exchange;
         this.response = response;
@@ -40,6 +44,7 @@ final class ResponseStream {
         this.replies = replies;
         this.timings = timings;
         this.finish = finish;
+        this.status = status;
     }
 
     /** The response sent, or null if the client went away first (the request was then cancelled). */
@@ -68,7 +73,7 @@ final class ResponseStream {
                     message = finish.apply(answer);
                 }
                 if (message instanceof JsonRpcMessage.Response answer && sse == null) {
-                    replies.json(response, callback, 200, answer);
+                    replies.json(response, callback, status.applyAsInt(answer), answer);
                     return answer;
                 }
                 streaming().event(exchange.stream() + "-" + ++events, codec.encode(message));

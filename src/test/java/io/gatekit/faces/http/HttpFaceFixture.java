@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import tools.jackson.databind.JsonNode;
 
 /** A gateway in the test JVM (demo upstream by default) with its HTTP face on a free loopback port. */
 public final class HttpFaceFixture implements AutoCloseable {
@@ -79,6 +80,31 @@ public final class HttpFaceFixture implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (session != null) {
             builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
+        }
+        return builder;
+    }
+
+    /**
+     * A modern (2026-07-28) POST as a well-behaved client sends it: no session, and the headers the revision
+     * requires, taken from the body ({@code MCP-Protocol-Version}, {@code Mcp-Method}, {@code Mcp-Name} for the
+     * methods that name something, non-ASCII names base64-encoded).
+     */
+    public HttpRequest.Builder modernPost(String body) {
+        JsonNode message = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
+        HttpRequest.Builder builder = post(null, body)
+                .header("MCP-Protocol-Version", message.path("params").path("_meta")
+                        .path("io.modelcontextprotocol/protocolVersion").asString("2026-07-28"))
+                .header("Mcp-Method", message.path("method").asString());
+        String member = switch (message.path("method").asString()) {
+            case "tools/call", "prompts/get" -> "name";
+            case "resources/read" -> "uri";
+            default -> null;
+        };
+        if (member != null && message.path("params").path(member).isString()) {
+            String name = message.path("params").path(member).asString();
+            boolean ascii = name.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
+            builder.header("Mcp-Name", ascii ? name : "=?base64?" + java.util.Base64.getEncoder()
+                    .encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=");
         }
         return builder;
     }
