@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * @param forwardRoots whether the upstream may ask clients for their roots ({@code forward_roots}, default true);
  *     false keeps a server such as server-filesystem on its configured directories whatever clients say
  * @param protocolEra which MCP era to speak to an http upstream: {@code auto} probes {@code server/discover} and
- *     speaks the stateless 2026-07-28 era when the server offers it, else the legacy session era; {@code legacy}
+ *     speaks the modern (2026-07-28, stateless) era when the server offers it, else the legacy session era; {@code legacy}
  *     and {@code modern} force one (modern fails clearly against a server without it)
  */
 public record UpstreamConfig(
@@ -88,7 +88,7 @@ public record UpstreamConfig(
         }
     }
 
-    /** Whether to try the stateless 2026-07-28 era with this upstream (http only). */
+    /** Whether to try the modern (2026-07-28, stateless) era with this upstream (http only). */
     public boolean mayBeModern() {
         return transport.equals("http") && !protocolEra.equals("legacy");
     }

@@ -1,5 +1,6 @@
 package io.gatekit.routing;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
@@ -249,7 +250,7 @@ public final class Router {
     private JsonNode listen(ClientSession client, ObjectNode params, long deadline) {
         if (!client.info().isModern()) {
             throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: subscriptions/listen belongs to"
-                    + " protocol revision " + ClientInfo.FIRST_MODERN_VERSION + "; this session negotiated "
+                    + " protocol revision " + ProtocolVersions.MODERN + "; this session negotiated "
                     + client.info().protocolVersion() + " (use resources/subscribe; list changes arrive unsolicited)");
         }
         SubscriptionFilter requested = SubscriptionFilter.parse(params.get("notifications"));
@@ -320,7 +321,7 @@ public final class Router {
 
     /** A legacy client calling a stateless upstream, whose answer may ask for input the client must be asked for. */
     private static boolean mayNeedInputBridge(ClientSession client, Upstream upstream) {
-        return client != null && !client.info().isModern() && upstream.isStateless();
+        return client != null && !client.info().isModern() && upstream.isModern();
     }
 
     /** A client left: unsubscribe upstream from what only it was subscribed to. */

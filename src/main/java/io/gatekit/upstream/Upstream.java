@@ -5,6 +5,7 @@ import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -30,11 +31,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
-
-    /** Protocol versions the gateway speaks to upstreams, newest first; it offers the first. */
-    public static final List<String> SUPPORTED_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
-    /** Stateless revisions, spoken to http upstreams that offer them in answer to {@code server/discover}. */
-    public static final List<String> STATELESS_VERSIONS = List.of(ModernProtocol.VERSION);
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -94,12 +90,13 @@ public final class Upstream implements AutoCloseable {
         return lastChange;
     }
 
-    /** What the running upstream declared at initialize; empty until it has started once. */
-    /** Whether the upstream is spoken to in the stateless 2026-07-28 era (it answers input requests with MRTR). */
-    public boolean isStateless() {
+    /** Whether the upstream is spoken to in the modern era (stateless; it answers input requests with MRTR). */
+    public boolean isModern() {
         InitializeResult current = info;
-        return current != null && STATELESS_VERSIONS.contains(current.protocolVersion());
+        return current != null && ProtocolVersions.MODERN_VERSIONS.contains(current.protocolVersion());
     }
+
+    /** What the running upstream declared at initialize; empty until it has started once. */
 
     public Optional<InitializeResult> info() {
         return Optional.ofNullable(info);
@@ -275,7 +272,7 @@ public final class Upstream implements AutoCloseable {
         UpstreamConnection connection = new UpstreamConnection(this, openWire(), listener);
         connection.start();
         ObjectNode params = settings.codec().mapper().createObjectNode();
-        params.put("protocolVersion", SUPPORTED_VERSIONS.getFirst());
+        params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
         ObjectNode capabilities = settings.clientCapabilities().deepCopy();
         if (!config.forwardRoots()) {
             capabilities.remove("roots");
@@ -308,10 +305,10 @@ public final class Upstream implements AutoCloseable {
                     "initialize was refused: " + response.error().message() + " (" + response.error().code() + ")");
         }
         InitializeResult result = InitializeResult.from(response.result());
-        if (!SUPPORTED_VERSIONS.contains(result.protocolVersion()) && !STATELESS_VERSIONS.contains(result.protocolVersion())) {
+        if (!ProtocolVersions.ALL.contains(result.protocolVersion())) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"
-                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + SUPPORTED_VERSIONS + ")");
+                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + ProtocolVersions.ALL + ")");
         }
         info = result;
         connection.notify(new Notification("notifications/initialized", null));

@@ -66,7 +66,7 @@ final class UpstreamConnection implements MessageHandler {
         long upstreamId = nextId.getAndIncrement();
         // Each era gets exactly its own envelope: a modern wire builds the 2026-07-28 one itself (ModernProtocol);
         // a handshake-era server must not see a modern client's, which some (the Python SDK) refuse.
-        JsonNode params = owner.isStateless() ? request.params() : McpMeta.withoutModernEnvelope(request.params());
+        JsonNode params = owner.isModern() ? request.params() : McpMeta.withoutModernEnvelope(request.params());
         JsonNode clientToken = null;
         if (params instanceof ObjectNode object && object.get("_meta") instanceof ObjectNode meta
                 && meta.has("progressToken")) {

@@ -1,13 +1,13 @@
 package io.gatekit.faces.http;
 
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.Gateway;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcMessage;
-import io.gatekit.jsonrpc.McpMeta;
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -23,8 +23,6 @@ import tools.jackson.databind.JsonNode;
  */
 final class LegacyEndpoint {
     private static final Logger log = LoggerFactory.getLogger(LegacyEndpoint.class);
-    static final String SESSION_HEADER = "Mcp-Session-Id";
-    static final Set<String> LEGACY_VERSIONS = Set.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     private final Gateway gateway;
     private final SessionRegistry registry;
@@ -41,13 +39,13 @@ final class LegacyEndpoint {
     /** One decoded message of a session, or the {@code initialize} that opens one. */
     void post(JsonRpcMessage message, Decoded decoded, Request request, Response response, Callback callback)
             throws InterruptedException {
-        String version = request.getHeaders().get(McpMeta.VERSION_HEADER);
-        if (version != null && !LEGACY_VERSIONS.contains(version)) {
+        String version = request.getHeaders().get(McpHeaders.PROTOCOL_VERSION);
+        if (version != null && !ProtocolVersions.LEGACY_VERSIONS.contains(version)) {
             replies.error(response, callback, 400, HttpReplies.idOf(message), ErrorCode.INVALID_REQUEST,
-                    "Unsupported MCP-Protocol-Version '" + version + "'; supported: " + List.copyOf(LEGACY_VERSIONS));
+                    "Unsupported MCP-Protocol-Version '" + version + "'; supported: " + ProtocolVersions.LEGACY_VERSIONS);
             return;
         }
-        String sessionId = request.getHeaders().get(SESSION_HEADER);
+        String sessionId = request.getHeaders().get(McpHeaders.SESSION_ID);
         HttpSession session;
         boolean created = false;
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize") && sessionId == null) {
@@ -90,7 +88,7 @@ final class LegacyEndpoint {
             return;
         }
         if (created) {
-            response.getHeaders().put(SESSION_HEADER, session.id());
+            response.getHeaders().put(McpHeaders.SESSION_ID, session.id());
         }
         request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
         JsonRpcMessage.Response last = null;
@@ -108,23 +106,23 @@ final class LegacyEndpoint {
 
     /** GET: the session's standalone stream, replaying what came after {@code Last-Event-ID}. */
     void get(Request request, Response response, Callback callback) throws InterruptedException {
-        String version = request.getHeaders().get(McpMeta.VERSION_HEADER);
-        if (version != null && ModernEra.MODERN_VERSIONS.contains(version.strip())) {
+        String version = request.getHeaders().get(McpHeaders.PROTOCOL_VERSION);
+        if (version != null && ProtocolVersions.MODERN_VERSIONS.contains(version.strip())) {
             // Same status as any GET without a session (the legacy era's 400), with what the client got wrong.
             replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST, "MCP-Protocol-Version '" + version
                     + "' is stateless: it has no GET stream and no session; POST each request with its _meta");
             return;
         }
-        if (version != null && !LEGACY_VERSIONS.contains(version)) {
+        if (version != null && !ProtocolVersions.LEGACY_VERSIONS.contains(version)) {
             replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST,
                     "Unsupported MCP-Protocol-Version '" + version + "'");
             return;
         }
-        HttpSession session = session(request.getHeaders().get(SESSION_HEADER), null, response, callback);
+        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
         if (session == null) {
             return;
         }
-        long cursor = session.attachGet(request.getHeaders().get("Last-Event-ID"));
+        long cursor = session.attachGet(request.getHeaders().get(McpHeaders.LAST_EVENT_ID));
         if (cursor < 0) {
             replies.error(response, callback, 409, null, ErrorCode.INVALID_REQUEST,
                     "Conflict: this session already has an open GET stream");
@@ -159,7 +157,7 @@ final class LegacyEndpoint {
 
     /** DELETE: ends the session and cancels everything it has in flight. */
     void delete(Request request, Response response, Callback callback) {
-        HttpSession session = session(request.getHeaders().get(SESSION_HEADER), null, response, callback);
+        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
         if (session != null) {
             registry.end(session, "DELETE by the client");
             replies.empty(response, callback, 200);

@@ -1,11 +1,11 @@
 package io.gatekit.faces.http;
 
+import io.gatekit.jsonrpc.McpHeaders;
 import io.gatekit.Gateway;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcMessage;
-import io.gatekit.jsonrpc.McpMeta;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,14 +119,14 @@ final class McpHandler extends Handler.Abstract {
             return;
         }
         JsonRpcMessage message = ((Decoded.Ok) decoded).message();
-        String methodHeader = request.getHeaders().get(McpMeta.METHOD_HEADER);
+        String methodHeader = request.getHeaders().get(McpHeaders.METHOD);
         String bodyMethod = ModernEra.methodOf(message);
         if (methodHeader != null && bodyMethod != null && !ModernEra.headerValue(methodHeader).equals(bodyMethod)) {
             replies.json(response, callback, 400, JsonRpcMessage.Response.failure(HttpReplies.idOf(message), ModernEra.mismatch(
                     "Mcp-Method is '" + methodHeader + "' but the body's method is '" + bodyMethod + "'")));
             return;
         }
-        String modernVersion = request.getHeaders().get(LegacyEndpoint.SESSION_HEADER) == null
+        String modernVersion = request.getHeaders().get(McpHeaders.SESSION_ID) == null
                 ? ModernEra.requestedVersion(message) : null;
         if (modernVersion != null && !"initialize".equals(bodyMethod)) {
             modern.post(modernVersion, message, decoded, request, response, callback);

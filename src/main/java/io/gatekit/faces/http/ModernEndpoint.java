@@ -1,5 +1,7 @@
 package io.gatekit.faces.http;
 
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.Gateway;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
@@ -48,12 +50,12 @@ final class ModernEndpoint {
     void post(String version, JsonRpcMessage message, Decoded decoded, Request request, Response response,
             Callback callback) throws InterruptedException {
         JsonNode id = HttpReplies.idOf(message);
-        if (!ModernEra.MODERN_VERSIONS.contains(version)) {
+        if (!ProtocolVersions.MODERN_VERSIONS.contains(version)) {
             replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, ModernEra.unsupported(version)));
             return;
         }
-        JsonRpcError headers = ModernEra.headerProblem(message, version, request.getHeaders().get(McpMeta.VERSION_HEADER),
-                request.getHeaders().get(McpMeta.METHOD_HEADER), request.getHeaders().get(McpMeta.NAME_HEADER));
+        JsonRpcError headers = ModernEra.headerProblem(message, version, request.getHeaders().get(McpHeaders.PROTOCOL_VERSION),
+                request.getHeaders().get(McpHeaders.METHOD), request.getHeaders().get(McpHeaders.NAME));
         if (headers != null) {
             replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, headers));
             return;
@@ -114,7 +116,7 @@ final class ModernEndpoint {
     private void discover(JsonRpcMessage.Request r, Request request, Response response, Callback callback)
             throws InterruptedException {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
-        params.put("protocolVersion", "2025-11-25");
+        params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
         params.set("capabilities", ModernEra.metaObject(r, McpMeta.CLIENT_CAPABILITIES));
         params.set("clientInfo", ModernEra.metaObject(r, McpMeta.CLIENT_INFO));
         JsonRpcMessage.Request initialize = new JsonRpcMessage.Request(r.id(), "initialize", params);
@@ -146,8 +148,8 @@ final class ModernEndpoint {
 
     /** A gateway client for one stateless request: no session id, no GET buffer, closed when the request is done. */
     private OneRequestClient oneRequestClient() {
-        HttpSession session = new HttpSession("stateless-" + counter.incrementAndGet(), true);
-        Gateway.ClientEndpoint endpoint = gateway.open("http-stateless", session, () -> {});
+        HttpSession session = new HttpSession("modern-" + counter.incrementAndGet(), true);
+        Gateway.ClientEndpoint endpoint = gateway.open("http-modern", session, () -> {});
         session.attach(endpoint);
         return new OneRequestClient(session, endpoint);
     }

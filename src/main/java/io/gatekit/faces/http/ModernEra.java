@@ -1,5 +1,7 @@
 package io.gatekit.faces.http;
 
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
@@ -20,16 +22,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The stateless 2026-07-28 era of Streamable HTTP: how a request says it belongs to it (the protocol version in
+ * The modern (2026-07-28, stateless) era of Streamable HTTP: how a request says it belongs to it (the protocol version in
  * {@code params._meta}), its headers and error codes, and the members its results must carry.
  */
 final class ModernEra {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-    /** Versions served statelessly (no initialize, no session). */
-    static final List<String> MODERN_VERSIONS = List.of(McpMeta.STATELESS_VERSION);
-    /** Every version this endpoint serves, newest first: the modern ones, then the legacy (session) ones. */
-    static final List<String> SUPPORTED_VERSIONS = List.of("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     /** A header disagrees with the body (or a required one is missing). */
     static final int HEADER_MISMATCH = -32020;
@@ -64,7 +61,7 @@ final class ModernEra {
 
     /** What {@code Mcp-Name} must carry for this message, or null when the method has no name. */
     static String nameOf(JsonRpcMessage message) {
-        return message instanceof Request r ? McpMeta.nameHeader(r) : null;
+        return message instanceof Request r ? McpHeaders.nameOf(r) : null;
     }
 
     /** A header value, with the {@code =?base64?...?=} form of non-ASCII values decoded. */
@@ -83,10 +80,10 @@ final class ModernEra {
     static JsonRpcError unsupported(String requested) {
         ObjectNode data = NODES.objectNode();
         ArrayNode supported = data.putArray("supported");
-        SUPPORTED_VERSIONS.forEach(supported::add);
+        ProtocolVersions.ALL.forEach(supported::add);
         data.put("requested", requested);
         return new JsonRpcError(UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version '" + requested
-                + "'; supported: " + SUPPORTED_VERSIONS + " (" + MODERN_VERSIONS + " without a session, the others after initialize)",
+                + "'; supported: " + ProtocolVersions.ALL + " (" + ProtocolVersions.MODERN_VERSIONS + " without a session, the others after initialize)",
                 data);
     }
 
@@ -134,13 +131,13 @@ final class ModernEra {
             return mismatch("Mcp-Name is '" + nameHeader + "' but the body names '" + name + "'");
         }
         if (request && versionHeader == null) {
-            return missing(McpMeta.VERSION_HEADER);
+            return missing(McpHeaders.PROTOCOL_VERSION);
         }
         if (request && methodHeader == null) {
-            return missing(McpMeta.METHOD_HEADER);
+            return missing(McpHeaders.METHOD);
         }
         if (name != null && nameHeader == null) {
-            return missing(McpMeta.NAME_HEADER);
+            return missing(McpHeaders.NAME);
         }
         return null;
     }
@@ -229,7 +226,7 @@ final class ModernEra {
     static ObjectNode discovery(JsonNode initializeResult) {
         ObjectNode result = NODES.objectNode();
         ArrayNode versions = result.putArray("supportedVersions");
-        SUPPORTED_VERSIONS.forEach(versions::add);
+        ProtocolVersions.ALL.forEach(versions::add);
         JsonNode capabilities = initializeResult.get("capabilities");
         result.set("capabilities", capabilities instanceof ObjectNode ? capabilities.deepCopy() : NODES.objectNode());
         JsonNode instructions = initializeResult.get("instructions");

@@ -149,7 +149,7 @@ class HttpMrtrAndCachingTest {
      * 2026-07-28 era, so its hints survive the hop: the merged list a modern client gets keeps them.
      */
     @Test
-    void cachingHintsOfAStatelessUpstreamReachModernClients(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void cachingHintsOfAModernUpstreamReachModernClients(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         try (var upstream = io.gatekit.testing.HttpGatewayProcess.start(dir, """
                 proxy:
@@ -171,7 +171,7 @@ class HttpMrtrAndCachingTest {
                         """.formatted(upstream.uri))) {
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> f.gateway.upstream("px").orElseThrow().state() == Upstream.State.READY);
-            assertThat(f.gateway.upstream("px").orElseThrow().isStateless()).isTrue();
+            assertThat(f.gateway.upstream("px").orElseThrow().isModern()).isTrue();
             JsonNode tools = JSON.readTree(body(modern(f, "tools/list", null, ""))).path("result");
             assertThat(TestClient.names(tools.path("tools"), "name")).contains("px__demo__echo");
             assertThat(tools.path("cacheScope").asString()).isEqualTo("public");
