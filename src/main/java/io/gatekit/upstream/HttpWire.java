@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import io.gatekit.config.ProtocolEra;
 import io.gatekit.jsonrpc.McpHeaders;
 import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.config.UpstreamConfig;
@@ -122,7 +123,7 @@ final class HttpWire extends HttpWireBase {
             deliver(new Decoded.Ok(ModernProtocol.asInitializeResult(initialize.id(), answer)));
             return;
         }
-        if ("modern".equals(config.protocolEra())) {
+        if (config.protocolEra() == ProtocolEra.MODERN) {
             failRequest(initialize, "protocol_era is modern but " + url + " does not offer " + ProtocolVersions.MODERN
                     + " in answer to server/discover" + (answer == null ? " (no usable answer)"
                     : answer.isError() ? " (error " + answer.error().code() + ": " + answer.error().message() + ")" : ""));

@@ -1,6 +1,7 @@
 package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
+import io.gatekit.config.UpstreamTransport;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
@@ -316,11 +317,11 @@ public final class Upstream implements AutoCloseable {
     }
 
     private UpstreamWire openWire() throws java.io.IOException {
-        if ("http".equals(config.transport())) {
+        if (config.transport() == UpstreamTransport.HTTP) {
             return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout(),
                     settings.connectTimeout().plus(settings.requestTimeout()));
         }
-        if ("sse".equals(config.transport())) {
+        if (config.transport() == UpstreamTransport.SSE) {
             return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
         }
         UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
