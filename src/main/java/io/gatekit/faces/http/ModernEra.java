@@ -153,9 +153,17 @@ final class ModernEra {
                 + " belongs to the handshake era (2025-11-25 and earlier); revision 2026-07-28 does not have it");
     }
 
-    /** A modern answer sent as JSON: 404 for a method the gateway does not have, as the revision requires, else 200. */
+    /**
+     * The HTTP status of a modern answer sent as JSON: 404 for a method the gateway does not have and 400 for a
+     * missing client capability, as the revision asks (its clients tell a modern server's refusals from a legacy
+     * server's by them), else 200.
+     */
     static int status(Response answer) {
-        return answer.isError() && answer.error().code() == io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND.code() ? 404 : 200;
+        if (!answer.isError()) {
+            return 200;
+        }
+        int code = answer.error().code();
+        return code == io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND.code() ? 404 : code == MISSING_CLIENT_CAPABILITY ? 400 : 200;
     }
 
     static JsonRpcError mismatch(String message) {

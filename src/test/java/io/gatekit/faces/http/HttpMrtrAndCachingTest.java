@@ -208,14 +208,14 @@ class HttpMrtrAndCachingTest {
     @Test
     void mrtrAskingForInputTheClientDidNotDeclare_isRefusedWithMissingCapability() throws Exception {
         try (HttpFaceFixture f = twoUpstreams("", "")) {
-            HttpResponse<String> response = f.send(f.post(null, """
+            HttpResponse<String> response = f.send(f.modernPost("""
                     {"jsonrpc":"2.0","id":"n1","method":"tools/call","params":{"name":"a__confirm","arguments":{"message":"Go?"},
                      "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",
-                     "io.modelcontextprotocol/clientCapabilities":{}}}}""")
-                    .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call")
-                    .header("Mcp-Name", "a__confirm").build());
+                     "io.modelcontextprotocol/clientCapabilities":{}}}}""").build());
             JsonNode error = JSON.readTree(body(response)).path("error");
             assertThat(error.path("code").asInt()).as(response.body()).isEqualTo(-32021);
+            // The revision answers its own request errors (MissingRequiredClientCapability included) with 400.
+            assertThat(response.statusCode()).isEqualTo(400);
             assertThat(error.path("data").path("requiredCapabilities").path(0).asString()).isEqualTo("elicitation");
         }
     }
