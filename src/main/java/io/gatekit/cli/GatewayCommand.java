@@ -3,6 +3,7 @@ package io.gatekit.cli;
 import io.gatekit.config.HotReload;
 import io.gatekit.config.ClientTransport;
 import io.gatekit.Gateway;
+import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
  * shuts every upstream down.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run the gateway. Clients speak MCP on stdin/stdout; logs go to stderr (or a file).")
+        description = "Run the gateway. Clients speak MCP on stdin/stdout (or Streamable HTTP with proxy.transport: http); logs go to stderr (or a file).")
 final class GatewayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -92,7 +93,7 @@ final class GatewayCommand implements Callable<Integer> {
             return 0;
         }
         // Unbuffered: the framer and the writer buffer themselves (an extra layer only adds copies and syscalls).
-        gateway.connect("stdio", new FileInputStream(FileDescriptor.in), mcpOut, done::countDown);
+        StdioFace.connect(gateway, "stdio", new FileInputStream(FileDescriptor.in), mcpOut, done::countDown);
         log.info("gatekit {} serving on stdio with {} upstream(s) from {}", Version.current(),
                 config.proxy().enabledUpstreams().size(),
                 config.source().map(Object::toString).orElse("the embedded default"));

@@ -20,6 +20,9 @@ public final class AdmissionController {
 
     private record Ceiling(int limit, Semaphore slots) {}
 
+    /** A client's admission holds no slot of its own (its requests are counted where they are registered). */
+    private static final Admission ADMITTED_CLIENT = new Admission.Admitted(Permit.NONE);
+
     public AdmissionController(int maxInFlightPerClient) {
         this.maxInFlightPerClient = maxInFlightPerClient;
     }
@@ -30,16 +33,16 @@ public final class AdmissionController {
     }
 
     /**
-     * Admits a new request of {@code client}, before it is registered. Called on the client's reader thread,
-     * the only one that adds requests, so the count it sees cannot be raced upward.
+     * Admits a new request of {@code client}, just registered (so counted among its requests in flight). Called on
+     * the client's reader thread, the only one that adds requests, so the count it sees cannot be raced upward.
      */
     public Admission admitClient(ClientSession client) {
-        if (client.inFlightCount() >= maxInFlightPerClient) {
+        if (client.inFlightCount() > maxInFlightPerClient) {
             return new Admission.Rejected(new GatewayException(ErrorCode.OVERLOADED,
                     "Too many requests in flight from this client (limit " + maxInFlightPerClient
                             + ", proxy.limits.max_in_flight_per_client); retry when some have completed"));
         }
-        return new Admission.Admitted(Permit.NONE);
+        return ADMITTED_CLIENT;
     }
 
     /** Admits one request to {@code upstream}; the permit must be closed when the request ends. */

@@ -1,15 +1,28 @@
 package io.gatekit.control;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A slot under an in-flight ceiling, released exactly once however often {@link #close} is called. */
 public final class Permit implements AutoCloseable {
     /** A permit that holds no slot: for checks that count requests elsewhere. */
     public static final Permit NONE = new Permit(null);
 
+    private static final VarHandle RELEASED;
+
+    static {
+        try {
+            RELEASED = MethodHandles.lookup().findVarHandle(Permit.class, "released", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Semaphore slots;
-    private final AtomicBoolean released = new AtomicBoolean();
+    /** Set once, by compare-and-set through {@link #RELEASED} (one object per request, not two). */
+    @SuppressWarnings("unused")
+    private volatile boolean released;
 
     Permit(Semaphore slots) {
         this.slots = slots;
@@ -17,7 +30,7 @@ public final class Permit implements AutoCloseable {
 
     @Override
     public void close() {
-        if (slots != null && released.compareAndSet(false, true)) {
+        if (slots != null && RELEASED.compareAndSet(this, false, true)) {
             slots.release();
         }
     }

@@ -127,6 +127,9 @@ public final class DemoServer implements MessageHandler {
             }
             case "logging/setLevel" -> {
                 logLevel = params.path("level").asString("info");
+                if (System.getenv("DEMO_HANG_SET_LEVEL") != null) {
+                    hangUntilCancelled(); // a server that never answers it: how a gateway copes is tested
+                }
                 yield NODES.objectNode();
             }
             default -> throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: " + request.method());
@@ -166,6 +169,14 @@ public final class DemoServer implements MessageHandler {
     }
 
     /** Counters a test can read through the {@code stats} tool to observe the gateway's behaviour upstream. */
+    private static void hangUntilCancelled() {
+        try {
+            new java.util.concurrent.CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            throw new CancelledException();
+        }
+    }
+
     ObjectNode stats() {
         ObjectNode stats = NODES.objectNode();
         stats.put("cancelNotices", cancelNotices.get());

@@ -33,6 +33,11 @@ public final class RawJson implements SerializableString {
         return JsonNodeFactory.instance.rawValueNode(new RawValue(this));
     }
 
+    /** Whether {@code node} is a value kept as raw bytes (not yet read into a tree). */
+    public static boolean isRaw(JsonNode node) {
+        return of(node) != null;
+    }
+
     /** The raw value inside {@code node}, or null when it is an ordinary tree. */
     static RawJson of(JsonNode node) {
         return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw

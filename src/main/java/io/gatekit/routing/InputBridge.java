@@ -1,5 +1,8 @@
 package io.gatekit.routing;
 
+import io.gatekit.chain.Exchange;
+import io.gatekit.chain.Link;
+import io.gatekit.chain.Target;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
@@ -29,14 +32,42 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code requestState}, until the server's answer is complete. The upstream sees a modern client; the client sees
  * the legacy flow it knows.
  */
-final class InputBridge {
+final class InputBridge implements Link {
     /** An upstream that keeps asking is cut off rather than looping forever. */
     static final int MAX_ROUNDS = 8;
 
     private final JsonRpcCodec codec;
+    private final Forwarder forwarder;
 
-    InputBridge(JsonRpcCodec codec) {
+    InputBridge(JsonRpcCodec codec, Forwarder forwarder) {
         this.codec = codec;
+        this.forwarder = forwarder;
+    }
+
+    /** Only a legacy client calling a stateless upstream may need the bridge, and then it waits for the client. */
+    @Override
+    public boolean mayBlock(Exchange exchange) {
+        Target target = exchange.target();
+        return target != null && !exchange.client().info().isModern() && target.upstream().isModern();
+    }
+
+    @Override
+    public boolean readsBodies(Exchange exchange) {
+        return mayBlock(exchange);
+    }
+
+    /**
+     * An answer that asks for input is settled with the client; each retry is a new upstream request, so the
+     * client's cancel reaches the first and the deadline bounds them all.
+     */
+    @Override
+    public Response onResponse(Exchange exchange, Response response) {
+        if (!mayBlock(exchange) || !asksForInput(response)) {
+            return response;
+        }
+        Upstream upstream = exchange.target().upstream();
+        return settle(exchange.client(), upstream, exchange.request(), response, exchange.deadlineNanos(),
+                retry -> forwarder.call(exchange, upstream, retry, new CompletableFuture<>(), exchange.deadlineNanos()));
     }
 
     /** Whether {@code answer} asks for input, which a legacy client needs the bridge for. */

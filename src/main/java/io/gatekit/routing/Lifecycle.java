@@ -54,10 +54,10 @@ public final class Lifecycle {
     }
 
     /** After a client's {@code notifications/initialized}: upstreams that asked for roots early ask again. */
-    void clientReady(ClientSession client, Router router) {
+    void clientReady(ClientSession client, ChangeAnnouncer announcer) {
         client.markReady();
         if (client.info().hasCapability("roots")) {
-            router.rootsChanged();
+            announcer.rootsChanged();
         }
     }
 

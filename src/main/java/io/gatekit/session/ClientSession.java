@@ -29,6 +29,7 @@ public final class ClientSession {
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
     private volatile String logLevel;
     private volatile SubscriptionFilter listening = SubscriptionFilter.NONE;
+    private volatile Principal principal = Principal.ANONYMOUS;
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -47,6 +48,16 @@ public final class ClientSession {
 
     public void initialized(ClientInfo clientInfo) {
         this.info = clientInfo;
+    }
+
+    /** Who is calling: {@link Principal#ANONYMOUS} until the face authenticates the client. */
+    public Principal principal() {
+        return principal;
+    }
+
+    /** Set once by the face that authenticated the client, before its first request. */
+    public void authenticated(Principal who) {
+        this.principal = who;
     }
 
     /** The minimum level set with {@code logging/setLevel}, or null if the client never set one. */

@@ -1,7 +1,6 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
@@ -14,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 public record PendingCall(
         long upstreamId,
         String method,
-        ClientSession origin,
+        CallOrigin origin,
         JsonNode clientProgressToken,
         CompletableFuture<Response> outcome,
         long deadlineNanos) {}

@@ -69,6 +69,15 @@ final class PendingTable {
         return false;
     }
 
+    /** Puts {@code replacement} (same id) in place of {@code current}; false if {@code current} was already gone. */
+    boolean replace(PendingCall current, PendingCall replacement) {
+        if (current.upstreamId() != replacement.upstreamId()) {
+            throw new IllegalArgumentException("a replacement keeps the call's id");
+        }
+        return slots.compareAndSet(slot(current.upstreamId()), current, replacement)
+                || overflow.replace(current.upstreamId(), current, replacement);
+    }
+
     /** A snapshot of the calls in flight. */
     List<PendingCall> values() {
         List<PendingCall> calls = new ArrayList<>();

@@ -10,7 +10,6 @@ import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -128,13 +127,22 @@ public final class Upstream implements AutoCloseable {
      * completes {@code outcome}. While the upstream is starting, waits for it until {@code deadlineNanos}; when
      * it is down (backing off, failed, stopped) throws {@link GatewayException} at once.
      */
-    public PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    public PendingCall call(Request request, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         awaitStarted(deadlineNanos);
         UpstreamConnection connection = current;
         if (connection == null || state != State.READY) {
             throw unavailable(state.name().toLowerCase(java.util.Locale.ROOT));
         }
         return connection.call(request, origin, outcome, deadlineNanos);
+    }
+
+    /**
+     * Hands a call in flight to another origin and future (see {@code UpstreamConnection.rebind}); null when the
+     * call already ended or the connection is gone.
+     */
+    public PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        UpstreamConnection connection = current;
+        return connection == null ? null : connection.rebind(call, origin, outcome, deadlineNanos);
     }
 
     /** Fails the calls whose deadline has passed and cancels them upstream (see {@code DeadlineSweeper}). */

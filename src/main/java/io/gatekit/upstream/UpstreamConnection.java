@@ -8,7 +8,6 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.jsonrpc.McpMeta;
-import io.gatekit.session.ClientSession;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Collection;
@@ -62,7 +61,7 @@ final class UpstreamConnection implements MessageHandler {
      * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
      * to receive the response. Throws {@link GatewayException} if the connection is already closed.
      */
-    PendingCall call(Request request, ClientSession origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    PendingCall call(Request request, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
         // Each era gets exactly its own envelope: a modern wire builds the 2026-07-28 one itself (ModernProtocol);
         // a handshake-era server must not see a modern client's, which some (the Python SDK) refuse.
@@ -86,6 +85,17 @@ final class UpstreamConnection implements MessageHandler {
             throw owner.unavailable("connection closed");
         }
         return call;
+    }
+
+    /**
+     * Hands a call in flight to another origin and future (a request held for a multi round-trip answer, then
+     * the client's retry): the upstream's answer completes {@code outcome} instead. Null when the call already
+     * ended (answered, failed, abandoned).
+     */
+    PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        PendingCall rebound = new PendingCall(call.upstreamId(), call.method(), origin, call.clientProgressToken(), outcome,
+                deadlineNanos);
+        return pending.replace(call, rebound) ? rebound : null;
     }
 
     /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
@@ -153,7 +163,7 @@ final class UpstreamConnection implements MessageHandler {
     @Override
     public void onRelatedMessage(Decoded decoded, JsonNode relatedId) {
         PendingCall call = relatedId != null && relatedId.canConvertToLong() ? pending.get(relatedId.asLong()) : null;
-        ClientSession requester = call == null ? null : call.origin();
+        CallOrigin requester = call == null ? null : call.origin();
         switch (decoded) {
             case Decoded.Ok(Request request) when requester != null -> listener.onServerRequest(owner, request, requester);
             case Decoded.Ok(Notification message) when requester != null && "notifications/message".equals(message.method()) ->
@@ -185,7 +195,7 @@ final class UpstreamConnection implements MessageHandler {
                 if (call.origin() != null && call.clientProgressToken() != null) {
                     ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
                     params.set("progressToken", call.clientProgressToken());
-                    call.origin().send(new Notification(notification.method(), params));
+                    call.origin().notifyCaller(new Notification(notification.method(), params));
                 }
                 return;
             }

@@ -26,8 +26,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One {@code subscriptions/listen} stream of the modern (2026-07-28, stateless) era, and the way back to the gateway client
- * opened for it. The gateway ({@code routing.Router}) answers the listen request with the subset it honours; this
+ * One {@code subscriptions/listen} stream of the modern (2026-07-28) era, and the way back to the gateway client
+ * opened for it. The gateway ({@code routing.ResourceSubscriptions}) answers the listen request with the subset it honours; this
  * stream turns that answer into {@code notifications/subscriptions/acknowledged}, always its first event, then
  * carries only the list changes and resource updates the acknowledgement names. Every notification on it carries
  * {@code _meta["io.modelcontextprotocol/subscriptionId"]}, the listen request's id; progress, log messages and
