@@ -1,5 +1,7 @@
 package io.gatekit.cli;
 
+import io.gatekit.config.HotReload;
+import io.gatekit.config.ClientTransport;
 import io.gatekit.Gateway;
 import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigException;
@@ -50,7 +52,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         Logging.configure(config.logging(), verbose);
         Logger log = LoggerFactory.getLogger(GatewayCommand.class);
-        boolean http = "http".equals(config.proxy().transport());
+        boolean http = config.proxy().transport() == ClientTransport.HTTP;
         Gateway gateway = new Gateway(config, Version.current());
         HttpFace[] face = new HttpFace[1];
         CountDownLatch done = new CountDownLatch(1);
@@ -113,7 +115,7 @@ final class GatewayCommand implements Callable<Integer> {
 
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */
     private @Nullable ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
-        if (options.config == null || "disabled".equals(config.proxy().hotReload())) {
+        if (options.config == null || config.proxy().hotReload() == HotReload.DISABLED) {
             return null;
         }
         try {

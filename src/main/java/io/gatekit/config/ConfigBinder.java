@@ -46,17 +46,17 @@ final class ConfigBinder {
     }
 
     private @Nullable ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {
-        String transport = Nodes.string(node, "transport").orElse(null);
+        ClientTransport transport = Nodes.choice(node, "transport", ClientTransport.class).orElse(null);
         Optional<HttpConfig> http = node.path("http").isObject() ? Optional.ofNullable(http(node.get("http")))
                 : Optional.empty();
-        if ("http".equals(transport) && !node.has("http")) {
+        if (transport == ClientTransport.HTTP && !node.has("http")) {
             problems.at(PROXY.child("transport"),
                     "the http transport needs a proxy.http section, e.g. http: {host: 127.0.0.1, port: 8080}");
         }
         TimeoutsConfig timeouts = new TimeoutsConfig(
                 Nodes.seconds(node.path("timeouts"), "request_timeout").orElse(TimeoutsConfig.DEFAULT),
                 Nodes.seconds(node.path("timeouts"), "connection_timeout").orElse(TimeoutsConfig.DEFAULT));
-        String hotReload = Nodes.string(node, "hot_reload").orElse(ProxyConfig.DEFAULT_HOT_RELOAD);
+        HotReload hotReload = Nodes.choice(node, "hot_reload", HotReload.class).orElse(ProxyConfig.DEFAULT_HOT_RELOAD);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -112,15 +112,15 @@ final class ConfigBinder {
 
     private @Nullable LoggingConfig logging(JsonNode node) {
         String level = Nodes.string(node, "level").map(LoggingConfig::normaliseLevel).orElse("INFO");
-        List<String> handlers = new ArrayList<>();
+        List<LogHandler> handlers = new ArrayList<>();
         if (node.path("handlers").isArray()) {
-            node.get("handlers").forEach(handler -> handlers.add(handler.asString()));
+            node.get("handlers").forEach(handler -> ConfigChoice.parse(LogHandler.class, handler.asString("")).ifPresent(handlers::add));
         } else {
-            handlers.add("stderr");
+            handlers.add(LogHandler.STDERR);
         }
         Optional<Path> filePath = Nodes.string(node, "file_path")
                 .flatMap(file -> paths.resolve(file, LOGGING.child("file_path"), problems));
-        if (handlers.contains("file") && !node.has("file_path")) {
+        if (handlers.contains(LogHandler.FILE) && !node.has("file_path")) {
             problems.at(LOGGING.child("handlers"), "the file handler needs logging.file_path");
         }
         return problems.build(LOGGING, () -> new LoggingConfig(level == null ? "INFO" : level, handlers, filePath,

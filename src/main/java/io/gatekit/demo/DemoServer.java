@@ -14,6 +14,7 @@ import io.gatekit.transport.MessageConnection;
 import io.gatekit.transport.MessageHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class DemoServer implements MessageHandler {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * The handshake-era revisions this server speaks, newest first: its own list, not the gateway's, as any
+     * upstream's would be (the gateway's tests rely on it offering the latest).
+     */
+    private static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     private final MessageConnection connection;
     private final DemoTools tools;
@@ -154,8 +160,7 @@ public final class DemoServer implements MessageHandler {
         clientCapabilities = params.path("capabilities");
         String requested = params.path("protocolVersion").asString("");
         ObjectNode result = NODES.objectNode();
-        result.put("protocolVersion", io.gatekit.upstream.Upstream.SUPPORTED_VERSIONS.contains(requested)
-                ? requested : io.gatekit.upstream.Upstream.SUPPORTED_VERSIONS.getFirst());
+        result.put("protocolVersion", VERSIONS.contains(requested) ? requested : VERSIONS.getFirst());
         ObjectNode caps = result.putObject("capabilities");
         caps.putObject("tools").put("listChanged", true);
         caps.putObject("prompts");

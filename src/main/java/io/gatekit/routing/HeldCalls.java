@@ -133,7 +133,7 @@ final class HeldCalls implements Link {
         }
         Held entry = verify(state.stringValue());
         if (entry == null) {
-            return target.upstream().isStateless() ? Decision.proceed()
+            return target.upstream().isModern() ? Decision.proceed()
                     : Decision.fail(JsonRpcError.of(ErrorCode.INVALID_PARAMS, "requestState was not issued by this gateway"
                             + " for a call in progress (altered, already used, or the call ended): call again without it"));
         }

@@ -48,7 +48,7 @@ final class InputBridge implements Link {
     @Override
     public boolean mayBlock(Exchange exchange) {
         Target target = exchange.target();
-        return target != null && !exchange.client().info().isModern() && target.upstream().isStateless();
+        return target != null && !exchange.client().info().isModern() && target.upstream().isModern();
     }
 
     @Override

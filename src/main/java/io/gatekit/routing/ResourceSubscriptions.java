@@ -1,5 +1,6 @@
 package io.gatekit.routing;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.chain.Exchange;
 import io.gatekit.chain.Target;
 import io.gatekit.jsonrpc.ErrorCode;
@@ -8,7 +9,6 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SubscriptionFilter;
 import io.gatekit.upstream.Upstream;
@@ -90,7 +90,7 @@ final class ResourceSubscriptions {
     JsonNode listen(ClientSession client, ObjectNode params, long deadline) {
         if (!client.info().isModern()) {
             throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: subscriptions/listen belongs to"
-                    + " protocol revision " + ClientInfo.FIRST_MODERN_VERSION + "; this session negotiated "
+                    + " protocol revision " + ProtocolVersions.MODERN + "; this session negotiated "
                     + client.info().protocolVersion() + " (use resources/subscribe; list changes arrive unsolicited)");
         }
         SubscriptionFilter requested = SubscriptionFilter.parse(params.get("notifications"));

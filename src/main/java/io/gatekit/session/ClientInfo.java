@@ -1,5 +1,6 @@
 package io.gatekit.session;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -28,12 +29,9 @@ public record ClientInfo(@Nullable String protocolVersion, JsonNode capabilities
         return capabilities != null && capabilities.has(name);
     }
 
-    /** The first stateless revision: a client on it (or later) is answered in the 2026-07-28 shapes. */
-    public static final String FIRST_MODERN_VERSION = io.gatekit.jsonrpc.McpMeta.STATELESS_VERSION;
-
-    /** Whether the client speaks the stateless era (versions are dates, so they compare as strings). */
+    /** Whether the client speaks the modern era: it is then answered in the 2026-07-28 shapes. */
     public boolean isModern() {
-        return protocolVersion != null && protocolVersion.compareTo(FIRST_MODERN_VERSION) >= 0;
+        return ProtocolVersions.isModernEra(protocolVersion);
     }
 
     public String name() {

@@ -1,6 +1,9 @@
 package io.gatekit.upstream;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.gatekit.config.ProtocolEra;
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
@@ -11,7 +14,6 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.jsonrpc.McpMeta;
 import io.gatekit.transport.MessageHandler;
 import io.gatekit.transport.SseReader;
 import java.io.BufferedInputStream;
@@ -60,7 +62,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class HttpWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(HttpWire.class);
-    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String SESSION_HEADER = McpHeaders.SESSION_ID;
     private static final int MAX_GET_RECONNECTS = 5;
 
     private final URI url;
@@ -125,14 +127,14 @@ final class HttpWire extends HttpWireBase {
         ModernProtocol protocol = answer == null ? null : ModernProtocol.fromDiscovery(initialize, answer);
         if (answer != null && protocol != null) {
             modern = protocol;
-            protocolVersion = ModernProtocol.VERSION;
-            log.info("upstream {}: speaking the stateless {} era", config.name(), ModernProtocol.VERSION);
+            protocolVersion = ProtocolVersions.MODERN;
+            log.info("upstream {}: speaking the modern era ({}, stateless)", config.name(), ProtocolVersions.MODERN);
             deliver(new Decoded.Ok(ModernProtocol.asInitializeResult(initialize.id(), answer)));
             return;
         }
         JsonRpcError refused = answer == null ? null : answer.error();
-        if ("modern".equals(config.protocolEra())) {
-            failRequest(initialize, "protocol_era is modern but " + url + " does not offer " + ModernProtocol.VERSION
+        if (config.protocolEra() == ProtocolEra.MODERN) {
+            failRequest(initialize, "protocol_era is modern but " + url + " does not offer " + ProtocolVersions.MODERN
                     + " in answer to server/discover" + (answer == null ? " (no usable answer)"
                     : refused != null ? " (error " + refused.code() + ": " + refused.message() + ")" : ""));
             return;
@@ -371,7 +373,7 @@ final class HttpWire extends HttpWireBase {
         }
         String version = protocolVersion;
         if (version != null) {
-            headers.put(McpMeta.VERSION_HEADER, version);
+            headers.put(McpHeaders.PROTOCOL_VERSION, version);
         }
     }
 
@@ -461,7 +463,7 @@ final class HttpWire extends HttpWireBase {
                         .headers(h -> {
                             h.put(HttpHeader.ACCEPT, "text/event-stream");
                             if (resumeFrom != null) {
-                                h.put("Last-Event-ID", resumeFrom);
+                                h.put(McpHeaders.LAST_EVENT_ID, resumeFrom);
                             }
                             common(h);
                         })

@@ -1,11 +1,13 @@
 package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
+import io.gatekit.config.UpstreamTransport;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -38,11 +40,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
-
-    /** Protocol versions the gateway speaks to upstreams, newest first; it offers the first. */
-    public static final List<String> SUPPORTED_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
-    /** Stateless revisions, spoken to http upstreams that offer them in answer to {@code server/discover}. */
-    public static final List<String> STATELESS_VERSIONS = List.of(ModernProtocol.VERSION);
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -102,13 +99,14 @@ public final class Upstream implements AutoCloseable {
         return lastChange;
     }
 
-    /** Whether the upstream is spoken to in the stateless 2026-07-28 era (it answers input requests with MRTR). */
-    public boolean isStateless() {
+    /** Whether the upstream is spoken to in the modern era (stateless; it answers input requests with MRTR). */
+    public boolean isModern() {
         InitializeResult current = info;
-        return current != null && STATELESS_VERSIONS.contains(current.protocolVersion());
+        return current != null && ProtocolVersions.MODERN_VERSIONS.contains(current.protocolVersion());
     }
 
     /** What the running upstream declared at initialize; empty until it has started once. */
+
     public Optional<InitializeResult> info() {
         return Optional.ofNullable(info);
     }
@@ -293,7 +291,7 @@ public final class Upstream implements AutoCloseable {
         UpstreamConnection connection = new UpstreamConnection(this, openWire(), listener);
         connection.start();
         ObjectNode params = settings.codec().mapper().createObjectNode();
-        params.put("protocolVersion", SUPPORTED_VERSIONS.getFirst());
+        params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
         ObjectNode capabilities = settings.clientCapabilities().deepCopy();
         if (!config.forwardRoots()) {
             capabilities.remove("roots");
@@ -327,10 +325,10 @@ public final class Upstream implements AutoCloseable {
                     "initialize was refused: " + refused.message() + " (" + refused.code() + ")");
         }
         InitializeResult result = InitializeResult.from(response.successResult());
-        if (!SUPPORTED_VERSIONS.contains(result.protocolVersion()) && !STATELESS_VERSIONS.contains(result.protocolVersion())) {
+        if (!ProtocolVersions.ALL.contains(result.protocolVersion())) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"
-                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + SUPPORTED_VERSIONS + ")");
+                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + ProtocolVersions.ALL + ")");
         }
         info = result;
         connection.notify(new Notification("notifications/initialized", null));
@@ -338,11 +336,11 @@ public final class Upstream implements AutoCloseable {
     }
 
     private UpstreamWire openWire() throws java.io.IOException {
-        if ("http".equals(config.transport())) {
+        if (config.transport() == UpstreamTransport.HTTP) {
             return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout(),
                     settings.connectTimeout().plus(settings.requestTimeout()));
         }
-        if ("sse".equals(config.transport())) {
+        if (config.transport() == UpstreamTransport.SSE) {
             return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
         }
         UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());

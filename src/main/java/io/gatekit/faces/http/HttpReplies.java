@@ -19,6 +19,15 @@ final class HttpReplies {
         this.codec = codec;
     }
 
+    JsonRpcCodec codec() {
+        return codec;
+    }
+
+    /** The id to answer {@code message} with: a request's own, else none. */
+    static @Nullable JsonNode idOf(JsonRpcMessage message) {
+        return message instanceof JsonRpcMessage.Request r ? r.id() : null;
+    }
+
     void json(Response response, Callback callback, int status, JsonRpcMessage message) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -39,7 +39,7 @@ final class HttpSession implements ClientChannel {
     static final String GET_STREAM_PREFIX = "g-";
 
     private final String id;
-    /** A one-request session of the stateless 2026-07-28 era: no GET stream, no server-to-client requests. */
+    /** A one-request session of the modern (2026-07-28, stateless) era: no GET stream, no server-to-client requests. */
     private final boolean stateless;
     private volatile Gateway.@Nullable ClientEndpoint endpoint;
     private volatile @Nullable String protocolVersion;

@@ -28,7 +28,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One {@code subscriptions/listen} stream of the stateless 2026-07-28 era, and the way back to the gateway client
+ * One {@code subscriptions/listen} stream of the modern (2026-07-28) era, and the way back to the gateway client
  * opened for it. The gateway ({@code routing.ResourceSubscriptions}) answers the listen request with the subset it honours; this
  * stream turns that answer into {@code notifications/subscriptions/acknowledged}, always its first event, then
  * carries only the list changes and resource updates the acknowledgement names. Every notification on it carries
@@ -67,15 +67,13 @@ final class ListenStream implements ClientChannel {
     private @Nullable SubscriptionFilter honoured;
     private final List<Notification> early = new ArrayList<>();
 
-    /**
-     * @param answerBound how long the gateway may take to answer the listen request (subscribing upstream)
-     */
-    ListenStream(Request listen, JsonRpcCodec codec, Duration keepAlive, Duration writeTimeout, Duration answerBound) {
+    /** {@code timings.requestBound()} is how long the gateway may take to answer the listen (subscribing upstream). */
+    ListenStream(Request listen, JsonRpcCodec codec, StreamTimings timings) {
         this.subscriptionId = listen.id();
         this.codec = codec;
-        this.keepAlive = keepAlive;
-        this.writeTimeout = writeTimeout;
-        this.answerBound = answerBound;
+        this.keepAlive = timings.keepAlive();
+        this.writeTimeout = timings.writeTimeout();
+        this.answerBound = timings.requestBound();
     }
 
     // --- the gateway's side ---
