@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * with {@code Last-Event-ID}.
  *
  * <p>Concurrency: the GET stream's buffer, sequence numbers and open flag are guarded by {@code lock}, whose
- * condition wakes the GET handler. The exchanges are a concurrent map shared by POST handler threads and the
+ * condition wakes the GET handler. The posted requests are a concurrent map shared by POST handler threads and the
  * gateway threads that send; the endpoint, protocol version, {@code ended} and last-seen time are volatile, each
  * written by one party and read without a lock.
  */
@@ -43,7 +43,7 @@ final class HttpSession implements ClientChannel {
     private final boolean stateless;
     private volatile Gateway.@Nullable ClientEndpoint endpoint;
     private volatile @Nullable String protocolVersion;
-    private final Map<JsonNode, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final Map<JsonNode, PostedRequest> posted = new ConcurrentHashMap<>();
     private final AtomicInteger streams = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -133,9 +133,9 @@ final class HttpSession implements ClientChannel {
         }
         return switch (message) {
             case Response response -> {
-                Exchange exchange = response.id() == null ? null : exchanges.get(response.id());
-                if (exchange != null) {
-                    exchange.deliver(response);
+                PostedRequest post = response.id() == null ? null : posted.get(response.id());
+                if (post != null) {
+                    post.deliver(response);
                 } else {
                     log.debug("session {}: no open request for response {}; dropped", id, response.id());
                 }
@@ -143,9 +143,9 @@ final class HttpSession implements ClientChannel {
             }
             case Notification n when "notifications/progress".equals(n.method()) && n.params() != null -> {
                 JsonNode token = n.params().get("progressToken");
-                for (Exchange exchange : exchanges.values()) {
-                    if (exchange.ownsProgress(token)) {
-                        exchange.deliver(n);
+                for (PostedRequest post : posted.values()) {
+                    if (post.ownsProgress(token)) {
+                        post.deliver(n);
                         yield true;
                     }
                 }
@@ -156,7 +156,7 @@ final class HttpSession implements ClientChannel {
             case Notification n when stateless && "notifications/message".equals(n.method()) -> {
                 // The router sends a stateless client only log messages about its one request (at the level the
                 // request named): they go on that request's stream, before its response.
-                exchanges.values().forEach(exchange -> exchange.deliver(n));
+                posted.values().forEach(post -> post.deliver(n));
                 yield true;
             }
             // A one-request client has no stream for unsolicited messages; 2026-07-28 clients hear list changes and
@@ -166,8 +166,8 @@ final class HttpSession implements ClientChannel {
                 // A server-to-client request: the GET stream if the client listens there, else the stream of a
                 // request in flight (the spec allows requests there before the response), else wait for a GET.
                 if (!isGetOpen()) {
-                    Exchange carrier = exchanges.values().stream().filter(Exchange::isStreaming).findFirst()
-                            .orElse(exchanges.values().stream().findFirst().orElse(null));
+                    PostedRequest carrier = posted.values().stream().filter(PostedRequest::isStreaming).findFirst()
+                            .orElse(posted.values().stream().findFirst().orElse(null));
                     if (carrier != null) {
                         carrier.deliver(request);
                         yield true;
@@ -182,35 +182,35 @@ final class HttpSession implements ClientChannel {
     // --- requests POSTed by the client ---
 
     /** Registers a POSTed request; null if a request with that id is already waiting. */
-    @Nullable Exchange open(Request request) {
+    @Nullable PostedRequest open(Request request) {
         JsonNode meta = request.params() == null ? null : request.params().get("_meta");
         JsonNode token = meta == null ? null : meta.get("progressToken");
-        Exchange exchange = new Exchange(request.id(), token, streams.incrementAndGet());
-        return exchanges.putIfAbsent(request.id(), exchange) == null ? exchange : null;
+        PostedRequest post = new PostedRequest(request.id(), token, streams.incrementAndGet());
+        return posted.putIfAbsent(request.id(), post) == null ? post : null;
     }
 
-    void finish(Exchange exchange) {
-        exchanges.remove(exchange.requestId(), exchange);
+    void finish(PostedRequest post) {
+        posted.remove(post.requestId(), post);
     }
 
     /** The client cancelled a request: its POST gets no answer from the gateway, so end it here. */
     void abandon(JsonNode requestId) {
-        Exchange exchange = requestId == null ? null : exchanges.get(requestId);
-        if (exchange != null) {
-            exchange.end();
+        PostedRequest post = requestId == null ? null : posted.get(requestId);
+        if (post != null) {
+            post.end();
         }
     }
 
     /** The client stopped waiting for a request: cancel it in the gateway (and upstream). */
-    void cancel(Exchange exchange) {
+    void cancel(PostedRequest post) {
         Gateway.ClientEndpoint current = endpoint;
-        if (current != null && current.session().cancel(exchange.requestId())) {
-            log.debug("session {}: client went away; cancelled request {}", id, exchange.requestId());
+        if (current != null && current.session().cancel(post.requestId())) {
+            log.debug("session {}: client went away; cancelled request {}", id, post.requestId());
         }
     }
 
     int inFlight() {
-        return exchanges.size();
+        return posted.size();
     }
 
     // --- the standalone GET stream ---
@@ -309,7 +309,7 @@ final class HttpSession implements ClientChannel {
     /** Ends the session's streams and open requests (the gateway side is closed by the registry). */
     void end() {
         ended = true;
-        exchanges.values().forEach(Exchange::end);
+        posted.values().forEach(PostedRequest::end);
         lock.lock();
         try {
             changed.signalAll();

@@ -82,8 +82,8 @@ final class LegacyEndpoint {
 
     private void answer(HttpSession session, JsonRpcMessage.Request r, Decoded decoded, boolean created, Request request,
             Response response, Callback callback) throws InterruptedException {
-        Exchange exchange = session.open(r);
-        if (exchange == null) {
+        PostedRequest post = session.open(r);
+        if (post == null) {
             replies.error(response, callback, 200, r.id(), ErrorCode.INVALID_REQUEST, "Request id " + r.id()
                     + " is already in flight in this session; ids must be unique among outstanding requests");
             return;
@@ -91,14 +91,14 @@ final class LegacyEndpoint {
         if (created) {
             response.getHeaders().put(McpHeaders.SESSION_ID, session.id());
         }
-        request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
+        request.addFailureListener(failure -> post.deliver(PostedRequest.GONE));
         JsonRpcMessage.Response last = null;
         try {
             session.attached().handler().onMessage(decoded);
-            last = new ResponseStream(session, exchange, response, callback, replies, timings, UnaryOperator.identity(),
+            last = new ResponseStream(session, post, response, callback, replies, timings, UnaryOperator.identity(),
                     answer -> 200).run();
         } finally {
-            session.finish(exchange);
+            session.finish(post);
             if (created && (last == null || last.isError())) {
                 registry.end(session, "initialize failed");
             }

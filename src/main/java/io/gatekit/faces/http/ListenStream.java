@@ -127,14 +127,14 @@ final class ListenStream implements ClientChannel {
         try {
             while (true) {
                 JsonRpcMessage next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-                if (Exchange.isSentinel(next, GONE) || overflowed) {
-                    String why = Exchange.isSentinel(next, GONE) ? "the client closed the stream"
+                if (PostedRequest.isSentinel(next, GONE) || overflowed) {
+                    String why = PostedRequest.isSentinel(next, GONE) ? "the client closed the stream"
                             : "more than " + BACKLOG + " notifications undelivered";
                     log.debug("listen {} ended: {}", subscriptionId, why);
                     callback.failed(new IOException(why));
                     return;
                 }
-                if (Exchange.isSentinel(next, END)) {
+                if (PostedRequest.isSentinel(next, END)) {
                     ObjectNode result = NODES.objectNode().put("resultType", "complete");
                     result.putObject("_meta").set(McpMeta.SUBSCRIPTION_ID, subscriptionId);
                     answer(Response.success(subscriptionId, result), response, callback, replies);

@@ -104,13 +104,13 @@ final class ModernEndpoint {
             client.endpoint().session().initialized(ModernEra.clientInfo(version, r));
             // 2026-07-28 logging is per request: log messages about it only at the level it names, none without one.
             client.endpoint().session().setLogLevel(ModernEra.logLevel(r));
-            Exchange exchange = client.open(r, request);
+            PostedRequest post = client.open(r, request);
             try {
                 client.endpoint().handler().onMessage(decoded);
-                new ResponseStream(client.session(), exchange, response, callback, replies, timings,
+                new ResponseStream(client.session(), post, response, callback, replies, timings,
                         answer -> ModernEra.complete(r, answer, replies.codec()), ModernEra::status).run();
             } finally {
-                client.session().finish(exchange);
+                client.session().finish(post);
             }
         }
     }
@@ -127,13 +127,13 @@ final class ModernEndpoint {
         params.set("clientInfo", ModernEra.metaObject(r, McpMeta.CLIENT_INFO));
         JsonRpcMessage.Request initialize = new JsonRpcMessage.Request(r.id(), "initialize", params);
         try (OneRequestClient client = oneRequestClient()) {
-            Exchange exchange = client.open(initialize, request);
+            PostedRequest post = client.open(initialize, request);
             try {
                 client.endpoint().handler().onMessage(new Decoded.Ok(initialize));
                 long deadline = System.nanoTime() + timings.requestBound().toNanos();
                 while (System.nanoTime() < deadline) {
-                    JsonRpcMessage next = exchange.next(timings.keepAlive());
-                    if (Exchange.isSentinel(next, Exchange.GONE) || Exchange.isSentinel(next, Exchange.END)) {
+                    JsonRpcMessage next = post.next(timings.keepAlive());
+                    if (PostedRequest.isSentinel(next, PostedRequest.GONE) || PostedRequest.isSentinel(next, PostedRequest.END)) {
                         callback.failed(new IOException("the client went away before server/discover was answered"));
                         return;
                     }
@@ -147,7 +147,7 @@ final class ModernEndpoint {
                 replies.error(response, callback, 200, r.id(), ErrorCode.INTERNAL_ERROR,
                         "No answer to server/discover within " + timings.requestBound().toSeconds() + " s");
             } finally {
-                client.session().finish(exchange);
+                client.session().finish(post);
             }
         }
     }
@@ -162,10 +162,10 @@ final class ModernEndpoint {
 
     private record OneRequestClient(HttpSession session, Gateway.ClientEndpoint endpoint) implements AutoCloseable {
         /** Registers the request; closing its response stream is how a 2026-07-28 client cancels it (upstream too). */
-        Exchange open(JsonRpcMessage.Request r, Request request) {
-            Exchange exchange = Objects.requireNonNull(session.open(r), "a new session has no request waiting");
-            request.addFailureListener(failure -> exchange.deliver(Exchange.GONE));
-            return exchange;
+        PostedRequest open(JsonRpcMessage.Request r, Request request) {
+            PostedRequest post = Objects.requireNonNull(session.open(r), "a new session has no request waiting");
+            request.addFailureListener(failure -> post.deliver(PostedRequest.GONE));
+            return post;
         }
 
         /** Ends the client, cancelling anything it left in flight. */

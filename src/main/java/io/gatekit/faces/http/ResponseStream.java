@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains one exchange onto its POST: JSON if the answer comes within a keep-alive interval, else an event stream
+ * Drains one posted request onto its POST: JSON if the answer comes within a keep-alive interval, else an event stream
  * carrying the request's progress, keep-alive comments and finally the answer. {@code finish} turns the answer
  * into what the client gets (the modern era adds {@code resultType}), {@code status} picks the HTTP status of an
  * answer sent as JSON (a streamed one is already 200). Used once, by the request's own thread.
@@ -23,7 +23,7 @@ final class ResponseStream {
     private static final Logger log = LoggerFactory.getLogger(ResponseStream.class);
 
     private final HttpSession session;
-    private final Exchange exchange;
+    private final PostedRequest post;
     private final Response response;
     private final Callback callback;
     private final JsonRpcCodec codec;
@@ -34,11 +34,11 @@ final class ResponseStream {
     private @Nullable SseStream sse;
     private int events;
 
-    ResponseStream(HttpSession session, Exchange exchange, Response response, Callback callback, HttpReplies replies,
+    ResponseStream(HttpSession session, PostedRequest post, Response response, Callback callback, HttpReplies replies,
             StreamTimings timings, UnaryOperator<JsonRpcMessage.Response> finish,
             ToIntFunction<JsonRpcMessage.Response> status) {
         this.session = session;
-        this.exchange = exchange;
+        this.post = post;
         this.response = response;
         this.callback = callback;
         this.codec = replies.codec();
@@ -53,15 +53,15 @@ final class ResponseStream {
         long deadline = System.nanoTime() + timings.requestBound().toNanos();
         try {
             while (true) {
-                JsonRpcMessage message = exchange.next(timings.keepAlive());
-                if (Exchange.isSentinel(message, Exchange.GONE)) {
+                JsonRpcMessage message = post.next(timings.keepAlive());
+                if (PostedRequest.isSentinel(message, PostedRequest.GONE)) {
                     return vanished(new IOException("the client closed the connection"));
                 }
-                if (Exchange.isSentinel(message, Exchange.END) || (message == null && System.nanoTime() > deadline)) {
+                if (PostedRequest.isSentinel(message, PostedRequest.END) || (message == null && System.nanoTime() > deadline)) {
                     if (message == null) {
-                        session.cancel(exchange);
+                        session.cancel(post);
                     }
-                    message = JsonRpcMessage.Response.failure(exchange.requestId(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR,
+                    message = JsonRpcMessage.Response.failure(post.requestId(), JsonRpcError.of(ErrorCode.INTERNAL_ERROR,
                             session.isEnded() ? "The session ended before the request was answered"
                                     : message == null ? "No answer within " + timings.requestBound().toSeconds() + " s"
                                     : "The request was cancelled by the client"));
@@ -77,7 +77,7 @@ final class ResponseStream {
                     replies.json(response, callback, status.applyAsInt(answer), answer);
                     return answer;
                 }
-                streaming().event(exchange.stream() + "-" + ++events, codec.encode(message));
+                streaming().event(post.stream() + "-" + ++events, codec.encode(message));
                 if (message instanceof JsonRpcMessage.Response answer) {
                     callback.succeeded();
                     return answer;
@@ -91,14 +91,14 @@ final class ResponseStream {
     private SseStream streaming() throws IOException {
         if (sse == null) {
             sse = SseStream.open(response, timings.writeTimeout());
-            exchange.markStreaming();
+            post.markStreaming();
         }
         return sse;
     }
 
     private JsonRpcMessage.@Nullable Response vanished(IOException e) {
-        log.debug("session {}: client gone while waiting for {}: {}", session.id(), exchange.requestId(), e.getMessage());
-        session.cancel(exchange);
+        log.debug("session {}: client gone while waiting for {}: {}", session.id(), post.requestId(), e.getMessage());
+        session.cancel(post);
         callback.failed(e);
         return null;
     }

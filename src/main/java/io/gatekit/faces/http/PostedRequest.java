@@ -15,8 +15,8 @@ import tools.jackson.databind.JsonNode;
  * streaming} is volatile: set by the handler thread, read by gateway threads choosing a stream for a
  * server-to-client request.
  */
-final class Exchange {
-    /** Queued when the exchange can no longer be answered (session ended, request cancelled by the client). */
+final class PostedRequest {
+    /** Queued when the post can no longer be answered (session ended, request cancelled by the client). */
     static final JsonRpcMessage END = new JsonRpcMessage.Notification("$end", null);
     /** Queued when the client's connection failed: nobody is waiting any more. */
     static final JsonRpcMessage GONE = new JsonRpcMessage.Notification("$gone", null);
@@ -36,7 +36,7 @@ final class Exchange {
     private final LinkedBlockingQueue<JsonRpcMessage> queue = new LinkedBlockingQueue<>();
     private volatile boolean streaming;
 
-    Exchange(JsonNode requestId, @Nullable JsonNode progressToken, int stream) {
+    PostedRequest(JsonNode requestId, @Nullable JsonNode progressToken, int stream) {
         this.requestId = requestId;
         this.progressToken = progressToken;
         this.stream = stream;
@@ -50,7 +50,7 @@ final class Exchange {
         return progressToken != null && progressToken.equals(token);
     }
 
-    /** The stream number, part of each SSE event id sent on this exchange. */
+    /** The stream number, part of each SSE event id sent on this post. */
     int stream() {
         return stream;
     }
