@@ -78,6 +78,7 @@ public final class Gateway implements AutoCloseable {
                 routing.heldCalls(),
                 new UpstreamAdmission(admission),
                 routing.inputBridge(),
+                routing.eraTranslation(),
                 routing.forwarding()), codec);
         // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
         this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),

@@ -28,6 +28,7 @@ public final class Routing {
     private final GatewayMethods gatewayMethods;
     private final HeldCalls heldCalls = new HeldCalls();
     private final InputBridge inputBridge;
+    private final EraTranslation eraTranslation = new EraTranslation();
     private final Forwarding forwarding;
     private final UpstreamEvents events;
 
@@ -66,6 +67,11 @@ public final class Routing {
     /** Lets a legacy client answer a stateless upstream's requests for input. */
     public Link inputBridge() {
         return inputBridge;
+    }
+
+    /** Gives a handshake-era upstream a client's request without the 2026-07-28 envelope. */
+    public Link eraTranslation() {
+        return eraTranslation;
     }
 
     /** The last link: the upstream call. */

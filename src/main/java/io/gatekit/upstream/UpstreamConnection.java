@@ -7,7 +7,6 @@ import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.jsonrpc.McpMeta;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Collection;
@@ -70,8 +69,8 @@ final class UpstreamConnection implements MessageHandler {
     PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
         // Each era gets exactly its own envelope: a modern wire builds the 2026-07-28 one itself (ModernProtocol);
-        // a handshake-era server must not see a modern client's, which some (the Python SDK) refuse.
-        JsonNode params = owner.isModern() ? request.params() : McpMeta.withoutModernEnvelope(request.params());
+        // a client's request reaches a handshake-era upstream without it (routing.EraTranslation, a chain link).
+        JsonNode params = request.params();
         JsonNode clientToken = null;
         if (params instanceof ObjectNode object && object.get("_meta") instanceof ObjectNode meta
                 && meta.has("progressToken")) {
