@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,15 +54,17 @@ import tools.jackson.databind.JsonNode;
 final class HttpWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(HttpWire.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
-    private static final int MAX_GET_RECONNECTS = 5;
 
     private final URI url;
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile byte[] initializeBody;
     private volatile JsonNode initializeId;
-    private volatile Thread getStream;
-    private volatile String lastEventId;
+    private UpstreamGetStream getStream;
+    /** The session renewal under way, if any: whoever loses the session while it runs waits for it (single flight). */
+    private CompletableFuture<Boolean> renewal;
+    /** Session era: the requests whose response stream ended early and is being resumed, by upstream id. */
+    private final Map<String, Resumption> resuming = new ConcurrentHashMap<>();
     /** How long a POST may wait for its answer to begin: the request timeout ends the call above well before. */
     private final Duration answerWait;
     /** Set once the upstream answered {@code server/discover} with the stateless era. */
@@ -93,6 +96,10 @@ final class HttpWire extends HttpWireBase {
         if (message instanceof Request request && "initialize".equals(request.method()) && config.mayBeModern()) {
             Thread.ofVirtual().name("gatekit-http-discover").start(() -> discoverOrInitialize(request));
             return true;
+        }
+        if (message instanceof Notification n && "notifications/cancelled".equals(n.method()) && n.params() != null
+                && resuming.get(n.params().path("requestId").toString()) instanceof Resumption resumption) {
+            resumption.finish(); // nobody waits for the answer any more; the server hears the cancellation below
         }
         byte[] body = codec.encode(message);
         if (message instanceof Request request && "initialize".equals(request.method())) {
@@ -138,7 +145,7 @@ final class HttpWire extends HttpWireBase {
     private Response exchange(Request request, Map<String, String> headers) {
         try {
             InputStreamResponseListener listener = new InputStreamResponseListener();
-            jsonPost(codec.encode(request), headers).send(listener);
+            jsonPost(codec.encode(request), headers, null).send(listener);
             org.eclipse.jetty.client.Response response = listener.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
             Response[] answer = new Response[1];
             try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
@@ -252,30 +259,39 @@ final class HttpWire extends HttpWireBase {
 
     private void post(JsonRpcMessage message, byte[] body, Map<String, String> headers, boolean mayRetry) {
         Long cancellable = modern != null && message instanceof Request r && r.id().canConvertToLong() ? r.id().asLong() : null;
-        org.eclipse.jetty.client.Request post = jsonPost(body, headers);
+        String session = sessionId;
+        org.eclipse.jetty.client.Request post = jsonPost(body, headers, session);
         if (cancellable != null) {
             posts.put(cancellable, post);
         }
+        Request request = message instanceof Request r ? r : null;
+        boolean initialize = request != null && "initialize".equals(request.method());
+        StreamPosition position = new StreamPosition();
+        boolean[] answered = new boolean[1];
+        long deadline = System.nanoTime() + answerWait.toNanos();
         try {
             InputStreamResponseListener listener = new InputStreamResponseListener();
             post.send(listener);
-            boolean handshake = message instanceof Request r && ("initialize".equals(r.method()) || "server/discover".equals(r.method()));
+            boolean handshake = initialize || request != null && "server/discover".equals(request.method());
             org.eclipse.jetty.client.Response response = listener.get(
                     (handshake ? connectTimeout : answerWait).toMillis(), TimeUnit.MILLISECONDS);
             int status = response.getStatus();
             try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
-                if (message instanceof Request r && "initialize".equals(r.method()) && status / 100 == 2) {
+                if (initialize && status / 100 == 2) {
                     String id = response.getHeaders().get(SESSION_HEADER);
                     if (id != null) {
                         sessionId = id;
                     }
                 }
-                if (sessionLost(status) && mayRetry && !(message instanceof Request r && "initialize".equals(r.method()))) {
+                if (sessionLost(status, session) && mayRetry && !initialize) {
                     log.info("upstream {}: HTTP session lost ({}); re-initialising and retrying once", config.name(), status);
-                    if (reinitialize()) {
-                        post(message, body, false);
+                    if (renewSession(session)) {
+                        post(message, body, headers, false);
                         return;
                     }
+                }
+                if (status / 100 == 2 && message instanceof Notification n && "notifications/initialized".equals(n.method())) {
+                    openGetStream(); // whatever the server answered (202 is what conformant servers answer)
                 }
                 if (status == 202 || status == 204) {
                     return;
@@ -284,11 +300,14 @@ final class HttpWire extends HttpWireBase {
                     failed(message, status, response.getHeaders().get(HttpHeader.CONTENT_TYPE), in);
                     return;
                 }
-                JsonNode related = message instanceof Request r ? r.id() : null;
-                readBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in, decoded -> deliver(decoded, related));
+                JsonNode related = request == null ? null : request.id();
+                readBody(response.getHeaders().get(HttpHeader.CONTENT_TYPE), in, position, decoded -> {
+                    answered[0] |= answers(decoded, request);
+                    deliver(decoded, related);
+                });
             }
-            if (message instanceof Notification n && "notifications/initialized".equals(n.method())) {
-                openGetStream();
+            if (request != null && modern == null && !answered[0] && isEventStream(response)) {
+                resumeOrFail(request, position, deadline, null);
             }
         } catch (TimeoutException e) {
             failRequest(message, "no HTTP response from " + url + " in time");
@@ -297,8 +316,11 @@ final class HttpWire extends HttpWireBase {
                 return; // the gateway cancelled it by closing the stream; nobody waits for an answer
             }
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            failRequest(message, "HTTP request to " + url + " failed: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            if (request != null && modern == null && !answered[0] && open && !(cause instanceof ConnectException)) {
+                resumeOrFail(request, position, deadline, cause); // a broken response stream is resumable too
+                return;
+            }
+            failRequest(message, "HTTP request to " + url + " failed: " + describe(cause));
             if (cause instanceof ConnectException) {
                 end(cause);
             }
@@ -308,6 +330,116 @@ final class HttpWire extends HttpWireBase {
             if (cancellable != null) {
                 posts.remove(cancellable, post);
             }
+        }
+    }
+
+    private static boolean isEventStream(org.eclipse.jetty.client.Response response) {
+        String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        return type != null && type.startsWith("text/event-stream");
+    }
+
+    private static boolean answers(Decoded decoded, Request request) {
+        return request != null && decoded instanceof Decoded.Ok(Response r) && JsonRpcIds.same(request.id(), r.id());
+    }
+
+    private static String describe(Throwable cause) {
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    // --- resuming a response stream that ended before its response (2025-11-25: SSE polling, Last-Event-ID) ---
+
+    /** One request being resumed: done once its response arrived (on any stream) or it was cancelled. */
+    private static final class Resumption {
+        volatile boolean done;
+        volatile org.eclipse.jetty.client.Request get;
+
+        void finish() {
+            done = true;
+            org.eclipse.jetty.client.Request current = get;
+            if (current != null) {
+                current.abort(new CancellationException("the response arrived or the request was cancelled"));
+            }
+        }
+    }
+
+    /**
+     * A request's event stream ended (or broke) before its response. With an event id to resume from, the wire
+     * waits the server's {@code retry} interval and GETs the stream again with {@code Last-Event-ID}, for as long
+     * as it takes, until the response arrives, the request is cancelled, or its deadline passes (the call above
+     * has then failed with a timeout). Without an event id nothing can be resumed: the request fails at once.
+     */
+    private void resumeOrFail(Request request, StreamPosition position, long deadline, Throwable broken) {
+        String why = "the response stream for " + request.method() + " at " + url + " ended before its response"
+                + (broken == null ? "" : " (" + describe(broken) + ")");
+        if (position.lastEventId() == null) {
+            failRequest(request, why + ", and named no event id to resume from");
+            return;
+        }
+        String key = request.id().toString();
+        Resumption resumption = new Resumption();
+        resuming.put(key, resumption);
+        try {
+            int failures = 0;
+            while (open && !resumption.done) {
+                long wait = failures == 0 ? position.retryOr(UpstreamGetStream.DEFAULT_RETRY_MILLIS)
+                        : Math.max(position.retryOr(0), UpstreamGetStream.backoffMillis(failures));
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) - wait;
+                if (left <= 0) {
+                    log.debug("upstream {}: gave up resuming {} at its deadline", config.name(), request.method());
+                    return;
+                }
+                Thread.sleep(wait);
+                if (resumption.done) {
+                    return;
+                }
+                log.debug("upstream {}: resuming the stream of {} after event {}", config.name(), request.method(),
+                        position.lastEventId());
+                Integer refused = resumeOnce(request, position, resumption, left);
+                if (refused == null) {
+                    failures = 0;
+                } else if (refused / 100 == 4) {
+                    failRequest(request, why + ", and resuming it was refused (HTTP " + refused + ")");
+                    return;
+                } else {
+                    failures++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            resuming.remove(key, resumption);
+        }
+    }
+
+    /** One resuming GET: null when it streamed (whether or not the response came), else the refusing status. */
+    private Integer resumeOnce(Request request, StreamPosition position, Resumption resumption, long timeoutMillis)
+            throws InterruptedException {
+        org.eclipse.jetty.client.Request get = eventStreamGet(position.lastEventId(), sessionId)
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        resumption.get = get;
+        try {
+            InputStreamResponseListener listener = new InputStreamResponseListener();
+            get.send(listener);
+            org.eclipse.jetty.client.Response response = listener.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
+                if (response.getStatus() != 200) {
+                    return response.getStatus();
+                }
+                readEvents(in, position, decoded -> {
+                    boolean answer = answers(decoded, request);
+                    deliver(decoded, request.id());
+                    if (answer) {
+                        resumption.finish(); // the server may keep the stream open: the gateway closes it
+                    }
+                });
+            }
+            return null;
+        } catch (TimeoutException | ExecutionException | IOException e) {
+            if (!resumption.done) {
+                log.debug("upstream {}: resuming {} failed: {}", config.name(), request.method(), e.toString());
+                return 599;
+            }
+            return null;
         }
     }
 
@@ -337,24 +469,38 @@ final class HttpWire extends HttpWireBase {
     }
 
     /** A POST of one JSON-RPC message with the headers every Streamable HTTP request carries. */
-    private org.eclipse.jetty.client.Request jsonPost(byte[] body) {
-        return jsonPost(body, Map.of());
+    private org.eclipse.jetty.client.Request jsonPost(byte[] body, Map<String, String> headers) {
+        return jsonPost(body, headers, sessionId);
     }
 
-    private org.eclipse.jetty.client.Request jsonPost(byte[] body, Map<String, String> headers) {
+    /** The same, naming {@code session} (null: none, as for the initialize that starts a session). */
+    private org.eclipse.jetty.client.Request jsonPost(byte[] body, Map<String, String> headers, String session) {
         return client.newRequest(url).method(HttpMethod.POST)
                 .headers(h -> {
                     h.put(HttpHeader.CONTENT_TYPE, "application/json");
                     h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                    common(h);
+                    common(h, session);
                     headers.forEach(h::put);
                 })
                 .body(new BytesRequestContent("application/json", body));
     }
 
-    private void common(org.eclipse.jetty.http.HttpFields.Mutable headers) {
+    /** A GET of the session's event stream, resuming after {@code lastEventId} when not null. */
+    private org.eclipse.jetty.client.Request eventStreamGet(String lastEventId, String session) {
+        return client.newRequest(url).method(HttpMethod.GET)
+                .headers(h -> {
+                    h.put(HttpHeader.ACCEPT, "text/event-stream");
+                    if (lastEventId != null) {
+                        h.put("Last-Event-ID", lastEventId);
+                    }
+                    common(h, session);
+                })
+                .idleTimeout(0, TimeUnit.MILLISECONDS);
+    }
+
+    /** The configured headers (credentials), the session and the negotiated version: on every request. */
+    private void common(org.eclipse.jetty.http.HttpFields.Mutable headers, String session) {
         config.headers().forEach(headers::put);
-        String session = sessionId;
         if (session != null) {
             headers.put(SESSION_HEADER, session);
         }
@@ -364,23 +510,20 @@ final class HttpWire extends HttpWireBase {
         }
     }
 
-    private boolean sessionLost(int status) {
-        return sessionId != null && (status == 404 || status == 400);
+    /** A 404 (or the 400 some SDK servers send) to a request that named a session: the server lost it. */
+    private static boolean sessionLost(int status, String session) {
+        return session != null && (status == 404 || status == 400);
     }
 
     /** Reads a 2xx body: one JSON message, or an SSE stream of them; each goes to {@code sink}. */
     private void readBody(String contentType, InputStream in, Consumer<Decoded> sink) throws IOException {
+        readBody(contentType, in, new StreamPosition(), sink);
+    }
+
+    private void readBody(String contentType, InputStream in, StreamPosition position, Consumer<Decoded> sink)
+            throws IOException {
         if (contentType != null && contentType.startsWith("text/event-stream")) {
-            SseReader events = new SseReader(in, maxMessageBytes);
-            SseReader.Event event;
-            while ((event = events.next()) != null) {
-                if (event.id() != null) {
-                    lastEventId = event.id();
-                }
-                if (!event.data().isBlank()) {
-                    sink.accept(codec.decode(event.data().getBytes(StandardCharsets.UTF_8)));
-                }
-            }
+            readEvents(in, position, sink);
             return;
         }
         byte[] bytes = in.readNBytes(maxMessageBytes + 1);
@@ -393,34 +536,98 @@ final class HttpWire extends HttpWireBase {
         }
     }
 
+    /** Reads an event stream to its end, keeping {@code position} (event id, retry) up to date. */
+    private void readEvents(InputStream in, StreamPosition position, Consumer<Decoded> sink) throws IOException {
+        SseReader events = new SseReader(in, maxMessageBytes);
+        SseReader.Event event;
+        while ((event = events.next()) != null) {
+            if (event.id() != null) {
+                position.eventId(event.id());
+            }
+            position.retry(events.retryMillis());
+            if (!event.data().isBlank()) {
+                sink.accept(codec.decode(event.data().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        position.retry(events.retryMillis());
+    }
+
     @Override
     protected void deliver(Decoded decoded) {
-        if (decoded instanceof Decoded.Ok(Response response) && response.result() != null
-                && JsonRpcIds.same(initializeId, response.id())) {
-            JsonNode version = codec.materialize(response.result()).get("protocolVersion");
-            if (version != null && version.isString()) {
-                protocolVersion = version.stringValue();
+        if (decoded instanceof Decoded.Ok(Response response)) {
+            if (response.result() != null && JsonRpcIds.same(initializeId, response.id())) {
+                JsonNode version = codec.materialize(response.result()).get("protocolVersion");
+                if (version != null && version.isString()) {
+                    protocolVersion = version.stringValue();
+                }
+            }
+            Resumption resumption = resuming.get(response.id().toString());
+            if (resumption != null) {
+                resumption.finish(); // answered, perhaps on another stream: stop resuming
             }
         }
         super.deliver(decoded);
     }
 
-    /** Starts a new session with the handshake the gateway sent first; true when it worked. */
-    private boolean reinitialize() {
-        byte[] body = initializeBody;
-        if (body == null) {
+    // --- the session: renewal when the server lost it, the GET stream, the end ---
+
+    /**
+     * The server lost {@code stale} (404): renews the session once however many requests lost it at the same
+     * time. The first caller re-initialises; the others wait for that renewal; a caller that lost a session
+     * already replaced retries on the new one at once. True when a session is there to retry on.
+     */
+    private boolean renewSession(String stale) {
+        CompletableFuture<Boolean> flight;
+        boolean leader = false;
+        synchronized (this) {
+            if (renewal != null) {
+                flight = renewal;
+            } else if (!java.util.Objects.equals(sessionId, stale)) {
+                return sessionId != null;
+            } else {
+                flight = renewal = new CompletableFuture<>();
+                leader = true;
+            }
+        }
+        if (leader) {
+            boolean renewed = false;
+            try {
+                renewed = reinitialize();
+            } finally {
+                synchronized (this) {
+                    renewal = null;
+                }
+                flight.complete(renewed);
+            }
+            return renewed;
+        }
+        try {
+            return flight.get(connectTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
-        sessionId = null;
+    }
+
+    /** Starts a new session with the handshake the gateway sent first; true when it worked. Only via renewSession. */
+    private boolean reinitialize() {
+        byte[] body = initializeBody;
+        if (body == null || !open) {
+            return false;
+        }
         try {
-            org.eclipse.jetty.client.ContentResponse init =
-                    jsonPost(body).timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
+            org.eclipse.jetty.client.ContentResponse init = jsonPost(body, Map.of(), null)
+                    .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
+            String session = init.getHeaders().get(SESSION_HEADER);
             if (init.getStatus() / 100 != 2) {
+                log.warn("upstream {}: re-initialising the HTTP session got HTTP {}", config.name(), init.getStatus());
                 return false;
             }
-            sessionId = init.getHeaders().get(SESSION_HEADER);
             byte[] initialized = codec.encode(new Notification("notifications/initialized", null));
-            jsonPost(initialized).timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
+            jsonPost(initialized, Map.of(), session).timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).send();
+            sessionId = session; // only now: the server may take requests once it has heard initialized
             openGetStream();
             return true;
         } catch (Exception e) {
@@ -432,45 +639,17 @@ final class HttpWire extends HttpWireBase {
         }
     }
 
-    /** The GET stream for server-initiated messages; a server without one answers 405, which is fine. */
+    /** (Re)opens the standalone GET stream of the current session; the previous one, if any, is closed. */
     private synchronized void openGetStream() {
-        Thread previous = getStream;
-        if (previous != null) {
-            previous.interrupt();
+        if (getStream != null) {
+            getStream.close();
         }
-        getStream = Thread.ofVirtual().name("gatekit-http-get-" + config.name()).start(this::readGetStream);
-    }
-
-    private void readGetStream() {
-        for (int attempt = 0; attempt < MAX_GET_RECONNECTS && open && !Thread.currentThread().isInterrupted(); attempt++) {
-            try {
-                InputStreamResponseListener listener = new InputStreamResponseListener();
-                String resumeFrom = lastEventId;
-                client.newRequest(url).method(HttpMethod.GET)
-                        .headers(h -> {
-                            h.put(HttpHeader.ACCEPT, "text/event-stream");
-                            if (resumeFrom != null) {
-                                h.put("Last-Event-ID", resumeFrom);
-                            }
-                            common(h);
-                        })
-                        .idleTimeout(0, TimeUnit.MILLISECONDS)
-                        .send(listener);
-                org.eclipse.jetty.client.Response response = listener.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                try (InputStream in = new BufferedInputStream(listener.getInputStream(), 8192)) {
-                    if (response.getStatus() != 200) {
-                        log.debug("upstream {}: no GET stream (HTTP {})", config.name(), response.getStatus());
-                        return;
-                    }
-                    readBody("text/event-stream", in, this::deliver);
-                }
-                Thread.sleep(200L << attempt);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                log.debug("upstream {}: GET stream ended: {}", config.name(), e.toString());
-            }
+        if (!open) {
+            return;
         }
+        String session = sessionId;
+        getStream = UpstreamGetStream.open(config.name(), lastEventId -> eventStreamGet(lastEventId, session),
+                connectTimeout, this::readEvents, this::deliver, () -> renewSession(session));
     }
 
     @Override
@@ -479,23 +658,35 @@ final class HttpWire extends HttpWireBase {
     }
 
     @Override
+    protected void end(Throwable cause) {
+        open = false;
+        closeStreams();
+        super.end(cause);
+    }
+
+    private synchronized void closeStreams() {
+        if (listen != null) {
+            listen.close();
+            listen = null;
+        }
+        if (getStream != null) {
+            getStream.close();
+            getStream = null;
+        }
+        resuming.values().forEach(Resumption::finish);
+    }
+
+    @Override
     public void shutdown(Duration grace) {
         open = false;
-        synchronized (this) {
-            if (listen != null) {
-                listen.close();
-            }
-        }
+        closeStreams();
         posts.values().forEach(post -> post.abort(new CancellationException("the gateway is stopping")));
-        Thread stream = getStream;
-        if (stream != null) {
-            stream.interrupt();
-        }
         String session = sessionId;
         if (session != null) {
             try {
+                // The configured headers too: a server behind authentication refuses an anonymous DELETE.
                 client.newRequest(url).method(HttpMethod.DELETE)
-                        .headers(h -> h.put(SESSION_HEADER, session))
+                        .headers(h -> common(h, session))
                         .timeout(grace.toMillis(), TimeUnit.MILLISECONDS)
                         .send();
             } catch (Exception e) {
@@ -503,6 +694,6 @@ final class HttpWire extends HttpWireBase {
             }
         }
         stopClient();
-        end(null);
+        super.end(null);
     }
 }
