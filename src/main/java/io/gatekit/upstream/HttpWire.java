@@ -649,7 +649,11 @@ final class HttpWire extends HttpWireBase {
         }
         String session = sessionId;
         getStream = UpstreamGetStream.open(config.name(), lastEventId -> eventStreamGet(lastEventId, session),
-                connectTimeout, this::readEvents, this::deliver, () -> renewSession(session));
+                connectTimeout, this::readEvents, this::deliver, () -> {
+                    if (session != null) {
+                        renewSession(session);
+                    } // a server without sessions answers 404 when it has no GET endpoint: nothing to renew
+                });
     }
 
     @Override
