@@ -75,6 +75,7 @@ class HttpUpstreamHazardsTest {
             OutputStream out = startEvents(exchange);
             event(out, "g" + n, 10, null);
             if (n == 8) {
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !server.seen("POST", "tools/list").isEmpty());
                 event(out, "g" + n + "b", null, notification("notifications/tools/list_changed"));
             }
             // returning closes the stream normally, as a proxy's idle timeout does
@@ -90,6 +91,8 @@ class HttpUpstreamHazardsTest {
         CountDownLatch stopped = new CountDownLatch(1);
         server.onGet = (exchange, body) -> {
             OutputStream out = startEvents(exchange);
+            // The change is news only once the client has the list: the stream opens before it asks.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !server.seen("POST", "tools/list").isEmpty());
             event(out, "g1", null, notification("notifications/tools/list_changed"));
             try {
                 stopped.await(30, TimeUnit.SECONDS);
