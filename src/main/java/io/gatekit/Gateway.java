@@ -1,20 +1,21 @@
 package io.gatekit;
 
+import io.gatekit.chain.RequestChain;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.control.AdmissionController;
+import io.gatekit.control.ClientAdmission;
 import io.gatekit.control.DeadlineSweeper;
+import io.gatekit.control.Deadlines;
+import io.gatekit.control.UpstreamAdmission;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.routing.ClientDispatcher;
-import io.gatekit.routing.Router;
-import io.gatekit.routing.UpstreamEvents;
+import io.gatekit.routing.Routing;
 import io.gatekit.session.ClientChannel;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
-import io.gatekit.transport.MessageConnection;
+import io.gatekit.transport.MessageHandler;
 import io.gatekit.upstream.Upstream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,15 +26,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One running gateway: its upstreams, its clients, and the router between them, wired from an immutable
- * config. Any number of clients may be connected at once (the stdio face connects one); each is a
- * {@link ClientSession} read by its own thread. {@link #reload} swaps the upstream set in place.
+ * One running gateway, wired from an immutable config: its upstreams, its clients, and the request chain
+ * between them. This is the composition root: the order of the chain's links is written here, once. Faces
+ * (stdio, HTTP) sit above it and {@link #open} a client session per connection; any number may be open at once.
+ * {@link #reload} swaps the upstream set in place.
+ *
+ * <p>Concurrency: {@link #reload} holds {@code reloadLock}, so reloads are serialised. The upstream map is
+ * immutable and replaced whole through a volatile field, so client threads, the sweeper and the status file read
+ * one consistent set without a lock. What faces asked to close with the gateway is a copy-on-write list (added per
+ * connection, walked at close); {@code deadlines} is volatile, set at start and read at close.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -43,23 +51,34 @@ public final class Gateway implements AutoCloseable {
     private final JsonRpcCodec codec;
     private final SessionDirectory sessions = new SessionDirectory();
     private final AdmissionController admission;
-    private final Router router;
-    private final UpstreamEvents events;
+    private final Routing routing;
+    private final RequestChain chain;
     private final Upstream.Settings settings;
     private final Object reloadLock = new Object();
     private volatile Map<String, Upstream> upstreams = Map.of();
     private final AtomicLong clientCounter = new AtomicLong();
-    private final List<MessageConnection> connections = new CopyOnWriteArrayList<>();
-    private volatile DeadlineSweeper deadlines;
+    /** What faces asked to be closed with the gateway (their connections). */
+    private final List<AutoCloseable> closeWithGateway = new CopyOnWriteArrayList<>();
+    private volatile @Nullable DeadlineSweeper deadlines;
 
     public Gateway(GatewayConfig config, String version) {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
-        this.router = new Router(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
+        this.routing = new Routing(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
                 sessions, config.proxy().timeouts().connection(), version, codec);
-        this.events = new UpstreamEvents(sessions, router);
+        // The one request chain, in order (docs/ARCHITECTURE.md). Plugins will take their place after targeting,
+        // where names are resolved and the gateway's own methods are not yet answered.
+        this.chain = new RequestChain(List.of(
+                new ClientAdmission(admission),
+                new Deadlines(config.proxy().timeouts().request()),
+                routing.targeting(),
+                routing.gatewayMethods(),
+                routing.heldCalls(),
+                new UpstreamAdmission(admission),
+                routing.inputBridge(),
+                routing.forwarding()), codec);
         // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
         this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),
                 config.proxy().timeouts().request(), SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
@@ -68,12 +87,12 @@ public final class Gateway implements AutoCloseable {
             initial.put(upstream.name(), newUpstream(upstream));
         }
         this.upstreams = initial;
-        router.setUpstreams(List.copyOf(initial.values()));
+        routing.setUpstreams(List.copyOf(initial.values()));
     }
 
     private Upstream newUpstream(UpstreamConfig upstream) {
         admission.configure(upstream.name(), upstream.maxInFlight());
-        return new Upstream(upstream, settings, events);
+        return new Upstream(upstream, settings, routing.events());
     }
 
     public GatewayConfig config() {
@@ -88,44 +107,38 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Connects a client speaking newline-delimited JSON-RPC on a pair of streams. {@code onDisconnect} runs
-     * when its input ends.
+     * Opens a client session for a face: everything the gateway sends this client goes to {@code channel}; the
+     * face feeds each decoded message it receives to the returned handler, and calls its {@code onClosed} when
+     * the client's input ends. Requests still in flight then get {@code drainGrace} to be answered (a piped
+     * stdio client still reads its output) before they are cancelled, upstream too; {@code onClosed} runs last.
      */
-    public ClientSession connect(String name, InputStream in, OutputStream out, Runnable onDisconnect) {
-        String id = name + "-" + clientCounter.incrementAndGet();
-        MessageConnection connection = new MessageConnection("client-" + id, in, out, codec,
-                config.proxy().limits().maxMessageBytes());
-        ClientSession session = new ClientSession(id, connection::send);
-        sessions.add(session);
-        connections.add(connection);
-        connection.start(new ClientDispatcher(session, router, admission, ClientDispatcher.STREAM_DRAIN_GRACE, () -> {
-            sessions.remove(session);
-            connections.remove(connection);
-            connection.close();
-            onDisconnect.run();
-        }));
-        return session;
-    }
-
-    /**
-     * Opens a client session for a transport that frames messages itself (Streamable HTTP): everything the
-     * gateway sends this client goes to {@code channel}; the transport feeds each decoded message it receives
-     * to the returned handler, and calls its {@code onClosed} when the session ends (then requests still in
-     * flight are cancelled, upstream too).
-     */
-    public ClientEndpoint open(String name, ClientChannel channel, Runnable onClosed) {
+    public ClientEndpoint open(String name, ClientChannel channel, Duration drainGrace, Runnable onClosed) {
         String id = name + "-" + clientCounter.incrementAndGet();
         ClientSession session = new ClientSession(id, channel);
         sessions.add(session);
-        ClientDispatcher dispatcher = new ClientDispatcher(session, router, admission, java.time.Duration.ZERO, () -> {
+        ClientDispatcher dispatcher = new ClientDispatcher(session, chain, routing, drainGrace, () -> {
             sessions.remove(session);
             onClosed.run();
         });
         return new ClientEndpoint(session, dispatcher);
     }
 
-    /** A client session and the handler its transport feeds decoded messages into. */
-    public record ClientEndpoint(ClientSession session, io.gatekit.transport.MessageHandler handler) {}
+    /** {@link #open(String, ClientChannel, Duration, Runnable)} for a face whose client ends its session explicitly. */
+    public ClientEndpoint open(String name, ClientChannel channel, Runnable onClosed) {
+        return open(name, channel, Duration.ZERO, onClosed);
+    }
+
+    /** A client session and the handler its face feeds decoded messages into. */
+    public record ClientEndpoint(ClientSession session, MessageHandler handler) {}
+
+    /** Closes {@code resource} (a face's connection) when the gateway closes, unless {@link #forget} came first. */
+    public void closeWithGateway(AutoCloseable resource) {
+        closeWithGateway.add(resource);
+    }
+
+    public void forget(AutoCloseable resource) {
+        closeWithGateway.remove(resource);
+    }
 
     /** The codec every connection of this gateway uses (its size limits come from the config). */
     public JsonRpcCodec codec() {
@@ -163,12 +176,12 @@ public final class Gateway implements AutoCloseable {
             });
             upstreams = updated;
             config = next;
-            router.setUpstreams(List.copyOf(updated.values()));
+            routing.setUpstreams(List.copyOf(updated.values()));
             started.forEach(Upstream::start);
             retired.forEach(u -> Thread.ofVirtual().start(u::close));
             log.info("config reloaded: {} upstream(s); started {}, stopped {}", updated.size(),
                     started.stream().map(Upstream::name).toList(), retired.stream().map(Upstream::name).toList());
-            router.allListsChanged();
+            routing.allListsChanged();
         }
     }
 
@@ -190,12 +203,17 @@ public final class Gateway implements AutoCloseable {
         for (ClientSession session : sessions.all()) {
             session.close();
         }
-        for (MessageConnection connection : connections) {
-            connection.close();
+        for (AutoCloseable resource : closeWithGateway) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.debug("closing {} failed", resource, e);
+            }
         }
         try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Upstream upstream : upstreams.values()) {
-                stopping.submit(upstream::close);
+                // execute, not submit: a failing close reaches the uncaught-exception handler instead of a dropped Future.
+                stopping.execute(upstream::close);
             }
         }
         DeadlineSweeper sweeper = deadlines;

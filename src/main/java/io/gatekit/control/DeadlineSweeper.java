@@ -13,6 +13,10 @@ import java.util.function.Supplier;
  * fail with -32001 and their upstream gets {@code notifications/cancelled}. One sweep over the in-flight maps
  * costs far less than a timer per request, and the forwarding path then needs no thread waiting per call.
  * Deadlines are honoured to within one tick.
+ *
+ * <p>Concurrency: one platform thread sweeps. What it reads, each upstream's pending calls, are lock-free tables,
+ * and failing a call completes its future, which is safe against the response arriving at the same moment (the
+ * first completion wins).
  */
 public final class DeadlineSweeper implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(20);

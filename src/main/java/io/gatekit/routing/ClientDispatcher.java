@@ -1,9 +1,7 @@
 package io.gatekit.routing;
 
-import io.gatekit.control.Admission;
-import io.gatekit.control.AdmissionController;
+import io.gatekit.chain.RequestChain;
 import io.gatekit.jsonrpc.Decoded;
-import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
@@ -15,14 +13,20 @@ import io.gatekit.session.InFlight;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one client's messages in arrival order and dispatches them without waiting: each request runs on its
- * own virtual thread, so a slow call never holds up the next request, a ping, or a cancellation. Notifications
- * and responses (to forwarded server requests) are handled inline, since they are quick. This is the one place
- * where a client's answers are delivered.
+ * Takes one client's messages in arrival order and dispatches them without waiting: a request is registered
+ * under the client's id (a duplicate in-flight id is refused) and started down the {@link RequestChain}, which
+ * never holds the reader for long (a link that may block moves the request to a virtual thread), so a slow call
+ * never holds up the next request, a ping, or a cancellation. Notifications and responses (to forwarded server
+ * requests) are handled inline, since they are quick.
+ *
+ * <p>Concurrency: {@link #onMessage} runs on the client's reader thread only; a request then continues on that
+ * thread, on a virtual thread, or on the upstream's reader thread, as the chain decides. The state they share is
+ * the client's {@link ClientSession}, which is thread-safe.
  */
 public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
@@ -37,9 +41,8 @@ public final class ClientDispatcher implements MessageHandler {
     private static final java.time.Duration MAX_DRAIN = java.time.Duration.ofSeconds(30);
 
     private final ClientSession session;
-    private final Router router;
-    private final Lifecycle lifecycle;
-    private final AdmissionController admission;
+    private final RequestChain chain;
+    private final Routing routing;
     private final Runnable onClosed;
     private final java.time.Duration drainGrace;
 
@@ -47,13 +50,12 @@ public final class ClientDispatcher implements MessageHandler {
      * @param drainGrace after the client's input ends, how long its requests in flight may still be answered
      *     before they are cancelled (zero for a client that explicitly ended its session)
      */
-    public ClientDispatcher(ClientSession session, Router router, AdmissionController admission,
-            java.time.Duration drainGrace, Runnable onClosed) {
+    public ClientDispatcher(ClientSession session, RequestChain chain, Routing routing, java.time.Duration drainGrace,
+            Runnable onClosed) {
         this.drainGrace = drainGrace;
         this.session = session;
-        this.router = router;
-        this.lifecycle = router.lifecycle();
-        this.admission = admission;
+        this.chain = chain;
+        this.routing = routing;
         this.onClosed = onClosed;
     }
 
@@ -78,10 +80,6 @@ public final class ClientDispatcher implements MessageHandler {
     }
 
     private void onRequest(Request request) {
-        if (admission.admitClient(session) instanceof Admission.Rejected(GatewayException reason)) {
-            session.send(Response.failure(request.id(), reason.error()));
-            return;
-        }
         Optional<InFlight> registered = session.register(request);
         if (registered.isEmpty()) {
             session.send(Response.failure(request.id(), JsonRpcError.of(ErrorCode.INVALID_REQUEST,
@@ -89,19 +87,7 @@ public final class ClientDispatcher implements MessageHandler {
                             + " is already in flight for this client; ids must be unique among outstanding requests")));
             return;
         }
-        InFlight inFlight = registered.get();
-        if (router.tryForwardAsync(session, request, inFlight, response -> deliver(inFlight, response))) {
-            return;
-        }
-        Thread.ofVirtual().start(() -> deliver(inFlight, router.handle(session, request, inFlight)));
-    }
-
-    private void deliver(InFlight inFlight, Response response) {
-        // Forget the id before answering: once the answer is out the client may reuse it at once.
-        session.finish(inFlight);
-        if (response != null) {
-            session.send(response);
-        }
+        chain.start(session, registered.get(), request);
     }
 
     private void onNotification(Notification notification) {
@@ -111,8 +97,8 @@ public final class ClientDispatcher implements MessageHandler {
                     log.debug("{}: cancel for a request not in flight (already answered?)", session);
                 }
             }
-            case "notifications/initialized" -> lifecycle.clientReady(session, router);
-            case "notifications/roots/list_changed" -> router.rootsChanged();
+            case "notifications/initialized" -> routing.clientReady(session);
+            case "notifications/roots/list_changed" -> routing.rootsChanged();
             default -> log.debug("{}: notification {} not routed", session, notification.method());
         }
     }
@@ -124,7 +110,7 @@ public final class ClientDispatcher implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         if (cause != null) {
             log.debug("{}: input failed: {}", session, cause.toString());
         }
@@ -134,7 +120,7 @@ public final class ClientDispatcher implements MessageHandler {
         long start = System.nanoTime();
         long deadline = start + drainGrace.toNanos();
         while (session.inFlightCount() > 0 && System.nanoTime() < deadline && System.nanoTime() - start < MAX_DRAIN.toNanos()) {
-            if (drainGrace.isPositive() && router.anyUpstreamStarting()) {
+            if (drainGrace.isPositive() && routing.anyUpstreamStarting()) {
                 deadline = System.nanoTime() + drainGrace.toNanos();
             }
             try {
@@ -145,7 +131,7 @@ public final class ClientDispatcher implements MessageHandler {
             }
         }
         session.close();
-        router.clientGone(session);
+        routing.clientGone(session);
         onClosed.run();
     }
 }

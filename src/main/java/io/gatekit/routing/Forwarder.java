@@ -6,29 +6,37 @@ import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.control.Permit;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
+import io.gatekit.upstream.CallOrigin;
 import io.gatekit.upstream.PendingCall;
 import io.gatekit.upstream.Upstream;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sends one request to one upstream: admission, the call, the deadline, and cancellation. A timeout answers
- * with an error AND tells the upstream to cancel; a client cancel tells the upstream too and produces no
- * answer. Neither disturbs the connection. Two forms: {@link #call} waits on the calling virtual thread (lists,
- * fan-outs, anything that does more than one step); {@link #callAsync} registers the call and returns, the
- * answer arriving on the upstream's reader thread, which is what keeps a plain forward cheap (ADR 0002).
+ * Sends one request to one upstream: the call, the deadline, and cancellation. A timeout answers with an error
+ * AND tells the upstream to cancel; a client cancel tells the upstream too and produces no answer. Neither
+ * disturbs the connection. Two forms: {@link #send} registers the call and returns, the answer completing the
+ * future on the upstream's reader thread (a client request, admitted by the chain); {@link #call} admits and waits
+ * on the calling virtual thread (the gateway's own calls: lists, subscriptions, log levels, input retries).
  * Deadlines are enforced for both by the {@link DeadlineSweeper}.
  */
 final class Forwarder {
+    private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+    /** How long past its deadline a waiting thread gives the sweeper before timing out on its own. */
+    private static final long SWEEPER_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final AdmissionController admission;
     private final Duration requestTimeout;
 
@@ -42,22 +50,38 @@ final class Forwarder {
     }
 
     /**
-     * Calls {@code upstream} with {@code request} (already in the upstream's naming); {@code outcome} receives
-     * the response and may be cancelled by the client. Returns the upstream's response (with the upstream id),
-     * or throws {@link GatewayException} with the error to report, or {@link CancellationException} when the
-     * client cancelled.
+     * Sends {@code request} (already in the upstream's naming) and returns {@code outcome}, which the upstream's
+     * response completes, the sweeper fails at the deadline, and the client may cancel (the upstream is then told
+     * to stop). Throws {@link GatewayException} when the upstream cannot take it.
      */
-    Response call(ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
+    CompletableFuture<Response> send(CallOrigin origin, Upstream upstream, Request request,
+            CompletableFuture<Response> outcome, long deadlineNanos) {
+        PendingCall call = upstream.call(request, origin, outcome, deadlineNanos);
+        // The stage whenComplete returns is dropped: this callback only tells the upstream; the caller has outcome.
+        var _ = outcome.whenComplete((response, failure) -> {
+            if (failure instanceof CancellationException) {
+                upstream.abandon(call, "Cancelled by the client");
+            }
+        });
+        return outcome;
+    }
+
+    /**
+     * Admits and calls {@code upstream}, waiting for the answer. Returns the upstream's response (with the upstream
+     * id), or throws {@link GatewayException} with the error to report, or {@link CancellationException} when the
+     * client cancelled. {@code origin} is null for the gateway's own bookkeeping calls.
+     */
+    Response call(@Nullable CallOrigin origin, Upstream upstream, Request request, CompletableFuture<Response> outcome,
             long deadlineNanos) {
         Admission decision = admission.admit(upstream.name());
         if (decision instanceof Admission.Rejected(GatewayException reason)) {
             throw reason;
         }
         try (Permit permit = ((Admission.Admitted) decision).permit()) {
-            PendingCall call = upstream.call(request, client, outcome, deadlineNanos);
+            PendingCall call = upstream.call(request, origin, outcome, deadlineNanos);
             try {
                 // The sweeper normally fails the call at its deadline; this bound is the backstop.
-                long remaining = deadlineNanos - System.nanoTime() + DeadlineSweeperSlack.NANOS;
+                long remaining = deadlineNanos - System.nanoTime() + SWEEPER_SLACK_NANOS;
                 return outcome.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 upstream.abandon(call, "Gatekit request timeout");
@@ -66,7 +90,8 @@ final class Forwarder {
                 upstream.abandon(call, "Cancelled by the client");
                 throw e;
             } catch (ExecutionException e) {
-                throw unwrap(e.getCause());
+                throw e.getCause() instanceof GatewayException g ? g
+                        : new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream call failed: " + e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 upstream.abandon(call, "Gatekit is shutting down");
@@ -75,53 +100,26 @@ final class Forwarder {
         }
     }
 
-    /**
-     * The same call without a waiting thread: {@code done} receives the upstream's response or the failure
-     * (a {@link GatewayException}, or a {@link CancellationException} when the client cancelled), on whichever
-     * thread settles {@code outcome}: the upstream's reader, the client's reader on cancel, or the sweeper.
-     */
-    void callAsync(ClientSession client, Upstream upstream, Request request, CompletableFuture<Response> outcome,
-            long deadlineNanos, BiConsumer<Response, RuntimeException> done) {
-        Admission decision = admission.admit(upstream.name());
-        if (decision instanceof Admission.Rejected(GatewayException reason)) {
-            done.accept(null, reason);
-            return;
-        }
-        Permit permit = ((Admission.Admitted) decision).permit();
-        PendingCall call;
+    /** A gateway bookkeeping call; what went wrong, or null when the upstream accepted it. */
+    @Nullable String callForProblem(Upstream upstream, String method, ObjectNode params, long deadlineNanos) {
         try {
-            call = upstream.call(request, client, outcome, deadlineNanos);
-        } catch (RuntimeException e) {
-            permit.close();
-            done.accept(null, e);
+            Response response = call(null, upstream, new Request(JsonRpcIds.of(0), method, params), new CompletableFuture<>(),
+                    deadlineNanos);
+            JsonRpcError error = response.error();
+            return error == null ? null : error.message();
+        } catch (GatewayException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** A gateway bookkeeping call to a ready upstream, failures logged. */
+    void callQuietly(Upstream upstream, String method, ObjectNode params) {
+        if (upstream.state() != Upstream.State.READY) {
             return;
         }
-        outcome.whenComplete((response, error) -> {
-            permit.close();
-            if (error == null) {
-                done.accept(response, null);
-                return;
-            }
-            RuntimeException failure = unwrap(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-            if (failure instanceof CancellationException) {
-                upstream.abandon(call, "Cancelled by the client");
-            }
-            done.accept(null, failure);
-        });
-    }
-
-    private static RuntimeException unwrap(Throwable cause) {
-        if (cause instanceof GatewayException g) {
-            return g;
+        String problem = callForProblem(upstream, method, params, System.nanoTime() + requestTimeout.toNanos());
+        if (problem != null) {
+            log.warn("{} on upstream {} failed: {}", method, upstream.name(), problem);
         }
-        if (cause instanceof CancellationException c) {
-            return c;
-        }
-        return new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream call failed: " + cause);
-    }
-
-    /** How long past its deadline a waiting thread gives the sweeper before timing out on its own. */
-    private static final class DeadlineSweeperSlack {
-        static final long NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     }
 }

@@ -1,5 +1,8 @@
 package io.gatekit.routing;
 
+import io.gatekit.chain.Exchange;
+import io.gatekit.chain.Link;
+import io.gatekit.chain.Target;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
@@ -29,19 +32,49 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code requestState}, until the server's answer is complete. The upstream sees a modern client; the client sees
  * the legacy flow it knows.
  */
-final class InputBridge {
+final class InputBridge implements Link {
     /** An upstream that keeps asking is cut off rather than looping forever. */
     static final int MAX_ROUNDS = 8;
 
     private final JsonRpcCodec codec;
+    private final Forwarder forwarder;
 
-    InputBridge(JsonRpcCodec codec) {
+    InputBridge(JsonRpcCodec codec, Forwarder forwarder) {
         this.codec = codec;
+        this.forwarder = forwarder;
+    }
+
+    /** Only a legacy client calling a stateless upstream may need the bridge, and then it waits for the client. */
+    @Override
+    public boolean mayBlock(Exchange exchange) {
+        Target target = exchange.target();
+        return target != null && !exchange.client().info().isModern() && target.upstream().isModern();
+    }
+
+    @Override
+    public boolean readsBodies(Exchange exchange) {
+        return mayBlock(exchange);
+    }
+
+    /**
+     * An answer that asks for input is settled with the client; each retry is a new upstream request, so the
+     * client's cancel reaches the first and the deadline bounds them all.
+     */
+    @Override
+    public Response onResponse(Exchange exchange, Response response) {
+        Target target = exchange.target();
+        if (target == null || !mayBlock(exchange) || !asksForInput(response)) {
+            return response;
+        }
+        Upstream upstream = target.upstream();
+        return settle(exchange.client(), upstream, exchange.request(), response, exchange.deadlineNanos(),
+                retry -> forwarder.call(exchange, upstream, retry, new CompletableFuture<>(), exchange.deadlineNanos()));
     }
 
     /** Whether {@code answer} asks for input, which a legacy client needs the bridge for. */
     boolean asksForInput(Response answer) {
-        return !answer.isError() && "input_required".equals(codec.materialize(answer.result()).path("resultType").asString(null));
+        return !answer.isError()
+                && "input_required".equals(codec.materialize(answer.successResult()).path("resultType").asString(null));
     }
 
     /**
@@ -56,10 +89,11 @@ final class InputBridge {
                 throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream '" + upstream.name() + "' asked for input "
                         + MAX_ROUNDS + " times for one " + call.method() + "; Gatekit stopped asking the client");
             }
-            ObjectNode asked = (ObjectNode) codec.materialize(answer.result());
+            ObjectNode asked = (ObjectNode) codec.materialize(answer.successResult());
             ObjectNode params = call.params() instanceof ObjectNode p ? p.deepCopy() : JsonNodeFactory.instance.objectNode();
             params.set("inputResponses", ask(client, upstream, asked.path("inputRequests"), deadlineNanos));
-            if (asked.get("requestState") instanceof JsonNode state && !state.isNull()) {
+            JsonNode state = asked.get("requestState");
+            if (state != null && !state.isNull()) {
                 params.set("requestState", state);
             } else {
                 params.remove("requestState");
@@ -95,12 +129,13 @@ final class InputBridge {
         ObjectNode responses = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, CompletableFuture<Response>> entry : pending.entrySet()) {
             Response reply = await(entry.getValue(), deadlineNanos, upstream);
-            if (reply.isError()) {
-                throw new GatewayException(new JsonRpcError(reply.error().code(), "The client refused the input '"
-                        + entry.getKey() + "' that upstream '" + upstream.name() + "' asked for: " + reply.error().message(),
-                        reply.error().data()));
+            JsonRpcError refused = reply.error();
+            if (refused != null) {
+                throw new GatewayException(new JsonRpcError(refused.code(), "The client refused the input '"
+                        + entry.getKey() + "' that upstream '" + upstream.name() + "' asked for: " + refused.message(),
+                        refused.data()));
             }
-            responses.set(entry.getKey(), codec.materialize(reply.result()));
+            responses.set(entry.getKey(), codec.materialize(reply.successResult()));
         }
         return responses;
     }

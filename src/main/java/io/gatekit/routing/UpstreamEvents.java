@@ -10,6 +10,8 @@ import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.OutgoingRequest;
 import io.gatekit.session.SessionDirectory;
+import io.gatekit.chain.Exchange;
+import io.gatekit.upstream.CallOrigin;
 import io.gatekit.upstream.PendingCall;
 import io.gatekit.upstream.Upstream;
 import io.gatekit.upstream.UpstreamListener;
@@ -17,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -32,19 +35,32 @@ import tools.jackson.databind.node.ObjectNode;
  * upstream, else the single connected client; with no such client, {@code roots/list} gets an empty list and
  * other requests a clear error (see docs/adr/0002).
  */
-public final class UpstreamEvents implements UpstreamListener {
+final class UpstreamEvents implements UpstreamListener {
     private static final Logger log = LoggerFactory.getLogger(UpstreamEvents.class);
 
     private final SessionDirectory sessions;
-    private final Router router;
+    private final ChangeAnnouncer announcer;
+    private final ResourceSubscriptions subscriptions;
+    private final LogLevels logLevels;
+    private final HeldCalls heldCalls;
 
-    public UpstreamEvents(SessionDirectory sessions, Router router) {
+    UpstreamEvents(SessionDirectory sessions, ChangeAnnouncer announcer, ResourceSubscriptions subscriptions,
+            LogLevels logLevels, HeldCalls heldCalls) {
+        this.heldCalls = heldCalls;
         this.sessions = sessions;
-        this.router = router;
+        this.announcer = announcer;
+        this.subscriptions = subscriptions;
+        this.logLevels = logLevels;
+    }
+
+    /** The client a call was made for: the routing side makes every client call with its exchange as origin. */
+    private static @Nullable ClientSession clientOf(@Nullable CallOrigin origin) {
+        return origin instanceof Exchange exchange ? exchange.client() : null;
     }
 
     @Override
-    public void onServerRequest(Upstream upstream, Request request, ClientSession requester) {
+    public void onServerRequest(Upstream upstream, Request request, @Nullable CallOrigin origin) {
+        ClientSession requester = clientOf(origin);
         String method = request.method();
         if ("ping".equals(method)) {
             upstream.reply(Response.success(request.id(), JsonNodeFactory.instance.objectNode()));
@@ -52,7 +68,7 @@ public final class UpstreamEvents implements UpstreamListener {
         }
         String capability = ClientInfo.capabilityFor(method);
         if ("roots/list".equals(method)) {
-            router.rootsAskedBy(upstream.name());
+            announcer.rootsAskedBy(upstream.name());
         }
         if (capability == null) {
             upstream.reply(Response.failure(request.id(), JsonRpcError.of(ErrorCode.METHOD_NOT_FOUND,
@@ -62,6 +78,11 @@ public final class UpstreamEvents implements UpstreamListener {
         boolean allowed = !"roots/list".equals(method) || upstream.config().forwardRoots();
         Optional<ClientSession> target = !allowed ? Optional.empty()
                 : requester != null && !requester.isClosed() ? Optional.of(requester) : attributableClient(upstream);
+        // A 2026-07-28 client takes no requests: it is asked through its call's input_required answer instead.
+        if (target.isPresent() && target.get().info().isModern() && target.get().info().hasCapability(capability)
+                && heldCalls.surface(target.get(), upstream, request)) {
+            return;
+        }
         // The spec: no requests to a client before its notifications/initialized.
         if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();
@@ -99,8 +120,9 @@ public final class UpstreamEvents implements UpstreamListener {
     private static Set<ClientSession> requesters(Upstream upstream) {
         Set<ClientSession> active = new LinkedHashSet<>();
         for (PendingCall call : upstream.inFlight()) {
-            if (call.origin() != null && !call.origin().isClosed()) {
-                active.add(call.origin());
+            ClientSession client = clientOf(call.origin());
+            if (client != null && !client.isClosed()) {
+                active.add(client);
             }
         }
         return active;
@@ -111,12 +133,12 @@ public final class UpstreamEvents implements UpstreamListener {
         String method = notification.method();
         ListKind changed = ListKind.forListChanged(method);
         if (changed != null) {
-            router.listChanged(changed);
+            announcer.listChanged(changed);
             return;
         }
         switch (method) {
             case "notifications/cancelled" -> cancelForwarded(upstream, notification);
-            case "notifications/resources/updated" -> router.resourceUpdated(upstream, notification);
+            case "notifications/resources/updated" -> subscriptions.resourceUpdated(upstream, notification);
             case "notifications/message" -> {
                 // A legacy session hears its upstreams' logs at its level. A 2026-07-28 client's logs are scoped to
                 // its requests, and this message names none: only a client that is alone in having requests in
@@ -125,7 +147,7 @@ public final class UpstreamEvents implements UpstreamListener {
                 Optional<ClientSession> requester = soleRequester(upstream);
                 for (ClientSession client : sessions.all()) {
                     boolean scoped = client.info().isModern();
-                    if (client.info().protocolVersion() != null && Router.wantsLog(client, level)
+                    if (client.info().protocolVersion() != null && LogLevels.wantsLog(client, level)
                             && (!scoped || requester.filter(client::equals).isPresent())) {
                         client.send(notification);
                     }
@@ -136,13 +158,14 @@ public final class UpstreamEvents implements UpstreamListener {
     }
 
     @Override
-    public void onRequestLog(Upstream upstream, Notification message, ClientSession requester) {
-        if (!requester.isClosed() && Router.wantsLog(requester, levelOf(message))) {
+    public void onRequestLog(Upstream upstream, Notification message, CallOrigin origin) {
+        ClientSession requester = clientOf(origin);
+        if (requester != null && !requester.isClosed() && LogLevels.wantsLog(requester, levelOf(message))) {
             requester.send(message);
         }
     }
 
-    private static String levelOf(Notification message) {
+    private static @Nullable String levelOf(Notification message) {
         return message.params() == null ? null : message.params().path("level").asString(null);
     }
 
@@ -154,7 +177,10 @@ public final class UpstreamEvents implements UpstreamListener {
 
     /** The upstream withdrew a request it had sent to a client: tell that client, under the client's id. */
     private void cancelForwarded(Upstream upstream, Notification notification) {
-        JsonNode upstreamId = notification.params() == null ? null : notification.params().get("requestId");
+        if (!(notification.params() instanceof ObjectNode given)) {
+            return;
+        }
+        JsonNode upstreamId = given.get("requestId");
         if (upstreamId == null) {
             return;
         }
@@ -162,7 +188,7 @@ public final class UpstreamEvents implements UpstreamListener {
             Optional<Long> gatewayId = client.outgoingIdFor(upstream.name(), upstreamId);
             if (gatewayId.isPresent()) {
                 client.dropOutgoing(gatewayId.get());
-                ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+                ObjectNode params = given.deepCopy();
                 params.set("requestId", JsonRpcIds.of(gatewayId.get()));
                 client.send(new Notification(notification.method(), params));
                 return;
@@ -176,13 +202,17 @@ public final class UpstreamEvents implements UpstreamListener {
         boolean cameUp = state == Upstream.State.READY;
         boolean wentDown = previous == Upstream.State.READY && state != Upstream.State.STOPPED;
         if (cameUp) {
-            router.upstreamReady(upstream);
+            // Replayed off the reader thread: the calls wait for the upstream's answers on this very thread.
+            Thread.ofVirtual().name("gatekit-replay").start(() -> {
+                subscriptions.replay(upstream);
+                logLevels.replay(upstream);
+            });
         }
         if (cameUp || wentDown) {
             // Its tools, prompts and resources appear or vanish from the merged lists.
             for (ListKind kind : List.of(ListKind.TOOLS, ListKind.PROMPTS, ListKind.RESOURCES)) {
                 if (upstream.info().map(i -> i.has(kind.capability)).orElse(false)) {
-                    router.listChanged(kind);
+                    announcer.listChanged(kind);
                 }
             }
         }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads Server-Sent Events from a stream (the WHATWG rules MCP's Streamable HTTP uses): {@code data:} lines
@@ -13,14 +14,14 @@ import java.nio.charset.StandardCharsets;
 public final class SseReader {
 
     /** One event; {@code id} and {@code event} are null when the event did not set them. */
-    public record Event(String id, String event, String data) {}
+    public record Event(@Nullable String id, @Nullable String event, String data) {}
 
     private final InputStream in;
     private final int maxEventBytes;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final StringBuilder data = new StringBuilder();
-    private String id;
-    private String event;
+    private @Nullable String id;
+    private @Nullable String event;
     private long retryMillis = -1;
     private boolean hasData;
     private int pushedBack = -1;
@@ -31,7 +32,7 @@ public final class SseReader {
     }
 
     /** The next event, or null at the end of the stream. Throws IOException for an event over the limit. */
-    public Event next() throws IOException {
+    public @Nullable Event next() throws IOException {
         String text;
         while ((text = readLine()) != null) {
             if (text.isEmpty()) {
@@ -97,7 +98,7 @@ public final class SseReader {
         return Long.parseLong(value);
     }
 
-    private String readLine() throws IOException {
+    private @Nullable String readLine() throws IOException {
         line.reset();
         while (true) {
             int b = pushedBack >= 0 ? pushedBack : in.read();

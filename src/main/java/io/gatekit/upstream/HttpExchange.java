@@ -25,6 +25,7 @@ import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ final class HttpExchange {
         record Answered(boolean eventStream, boolean responded, StreamPosition position) implements Outcome {}
 
         /** A non-2xx status; {@code error} is the JSON-RPC error the body held for the request, if it held one. */
-        record Refused(int status, Response error, String text) implements Outcome {}
+        record Refused(int status, @Nullable Response error, String text) implements Outcome {}
 
         /** The connection failed, before the answer or while it was read. */
         record Broken(Throwable cause, boolean responded, StreamPosition position) implements Outcome {}
@@ -152,7 +153,7 @@ final class HttpExchange {
                 return new Outcome.Answered(isEventStream(contentType), responded[0], position);
             }
         } catch (TimeoutException e) {
-            http.abort(e);
+            HttpWireBase.abort(http, "no answer began in time");
             return new Outcome.TimedOut();
         } catch (ExecutionException | IOException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -167,7 +168,7 @@ final class HttpExchange {
     private Outcome.Refused refusal(JsonRpcMessage message, int status, String contentType, InputStream in)
             throws IOException {
         byte[] bytes = in.readNBytes(Math.min(maxMessageBytes, 1 << 20));
-        Response error = null;
+        @Nullable Response error = null;
         if (message instanceof Request request && contentType != null && contentType.startsWith("application/json")
                 && codec.decode(bytes) instanceof Decoded.Ok(Response answer) && answer.isError()
                 && JsonRpcIds.same(request.id(), answer.id())) {

@@ -1,15 +1,19 @@
 package io.gatekit.upstream;
 
+import io.gatekit.config.ProtocolEra;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.transport.MessageHandler;
 import java.io.IOException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +25,9 @@ import tools.jackson.databind.JsonNode;
  * The era is chosen once and then handles every message; {@link HttpExchange} does each HTTP exchange for it.
  * The connection above sees the same messages either way. Each POST runs on its own virtual thread; Jetty pools
  * the connections.
+ *
+ * <p>Concurrency: the era is volatile, written once (at construction for {@code legacy}, else by the discovery
+ * thread before the initialize answer is handed up, so every later message sees it).
  */
 final class HttpWire extends HttpWireBase {
     private static final Logger log = LoggerFactory.getLogger(HttpWire.class);
@@ -57,7 +64,7 @@ final class HttpWire extends HttpWireBase {
         }
     };
     /** Null until discovery has chosen (at once for {@code protocol_era: legacy}). */
-    private volatile HttpEra era;
+    private volatile @Nullable HttpEra era;
 
     /** {@code answerWait}: how long a request may wait for its answer (the request timeout ends the call first). */
     HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration answerWait)
@@ -104,16 +111,17 @@ final class HttpWire extends HttpWireBase {
         Request probe = ModernProtocol.discoverRequest(initialize);
         Response answer = probe(probe);
         ModernProtocol protocol = answer == null ? null : ModernProtocol.fromDiscovery(initialize, answer);
-        if (protocol != null) {
+        if (answer != null && protocol != null) {
             era = new StatelessEra(context(), protocol);
-            log.info("upstream {}: speaking the stateless {} era", config.name(), ModernProtocol.VERSION);
+            log.info("upstream {}: speaking the modern era ({}, stateless)", config.name(), ProtocolVersions.MODERN);
             deliver(new Decoded.Ok(ModernProtocol.asInitializeResult(initialize.id(), answer)));
             return;
         }
-        if ("modern".equals(config.protocolEra())) {
+        JsonRpcError refused = answer == null ? null : answer.error();
+        if (config.protocolEra() == ProtocolEra.MODERN) {
             failRequest(initialize, "protocol_era is modern but " + exchange.url() + " does not offer "
-                    + ModernProtocol.VERSION + " in answer to server/discover" + (answer == null ? " (no usable answer)"
-                    : answer.isError() ? " (error " + answer.error().code() + ": " + answer.error().message() + ")" : ""));
+                    + ProtocolVersions.MODERN + " in answer to server/discover" + (answer == null ? " (no usable answer)"
+                    : refused != null ? " (error " + refused.code() + ": " + refused.message() + ")" : ""));
             return;
         }
         log.debug("upstream {}: no stateless era offered; initializing a session", config.name());
@@ -123,8 +131,8 @@ final class HttpWire extends HttpWireBase {
     }
 
     /** The probe, whose answer the wire itself needs: the response (result as a tree), or null if none came. */
-    private Response probe(Request request) {
-        Response[] answer = new Response[1];
+    private @Nullable Response probe(Request request) {
+        @Nullable Response[] answer = new Response[1];
         try {
             HttpExchange.Outcome outcome = exchange.run(exchange.post(codec.encode(request), ModernProtocol.headers(request)),
                     connectTimeout, request, decoded -> {
@@ -139,10 +147,11 @@ final class HttpWire extends HttpWireBase {
             Thread.currentThread().interrupt();
             return null;
         }
-        if (answer[0] != null && answer[0].result() != null) {
-            answer[0] = Response.success(answer[0].id(), codec.materialize(answer[0].result()));
+        Response got = answer[0];
+        if (got != null && got.result() != null) {
+            return Response.success(got.id(), codec.materialize(got.successResult()));
         }
-        return answer[0];
+        return got;
     }
 
     @Override
@@ -155,12 +164,12 @@ final class HttpWire extends HttpWireBase {
     }
 
     @Override
-    public String describeEnd(Throwable cause) {
+    public String describeEnd(@Nullable Throwable cause) {
         return "stopped answering at " + exchange.url() + (cause == null ? "" : " (" + cause.getMessage() + ")");
     }
 
     @Override
-    protected void end(Throwable cause) {
+    protected void end(@Nullable Throwable cause) {
         open = false;
         HttpEra chosen = era;
         if (chosen != null) {

@@ -1,8 +1,8 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientSession;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 public record PendingCall(
         long upstreamId,
         String method,
-        ClientSession origin,
-        JsonNode clientProgressToken,
+        @Nullable CallOrigin origin,
+        @Nullable JsonNode clientProgressToken,
         CompletableFuture<Response> outcome,
         long deadlineNanos) {}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls in flight on one upstream connection, by their gateway-unique upstream id. Ids are handed out in
@@ -13,6 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * still taken by a much older one goes to an overflow map. On the hot path this replaces a
  * {@code ConcurrentHashMap} whose bin locks and size counter the two reader threads (put on one, remove on the
  * other) fought over: it was the largest single cost in the gateway's profile. Thread-safe.
+ *
+ * <p>Concurrency: a put (the sending thread) and a remove (the reader thread, the sweeper, a cancel) meet only in
+ * {@code compareAndSet} on a slot or in the concurrent overflow map, so each call is removed exactly once.
  */
 final class PendingTable {
     private static final int CAPACITY = 1 << 14;
@@ -29,7 +33,7 @@ final class PendingTable {
         size.increment();
     }
 
-    PendingCall get(long id) {
+    @Nullable PendingCall get(long id) {
         PendingCall call = slots.get(slot(id));
         if (call != null && call.upstreamId() == id) {
             return call;
@@ -38,7 +42,7 @@ final class PendingTable {
     }
 
     /** Removes and returns the call with this id, or null if there is none (already answered or abandoned). */
-    PendingCall remove(long id) {
+    @Nullable PendingCall remove(long id) {
         int slot = slot(id);
         PendingCall call = slots.get(slot);
         if (call != null && call.upstreamId() == id) {
@@ -67,6 +71,15 @@ final class PendingTable {
             return true;
         }
         return false;
+    }
+
+    /** Puts {@code replacement} (same id) in place of {@code current}; false if {@code current} was already gone. */
+    boolean replace(PendingCall current, PendingCall replacement) {
+        if (current.upstreamId() != replacement.upstreamId()) {
+            throw new IllegalArgumentException("a replacement keeps the call's id");
+        }
+        return slots.compareAndSet(slot(current.upstreamId()), current, replacement)
+                || overflow.replace(current.upstreamId(), current, replacement);
     }
 
     /** A snapshot of the calls in flight. */

@@ -1,24 +1,25 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.jsonrpc.McpMeta;
+import io.gatekit.jsonrpc.McpHeaders;
 import io.gatekit.upstream.HttpExchange.Outcome;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -29,18 +30,26 @@ import tools.jackson.databind.JsonNode;
  * the server sends on its own; DELETE ends the session. When the server loses the session (404, or the 400 some
  * SDK servers send) it is renewed once however many requests lost it together, and each retries once. A request
  * whose event stream ends before its response is resumed with {@code Last-Event-ID} (ADR 0011).
+ *
+ * <p>Concurrency: each message is posted, and its answer read, on a virtual thread of its own; a resumption runs
+ * on the thread of the request it resumes. The session id, version and initialize body are volatile (written by
+ * the handshake or a renewal, read by every request). The renewal in flight and the GET stream are guarded by
+ * {@code this}; the renewal itself runs outside the lock, its followers waiting on its future. The resumptions are
+ * a concurrent map; a {@code Resumption}'s flag and current GET are volatile (finished from any thread).
  */
 final class SessionEra implements HttpEra {
     private static final Logger log = LoggerFactory.getLogger(SessionEra.class);
-    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String SESSION_HEADER = McpHeaders.SESSION_ID;
 
     private final Context context;
-    private volatile String sessionId;
-    private volatile String protocolVersion;
-    private volatile byte[] initializeBody;
+    private volatile @Nullable String sessionId;
+    private volatile @Nullable String protocolVersion;
+    private volatile byte @Nullable [] initializeBody;
     /** The session renewal under way, if any: whoever loses the session while it runs waits for it (single flight). */
-    private CompletableFuture<Boolean> renewal;
-    private UpstreamGetStream getStream;
+    @GuardedBy("this")
+    private @Nullable CompletableFuture<Boolean> renewal;
+    @GuardedBy("this")
+    private @Nullable UpstreamGetStream getStream;
     /** The requests whose response stream ended early and is being resumed, by id. */
     private final Map<String, Resumption> resuming = new ConcurrentHashMap<>();
 
@@ -64,9 +73,12 @@ final class SessionEra implements HttpEra {
 
     /** Sends on the calling thread (the discovery thread falls back to initialize this way). */
     void sendNow(JsonRpcMessage message) {
-        if (message instanceof Notification n && "notifications/cancelled".equals(n.method()) && n.params() != null
-                && resuming.get(n.params().path("requestId").toString()) instanceof Resumption resumption) {
-            resumption.finish(); // nobody waits for the answer any more; the server hears the cancellation too
+        if (message instanceof Notification n && "notifications/cancelled".equals(n.method())) {
+            JsonNode params = n.params();
+            Resumption resumption = params == null ? null : resuming.get(params.path("requestId").toString());
+            if (resumption != null) {
+                resumption.finish(); // nobody waits for the answer any more; the server hears the cancellation too
+            }
         }
         byte[] body = exchange().codec().encode(message);
         if (message instanceof Request request && "initialize".equals(request.method())) {
@@ -129,7 +141,7 @@ final class SessionEra implements HttpEra {
     }
 
     /** A 2xx to the handshake: initialize's answer names the session; after initialized, the GET stream opens. */
-    private void started(JsonRpcMessage message, String session) {
+    private void started(JsonRpcMessage message, @Nullable String session) {
         if (message instanceof Request r && "initialize".equals(r.method()) && session != null) {
             sessionId = session;
         }
@@ -140,7 +152,7 @@ final class SessionEra implements HttpEra {
 
     private void noteVersion(Decoded decoded) {
         if (decoded instanceof Decoded.Ok(Response response) && response.result() != null) {
-            JsonNode version = exchange().codec().materialize(response.result()).get("protocolVersion");
+            JsonNode version = exchange().codec().materialize(response.successResult()).get("protocolVersion");
             if (version != null && version.isString()) {
                 protocolVersion = version.stringValue();
             }
@@ -155,7 +167,7 @@ final class SessionEra implements HttpEra {
         }
     }
 
-    private void deliver(Decoded decoded, Request request) {
+    private void deliver(Decoded decoded, @Nullable Request request) {
         if (request == null || decoded instanceof Decoded.Ok(Response ignored)) {
             host().deliver(decoded);
         } else {
@@ -164,23 +176,23 @@ final class SessionEra implements HttpEra {
     }
 
     /** The session id, the negotiated version and {@code Last-Event-ID} (each when there is one). */
-    private Map<String, String> headers(String session, String lastEventId) {
+    private Map<String, String> headers(@Nullable String session, @Nullable String lastEventId) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (session != null) {
             headers.put(SESSION_HEADER, session);
         }
         String version = protocolVersion;
         if (version != null) {
-            headers.put(McpMeta.VERSION_HEADER, version);
+            headers.put(McpHeaders.PROTOCOL_VERSION, version);
         }
         if (lastEventId != null) {
-            headers.put("Last-Event-ID", lastEventId);
+            headers.put(McpHeaders.LAST_EVENT_ID, lastEventId);
         }
         return headers;
     }
 
     /** A 404 (or the 400 some SDK servers send) to a request that named a session: the server lost it. */
-    private static boolean sessionLost(int status, String session) {
+    private static boolean sessionLost(int status, @Nullable String session) {
         return session != null && (status == 404 || status == 400);
     }
 
@@ -189,20 +201,21 @@ final class SessionEra implements HttpEra {
     /** One request being resumed: done once its response arrived (on any stream) or it was cancelled. */
     private static final class Resumption {
         volatile boolean done;
-        volatile org.eclipse.jetty.client.Request get;
+        volatile org.eclipse.jetty.client.@Nullable Request get;
 
         void finish() {
             done = true;
             org.eclipse.jetty.client.Request current = get;
             if (current != null) {
-                current.abort(new CancellationException("the response arrived or the request was cancelled"));
+                HttpWireBase.abort(current, "the response arrived or the request was cancelled");
             }
         }
     }
 
     @Override
     public void answered(Response response) {
-        Resumption resumption = resuming.get(response.id().toString());
+        JsonNode id = response.id();
+        Resumption resumption = id == null ? null : resuming.get(id.toString());
         if (resumption != null) {
             resumption.finish(); // answered, perhaps on another stream: stop resuming
         }
@@ -214,7 +227,7 @@ final class SessionEra implements HttpEra {
      * takes, until the response arrives, the request is cancelled, or its deadline passes (the call above has
      * then failed with a timeout). Without an event id nothing can be resumed: the request fails at once.
      */
-    private void resumeOrFail(Request request, StreamPosition position, long deadline, Throwable broken) {
+    private void resumeOrFail(Request request, StreamPosition position, long deadline, @Nullable Throwable broken) {
         String why = "the response stream for " + request.method() + " at " + exchange().url() + " ended before its response"
                 + (broken == null ? "" : " (" + HttpExchange.describe(broken) + ")");
         if (position.lastEventId() == null) {
@@ -276,7 +289,7 @@ final class SessionEra implements HttpEra {
      * first caller re-initialises; the others wait for that renewal; a caller that lost a session already
      * replaced retries on the new one at once. True when a session is there to retry on.
      */
-    private boolean renewSession(String stale) {
+    private boolean renewSession(@Nullable String stale) {
         CompletableFuture<Boolean> flight;
         synchronized (this) {
             if (renewal != null) {

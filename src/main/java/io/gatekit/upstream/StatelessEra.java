@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcError;
@@ -14,9 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,10 @@ import tools.jackson.databind.JsonNode;
  * the session-era messages that no longer exist are answered here ({@code ping}, {@code logging/setLevel}, whose
  * level then travels with each request) or translated (subscriptions and list changes become one
  * {@link UpstreamListenStream}); cancelling a request closes its stream.
+ *
+ * <p>Concurrency: each request is posted on a virtual thread of its own. The log level is volatile; the subscribed
+ * URIs and the open POSTs are concurrent collections; the listen stream and {@code closed} are guarded by
+ * {@code this} (relisten, close).
  */
 final class StatelessEra implements HttpEra {
     private static final Logger log = LoggerFactory.getLogger(StatelessEra.class);
@@ -33,12 +38,14 @@ final class StatelessEra implements HttpEra {
     private final Context context;
     private final ModernProtocol protocol;
     /** The level the gateway last set, sent with each request. */
-    private volatile String logLevel;
+    private volatile @Nullable String logLevel;
     /** The resources the gateway's clients subscribed to, heard through the listen stream. */
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     /** Each request's POST by upstream id, so that a cancellation can close its stream. */
     private final Map<Long, org.eclipse.jetty.client.Request> posts = new ConcurrentHashMap<>();
-    private UpstreamListenStream listen;
+    @GuardedBy("this")
+    private @Nullable UpstreamListenStream listen;
+    @GuardedBy("this")
     private boolean closed;
 
     StatelessEra(Context context, ModernProtocol protocol) {
@@ -148,7 +155,7 @@ final class StatelessEra implements HttpEra {
         JsonNode id = cancelled.params() == null ? null : cancelled.params().get("requestId");
         org.eclipse.jetty.client.Request post = id != null && id.canConvertToLong() ? posts.remove(id.asLong()) : null;
         if (post != null) {
-            post.abort(new CancellationException("cancelled by the gateway"));
+            HttpWireBase.abort(post, "cancelled by the gateway");
         }
     }
 
@@ -187,6 +194,6 @@ final class StatelessEra implements HttpEra {
     @Override
     public void shutdown(Duration grace) {
         close();
-        posts.values().forEach(post -> post.abort(new CancellationException("the gateway is stopping")));
+        posts.values().forEach(post -> HttpWireBase.abort(post, "the gateway is stopping"));
     }
 }

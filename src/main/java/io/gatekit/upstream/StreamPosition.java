@@ -1,15 +1,17 @@
 package io.gatekit.upstream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How far one upstream event stream got: the id of its last event (what a resuming GET names in
  * {@code Last-Event-ID}) and the reconnection time its {@code retry:} field set. Event ids are per stream, so each
  * stream keeps its own; written by the thread reading the stream, read by whoever reconnects it.
  */
 final class StreamPosition {
-    private volatile String lastEventId;
+    private volatile @Nullable String lastEventId;
     private volatile long retryMillis = -1;
 
-    String lastEventId() {
+    @Nullable String lastEventId() {
         return lastEventId;
     }
 

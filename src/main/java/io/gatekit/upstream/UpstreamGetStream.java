@@ -4,12 +4,12 @@ import io.gatekit.jsonrpc.Decoded;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * 405 (noted, never retried). A stream that closes normally, as proxies' idle timeouts close it, is reopened for as
  * long as the session lasts, after the server's {@code retry} interval and with {@code Last-Event-ID}; only
  * consecutive failures (no answer, 5xx, a broken stream) back off, capped. Runs on its own virtual thread.
+ *
+ * <p>Concurrency: one virtual thread runs the stream and alone touches its position. {@link #close}, from any
+ * thread, sets the volatile {@code closed}, aborts the volatile current request and interrupts the thread.
  */
 final class UpstreamGetStream {
     private static final Logger log = LoggerFactory.getLogger(UpstreamGetStream.class);
@@ -33,17 +36,17 @@ final class UpstreamGetStream {
     }
 
     private final String upstream;
-    private final Function<String, org.eclipse.jetty.client.Request> newGet;
+    private final Function<@Nullable String, org.eclipse.jetty.client.Request> newGet;
     private final Duration connectTimeout;
     private final EventReader reader;
     private final Consumer<Decoded> sink;
     private final Runnable sessionLost;
     private final StreamPosition position = new StreamPosition();
     private volatile boolean closed;
-    private volatile org.eclipse.jetty.client.Request current;
-    private Thread thread;
+    private volatile org.eclipse.jetty.client.@Nullable Request current;
+    private final Thread thread;
 
-    private UpstreamGetStream(String upstream, Function<String, org.eclipse.jetty.client.Request> newGet,
+    private UpstreamGetStream(String upstream, Function<@Nullable String, org.eclipse.jetty.client.Request> newGet,
             Duration connectTimeout, EventReader reader, Consumer<Decoded> sink, Runnable sessionLost) {
         this.upstream = upstream;
         this.newGet = newGet;
@@ -51,6 +54,8 @@ final class UpstreamGetStream {
         this.reader = reader;
         this.sink = sink;
         this.sessionLost = sessionLost;
+        // Made here and started by open, so the field is final and set before anyone can call close.
+        this.thread = Thread.ofVirtual().name("gatekit-http-get-" + upstream).unstarted(this::run);
     }
 
     /**
@@ -58,10 +63,10 @@ final class UpstreamGetStream {
      * (null at first); {@code sessionLost} hears a 404 (the server forgot the session), after which this stream
      * stops: the session's renewal opens a new one.
      */
-    static UpstreamGetStream open(String upstream, Function<String, org.eclipse.jetty.client.Request> newGet,
+    static UpstreamGetStream open(String upstream, Function<@Nullable String, org.eclipse.jetty.client.Request> newGet,
             Duration connectTimeout, EventReader reader, Consumer<Decoded> sink, Runnable sessionLost) {
         UpstreamGetStream stream = new UpstreamGetStream(upstream, newGet, connectTimeout, reader, sink, sessionLost);
-        stream.thread = Thread.ofVirtual().name("gatekit-http-get-" + upstream).start(stream::run);
+        stream.thread.start();
         return stream;
     }
 
@@ -69,7 +74,7 @@ final class UpstreamGetStream {
         closed = true;
         org.eclipse.jetty.client.Request request = current;
         if (request != null) {
-            request.abort(new CancellationException("GET stream closed by the gateway"));
+            HttpWireBase.abort(request, "GET stream closed by the gateway");
         }
         thread.interrupt();
     }
@@ -120,7 +125,7 @@ final class UpstreamGetStream {
     }
 
     /** One connection: null when the stream opened (and has now ended), else the refusing status. */
-    private Integer connectOnce() throws Exception {
+    private @Nullable Integer connectOnce() throws Exception {
         org.eclipse.jetty.client.Request request = newGet.apply(position.lastEventId());
         current = request;
         if (closed) {

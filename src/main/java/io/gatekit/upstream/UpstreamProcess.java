@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * it reaches the grandchildren that wrappers like npx start. Its stderr is drained on a virtual thread into the
  * log, and the last lines are kept for error messages. Stopping follows the MCP stdio shutdown: close stdin,
  * wait, SIGTERM the group, wait, SIGKILL the group.
+ *
+ * <p>Concurrency: a virtual thread drains stderr into the tail, which is guarded by itself; {@code stderrTail()}
+ * copies it under the same lock.
  */
 public final class UpstreamProcess {
     private static final Logger log = LoggerFactory.getLogger(UpstreamProcess.class);
@@ -32,6 +36,7 @@ public final class UpstreamProcess {
     private final String name;
     private final Process process;
     private final boolean ownGroup;
+    @GuardedBy("itself")
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Thread stderrDrain;
 
@@ -80,7 +85,7 @@ public final class UpstreamProcess {
         }
         String path = env.get("PATH");
         if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(java.io.File.pathSeparator, -1)) {
                 if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program))) {
                     return;
                 }

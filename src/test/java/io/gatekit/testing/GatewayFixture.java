@@ -1,6 +1,7 @@
 package io.gatekit.testing;
 
 import io.gatekit.Gateway;
+import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.upstream.Upstream;
@@ -70,7 +71,7 @@ public final class GatewayFixture implements AutoCloseable {
             Socket server = listener.accept();
             sockets.add(client);
             sockets.add(server);
-            gateway.connect("socket", server.getInputStream(), server.getOutputStream(), () -> {});
+            StdioFace.connect(gateway, "socket", server.getInputStream(), server.getOutputStream(), () -> {});
             TestClient testClient = new TestClient(client.getInputStream(), client.getOutputStream());
             clients.add(testClient);
             return testClient;

@@ -1,0 +1,116 @@
+package io.gatekit.routing;
+
+import io.gatekit.chain.Link;
+import io.gatekit.control.AdmissionController;
+import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.session.ClientSession;
+import io.gatekit.session.SessionDirectory;
+import io.gatekit.upstream.Upstream;
+import io.gatekit.upstream.UpstreamListener;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The routing side of one gateway, wired once: the upstream set, the links routing contributes to the request
+ * chain (in the order {@code Gateway} places them), what clients coming and going mean for routing, and the
+ * listener for what upstreams send on their own. It holds no logic of its own; each job is one class of this
+ * package.
+ */
+public final class Routing {
+    private final UpstreamSet upstreams = new UpstreamSet();
+    private final ListCache cache = new ListCache();
+    private final Lifecycle lifecycle;
+    private final ChangeAnnouncer announcer;
+    private final ResourceSubscriptions subscriptions;
+    private final LogLevels logLevels;
+    private final Targeting targeting;
+    private final GatewayMethods gatewayMethods;
+    private final HeldCalls heldCalls = new HeldCalls();
+    private final InputBridge inputBridge;
+    private final Forwarding forwarding;
+    private final UpstreamEvents events;
+
+    public Routing(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
+            Duration startupWait, String version, JsonRpcCodec codec) {
+        Forwarder forwarder = new Forwarder(admission, requestTimeout);
+        ResourceIndex resources = new ResourceIndex();
+        Targets targets = new Targets(upstreams, resources);
+        this.lifecycle = new Lifecycle(upstreams::all, startupWait, version);
+        this.announcer = new ChangeAnnouncer(sessions, cache, upstreams);
+        this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle);
+        this.logLevels = new LogLevels(sessions, upstreams, forwarder);
+        this.targeting = new Targeting(targets);
+        this.gatewayMethods = new GatewayMethods(lifecycle,
+                new ListPager(upstreams, new ListAggregator(forwarder, resources), cache, pageSize), subscriptions, logLevels);
+        this.inputBridge = new InputBridge(codec, forwarder);
+        this.forwarding = new Forwarding(forwarder);
+        this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels, heldCalls);
+    }
+
+    /** Resolves {@code upstream__name} targets and renames them into the upstream's terms (and errors back). */
+    public Link targeting() {
+        return targeting;
+    }
+
+    /** Answers the gateway's own methods; passes on what goes upstream. */
+    public Link gatewayMethods() {
+        return gatewayMethods;
+    }
+
+    /** Takes a 2026-07-28 client's retry over the handshake-era upstream call held for its input. */
+    public Link heldCalls() {
+        return heldCalls;
+    }
+
+    /** Lets a legacy client answer a stateless upstream's requests for input. */
+    public Link inputBridge() {
+        return inputBridge;
+    }
+
+    /** The last link: the upstream call. */
+    public Link forwarding() {
+        return forwarding;
+    }
+
+    /** Receives what upstreams send on their own. */
+    public UpstreamListener events() {
+        return events;
+    }
+
+    /** Replaces the set of upstreams (at start and on hot reload); merged lists are rebuilt on next use. */
+    public void setUpstreams(List<Upstream> next) {
+        upstreams.replace(next);
+        cache.invalidateAll();
+    }
+
+    public Collection<Upstream> upstreams() {
+        return upstreams.all();
+    }
+
+    /** Whether some upstream is starting (a request for it waits rather than fails). */
+    public boolean anyUpstreamStarting() {
+        return upstreams.anyStarting();
+    }
+
+    /** Every merged list may have changed (config reload). */
+    public void allListsChanged() {
+        announcer.allListsChanged();
+    }
+
+    /** A client sent {@code notifications/initialized}. */
+    public void clientReady(ClientSession client) {
+        lifecycle.clientReady(client, announcer);
+    }
+
+    /** A client's roots changed. */
+    public void rootsChanged() {
+        announcer.rootsChanged();
+    }
+
+    /** A client left: what only it was subscribed to is unsubscribed, and the shared log level may rise. */
+    public void clientGone(ClientSession client) {
+        subscriptions.clientGone(client);
+        logLevels.clientGone();
+    }
+}
