@@ -89,7 +89,8 @@ final class UpstreamBinder {
                 Nodes.bool(node, "forward_roots", true),
                 env(node.path("headers")),
                 Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
-                era));
+                era,
+                Nodes.bool(node, "inherit_env", false)));
     }
 
     private List<String> command(JsonNode node, FieldPath at, UpstreamTransport transport) {

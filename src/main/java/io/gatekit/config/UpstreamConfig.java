@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param transport {@code stdio} (a child process: {@code command}, {@code env}, {@code cwd}), {@code http}
  *     ({@code url}, {@code tlsVerify}) or {@code sse}
  * @param command program and arguments, non-empty for stdio, empty for http
- * @param env variables added to the gateway's own environment for the child
+ * @param env variables for the child, on top of a safe few of the gateway's own (HOME, LOGNAME, PATH, SHELL, TERM,
+ *     USER), or of all of them with {@code inheritEnv}
  * @param maxInFlight concurrent requests the gateway sends this upstream
  * @param maxRestartAttempts 0 means unlimited
  * @param serverIdentity the {@code serverInfo.name} the server is expected to report, if pinned
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  * @param protocolEra which MCP era to speak to an http upstream: {@code auto} probes {@code server/discover} and
  *     speaks the modern (2026-07-28, stateless) era when the server offers it, else the legacy session era; {@code legacy}
  *     and {@code modern} force one (modern fails clearly against a server without it)
+ * @param inheritEnv whether a stdio child gets the gateway's whole environment ({@code inherit_env}, default false:
+ *     only the safe few and {@code env}, so that the gateway's credentials do not leak into every server)
  */
 public record UpstreamConfig(
         String name,
@@ -43,7 +46,8 @@ public record UpstreamConfig(
         boolean forwardRoots,
         Map<String, String> headers,
         Optional<Path> caFile,
-        ProtocolEra protocolEra) {
+        ProtocolEra protocolEra,
+        boolean inheritEnv) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -88,6 +92,7 @@ public record UpstreamConfig(
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
-                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(), ProtocolEra.AUTO);
+                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
+                ProtocolEra.AUTO, false);
     }
 }

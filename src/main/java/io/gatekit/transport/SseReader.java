@@ -22,6 +22,7 @@ public final class SseReader {
     private final StringBuilder data = new StringBuilder();
     private @Nullable String id;
     private @Nullable String event;
+    private long retryMillis = -1;
     private boolean hasData;
     private int pushedBack = -1;
 
@@ -67,12 +68,34 @@ public final class SseReader {
                 }
                 case "id" -> id = value.indexOf('\0') < 0 ? value : id;
                 case "event" -> event = value;
+                case "retry" -> retryMillis = retryValue(value, retryMillis);
                 default -> {
-                    // retry and unknown fields: nothing to do for a message stream
+                    // unknown fields are ignored, as the SSE rules say
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * The reconnection time the stream last set with a {@code retry:} field, in milliseconds, or -1 if it set none.
+     * A client that resumes the stream waits this long first (MCP 2025-11-25, SSE polling).
+     */
+    public long retryMillis() {
+        return retryMillis;
+    }
+
+    /** The SSE rule: a value of ASCII digits only sets the reconnection time; anything else is ignored. */
+    private static long retryValue(String value, long previous) {
+        if (value.isEmpty() || value.length() > 9) {
+            return previous; // over 9 digits (11 days) is no useful reconnection time; keep the arithmetic safe
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return previous;
+            }
+        }
+        return Long.parseLong(value);
     }
 
     private @Nullable String readLine() throws IOException {

@@ -343,7 +343,8 @@ public final class Upstream implements AutoCloseable {
         if (config.transport() == UpstreamTransport.SSE) {
             return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
         }
-        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
+        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.inheritEnv(),
+                config.cwd());
         return new StdioWire(name(), process, settings.codec(), settings.maxMessageBytes());
     }
 

@@ -47,10 +47,14 @@ public final class UpstreamProcess {
         this.stderrDrain = Thread.ofPlatform().daemon().name("gatekit-stderr-" + name).start(this::drainStderr);
     }
 
-    /** Spawns {@code command} with extra environment variables and an optional working directory. */
-    public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, Optional<Path> cwd)
-            throws IOException {
-        requireProgram(name, command.getFirst(), env);
+    /**
+     * Spawns {@code command} in an optional working directory. Its environment is a safe subset of the gateway's
+     * plus {@code env}, or all of the gateway's plus {@code env} when {@code inheritEnv} ({@link ChildEnvironment}).
+     */
+    public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, boolean inheritEnv,
+            Optional<Path> cwd) throws IOException {
+        Map<String, String> childEnv = ChildEnvironment.of(System.getenv(), env, inheritEnv);
+        requireProgram(name, command.getFirst(), childEnv);
         boolean ownGroup = Files.isExecutable(SETSID);
         List<String> argv = new ArrayList<>(command.size() + 1);
         if (ownGroup) {
@@ -58,7 +62,8 @@ public final class UpstreamProcess {
         }
         argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().putAll(env);
+        builder.environment().clear();
+        builder.environment().putAll(childEnv);
         cwd.ifPresent(dir -> builder.directory(dir.toFile()));
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
@@ -78,7 +83,7 @@ public final class UpstreamProcess {
             }
             return;
         }
-        String path = env.getOrDefault("PATH", System.getenv("PATH"));
+        String path = env.get("PATH");
         if (path != null) {
             for (String dir : path.split(java.io.File.pathSeparator, -1)) {
                 if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program))) {
