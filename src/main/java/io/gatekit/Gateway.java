@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -36,6 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
  * between them. This is the composition root: the order of the chain's links is written here, once. Faces
  * (stdio, HTTP) sit above it and {@link #open} a client session per connection; any number may be open at once.
  * {@link #reload} swaps the upstream set in place.
+ *
+ * <p>Concurrency: {@link #reload} holds {@code reloadLock}, so reloads are serialised. The upstream map is
+ * immutable and replaced whole through a volatile field, so client threads, the sweeper and the status file read
+ * one consistent set without a lock. What faces asked to close with the gateway is a copy-on-write list (added per
+ * connection, walked at close); {@code deadlines} is volatile, set at start and read at close.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -53,7 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final AtomicLong clientCounter = new AtomicLong();
     /** What faces asked to be closed with the gateway (their connections). */
     private final List<AutoCloseable> closeWithGateway = new CopyOnWriteArrayList<>();
-    private volatile DeadlineSweeper deadlines;
+    private volatile @Nullable DeadlineSweeper deadlines;
 
     public Gateway(GatewayConfig config, String version) {
         this.config = config;
@@ -69,8 +75,10 @@ public final class Gateway implements AutoCloseable {
                 new Deadlines(config.proxy().timeouts().request()),
                 routing.targeting(),
                 routing.gatewayMethods(),
+                routing.heldCalls(),
                 new UpstreamAdmission(admission),
                 routing.inputBridge(),
+                routing.eraTranslation(),
                 routing.forwarding()), codec);
         // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
         this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),
@@ -205,7 +213,8 @@ public final class Gateway implements AutoCloseable {
         }
         try (ExecutorService stopping = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Upstream upstream : upstreams.values()) {
-                stopping.submit(upstream::close);
+                // execute, not submit: a failing close reaches the uncaught-exception handler instead of a dropped Future.
+                stopping.execute(upstream::close);
             }
         }
         DeadlineSweeper sweeper = deadlines;

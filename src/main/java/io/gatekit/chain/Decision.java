@@ -4,6 +4,7 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 public sealed interface Decision {
 
     /** Go on to the next link; {@code modified} replaces the request when it is not null. */
-    record Proceed(Request modified) implements Decision {}
+    record Proceed(@Nullable Request modified) implements Decision {}
 
     /** Answer now; nothing after this link runs. The id is set by the chain. */
     record Answer(Response response) implements Decision {}

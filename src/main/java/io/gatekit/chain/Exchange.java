@@ -8,6 +8,7 @@ import io.gatekit.session.Principal;
 import io.gatekit.upstream.CallOrigin;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,11 @@ public final class Exchange implements CallOrigin {
     private final InFlight inFlight;
     private final Request original;
     private Request request;
-    private Target target;
+    private @Nullable Target target;
     private long deadlineNanos;
-    private List<AutoCloseable> atEnd;
+    /** What to release at the end: the first in a field (the common case: one upstream slot), more in a list. */
+    private @Nullable AutoCloseable firstAtEnd;
+    private @Nullable List<AutoCloseable> moreAtEnd;
     /** How many links let the request pass; the answer flows back through these. */
     int passed;
 
@@ -77,7 +80,7 @@ public final class Exchange implements CallOrigin {
     }
 
     /** The upstream and name this request goes to, or null for the gateway's own methods. */
-    public Target target() {
+    public @Nullable Target target() {
         return target;
     }
 
@@ -104,24 +107,36 @@ public final class Exchange implements CallOrigin {
 
     /** Releases {@code resource} when the exchange ends, however it ends (answered, failed, cancelled). */
     public void closeAtEnd(AutoCloseable resource) {
-        if (atEnd == null) {
-            atEnd = new ArrayList<>(2);
-        }
-        atEnd.add(resource);
-    }
-
-    void closeResources() {
-        if (atEnd == null) {
+        if (firstAtEnd == null) {
+            firstAtEnd = resource;
             return;
         }
-        for (int i = atEnd.size() - 1; i >= 0; i--) {
-            try {
-                atEnd.get(i).close();
-            } catch (Exception e) {
-                log.warn("{}: releasing {} failed", client, atEnd.get(i), e);
-            }
+        if (moreAtEnd == null) {
+            moreAtEnd = new ArrayList<>(2);
         }
-        atEnd = null;
+        moreAtEnd.add(resource);
+    }
+
+    /** Releases, last registered first. */
+    void closeResources() {
+        if (moreAtEnd != null) {
+            for (int i = moreAtEnd.size() - 1; i >= 0; i--) {
+                close(moreAtEnd.get(i));
+            }
+            moreAtEnd = null;
+        }
+        if (firstAtEnd != null) {
+            close(firstAtEnd);
+            firstAtEnd = null;
+        }
+    }
+
+    private void close(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("{}: releasing {} failed", client, resource, e);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.gatekit.chain;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step every client request goes through, whichever face it came from (the shape of OkHttp's interceptors
@@ -42,7 +43,7 @@ public interface Link {
     }
 
     /** A notification about the request on its way to the client; null drops it. Must not block. */
-    default Notification onNotification(Exchange exchange, Notification notification) {
+    default @Nullable Notification onNotification(Exchange exchange, Notification notification) {
         return notification;
     }
 }

@@ -12,6 +12,7 @@ import io.gatekit.session.InFlight;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +33,32 @@ public final class RequestChain {
     private static final Logger log = LoggerFactory.getLogger(RequestChain.class);
 
     private final Link[] links;
+    /** Per link: whether it declares {@code mayBlock} at all (most never block, and are not asked). */
+    private final boolean[] asksMayBlock;
+    /** Per link: whether it has a way back ({@code onResponse}); the others are skipped on the way back. */
+    private final boolean[] hasWayBack;
     private final JsonRpcCodec codec;
 
     /** @param codec reads a raw result into a tree for links that read bodies */
     public RequestChain(List<Link> links, JsonRpcCodec codec) {
         this.links = links.toArray(Link[]::new);
         this.codec = codec;
+        this.asksMayBlock = new boolean[this.links.length];
+        this.hasWayBack = new boolean[this.links.length];
+        // Looked up once here, so that a request pays only for what its links actually do.
+        for (int i = 0; i < this.links.length; i++) {
+            asksMayBlock[i] = overrides(this.links[i], "mayBlock", Exchange.class);
+            hasWayBack[i] = overrides(this.links[i], "onResponse", Exchange.class, Response.class)
+                    || overrides(this.links[i], "readsBodies", Exchange.class);
+        }
+    }
+
+    private static boolean overrides(Link link, String method, Class<?>... parameters) {
+        try {
+            return link.getClass().getMethod(method, parameters).getDeclaringClass() != Link.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("Link." + method + " is part of the interface", e);
+        }
     }
 
     /** Starts a registered request of {@code client} down the chain; its answer is delivered when it comes. */
@@ -46,11 +67,12 @@ public final class RequestChain {
     }
 
     private void inward(Exchange exchange, int from) {
+        boolean onVirtualThread = Thread.currentThread().isVirtual();
         for (int i = from; i < links.length; i++) {
             Link link = links[i];
             Decision decision;
             try {
-                if (!Thread.currentThread().isVirtual() && link.mayBlock(exchange)) {
+                if (!onVirtualThread && asksMayBlock[i] && link.mayBlock(exchange)) {
                     int resume = i;
                     Thread.ofVirtual().name("gatekit-request").start(() -> inward(exchange, resume));
                     return;
@@ -72,7 +94,8 @@ public final class RequestChain {
                     return;
                 }
                 case Decision.Later(var answer) -> {
-                    answer.whenComplete((response, failure) -> outward(exchange, response, failure));
+                    // The stage whenComplete returns is dropped: outward handles every outcome, failures included.
+                    var _ = answer.whenComplete((response, failure) -> outward(exchange, response, failure));
                     return;
                 }
             }
@@ -81,17 +104,21 @@ public final class RequestChain {
     }
 
     /** The answer (or failure) on its way back through the links that let the request pass. */
-    private void outward(Exchange exchange, Response answer, Throwable failure) {
+    private void outward(Exchange exchange, @Nullable Response answer, @Nullable Throwable failure) {
         Response response = failure == null ? answer : toResponse(exchange, failure);
         backFrom(exchange, exchange.passed - 1, response);
     }
 
-    private void backFrom(Exchange exchange, int from, Response answer) {
+    private void backFrom(Exchange exchange, int from, @Nullable Response answer) {
         Response response = answer;
+        boolean onVirtualThread = Thread.currentThread().isVirtual();
         for (int i = from; i >= 0 && response != null && !exchange.isCancelled(); i--) {
+            if (!hasWayBack[i]) {
+                continue;
+            }
             Link link = links[i];
             try {
-                if (!Thread.currentThread().isVirtual() && link.mayBlock(exchange)) {
+                if (!onVirtualThread && asksMayBlock[i] && link.mayBlock(exchange)) {
                     int resume = i;
                     Response pending = response;
                     Thread.ofVirtual().name("gatekit-request").start(() -> backFrom(exchange, resume, pending));
@@ -113,7 +140,7 @@ public final class RequestChain {
      * answer is out the client may reuse the id at once), and sends the answer under the client's own id. A
      * cancelled request gets no answer.
      */
-    private static void deliver(Exchange exchange, Response response) {
+    private static void deliver(Exchange exchange, @Nullable Response response) {
         exchange.closeResources();
         ClientSession client = exchange.client();
         client.finish(exchange.inFlight());
@@ -137,7 +164,7 @@ public final class RequestChain {
      * The one mapping from a failure to what the client sees: the exact error a {@link GatewayException} carries,
      * nothing for a cancellation (the client withdrew the request), an internal error (logged) for anything else.
      */
-    static Response toResponse(Exchange exchange, Throwable failure) {
+    static @Nullable Response toResponse(Exchange exchange, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return switch (cause) {
             case GatewayException e -> Response.failure(null, e.error());

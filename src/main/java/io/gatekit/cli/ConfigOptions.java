@@ -6,13 +6,14 @@ import io.gatekit.plugins.PluginRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The {@code --config} option and how a config is loaded from it, shared by the subcommands. */
 final class ConfigOptions {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Gateway configuration (YAML). Without it, an embedded default fronts the built-in demo server.")
-    Path config;
+    @Nullable Path config;
 
     /** Loads the config and checks that every plugin it names exists; throws ConfigException otherwise. */
     GatewayConfig load() {

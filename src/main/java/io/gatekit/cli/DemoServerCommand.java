@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /** {@code gatekit demo-server}: the built-in demo MCP server on stdio. */
 @Command(name = "demo-server", mixinStandardHelpOptions = true,
-        description = "Run the built-in demo MCP server on stdio (tools: echo, add, sleep, sample, roots, elicit, fail, crash, confirm).")
+        description = "Run the built-in demo MCP server on stdio (tools: echo, add, sleep, sample, roots, elicit, fail, crash, stats, log, touch, change_tools, confirm).")
 final class DemoServerCommand implements Callable<Integer> {
 
     @Override

@@ -1,5 +1,7 @@
 package io.gatekit.cli;
 
+import io.gatekit.config.HotReload;
+import io.gatekit.config.ClientTransport;
 import io.gatekit.Gateway;
 import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigException;
@@ -15,6 +17,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -27,7 +30,7 @@ import picocli.CommandLine.Option;
  * shuts every upstream down.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true,
-        description = "Run the gateway. Clients speak MCP on stdin/stdout; logs go to stderr (or a file).")
+        description = "Run the gateway. Clients speak MCP on stdin/stdout (or Streamable HTTP with proxy.transport: http); logs go to stderr (or a file).")
 final class GatewayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -49,7 +52,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         Logging.configure(config.logging(), verbose);
         Logger log = LoggerFactory.getLogger(GatewayCommand.class);
-        boolean http = "http".equals(config.proxy().transport());
+        boolean http = config.proxy().transport() == ClientTransport.HTTP;
         Gateway gateway = new Gateway(config, Version.current());
         HttpFace[] face = new HttpFace[1];
         CountDownLatch done = new CountDownLatch(1);
@@ -111,8 +114,8 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */
-    private ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
-        if (options.config == null || "disabled".equals(config.proxy().hotReload())) {
+    private @Nullable ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
+        if (options.config == null || config.proxy().hotReload() == HotReload.DISABLED) {
             return null;
         }
         try {

@@ -16,7 +16,7 @@ public final class Main {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // Usage and errors go to stderr: on the stdio face, stdout belongs to MCP messages alone.
         if (args.length > 0 && "gateway".equals(args[0])) {
-            cli.setOut(new java.io.PrintWriter(System.err, true));
+            cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.err, System.err.charset()), true));
         }
         return cli.execute(args);
     }

@@ -3,9 +3,11 @@ package io.gatekit.config;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,7 +28,7 @@ final class ConfigBinder {
     }
 
     /** The config, or null when there were problems (from this or an earlier stage). */
-    GatewayConfig bind(JsonNode root, Optional<Path> source) {
+    @Nullable GatewayConfig bind(JsonNode root, Optional<Path> source) {
         JsonNode proxyNode = root.path("proxy");
         LimitsConfig limits = limits(proxyNode.path("limits"));
         List<UpstreamConfig> upstreams = new UpstreamBinder(problems, paths, limits)
@@ -38,25 +40,27 @@ final class ConfigBinder {
         if (!problems.isEmpty()) {
             return null;
         }
-        return problems.build(FieldPath.ROOT, () -> new GatewayConfig(proxy, plugins, logging, source));
+        // Without problems every part was built; the checks restate that for the compiler.
+        return problems.build(FieldPath.ROOT, () -> new GatewayConfig(Objects.requireNonNull(proxy, "proxy"), plugins,
+                Objects.requireNonNull(logging, "logging"), source));
     }
 
-    private ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {
-        String transport = Nodes.string(node, "transport").orElse(null);
+    private @Nullable ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {
+        ClientTransport transport = Nodes.choice(node, "transport", ClientTransport.class).orElse(null);
         Optional<HttpConfig> http = node.path("http").isObject() ? Optional.ofNullable(http(node.get("http")))
                 : Optional.empty();
-        if ("http".equals(transport) && !node.has("http")) {
+        if (transport == ClientTransport.HTTP && !node.has("http")) {
             problems.at(PROXY.child("transport"),
                     "the http transport needs a proxy.http section, e.g. http: {host: 127.0.0.1, port: 8080}");
         }
         TimeoutsConfig timeouts = new TimeoutsConfig(
                 Nodes.seconds(node.path("timeouts"), "request_timeout").orElse(TimeoutsConfig.DEFAULT),
                 Nodes.seconds(node.path("timeouts"), "connection_timeout").orElse(TimeoutsConfig.DEFAULT));
-        String hotReload = Nodes.string(node, "hot_reload").orElse(ProxyConfig.DEFAULT_HOT_RELOAD);
+        HotReload hotReload = Nodes.choice(node, "hot_reload", HotReload.class).orElse(ProxyConfig.DEFAULT_HOT_RELOAD);
         if (!problems.isEmpty()) {
             return null;
         }
-        return problems.build(PROXY, () -> new ProxyConfig(transport, upstreams, timeouts, limits, http, hotReload));
+        return problems.build(PROXY, () -> new ProxyConfig(Objects.requireNonNull(transport, "transport"), upstreams, timeouts, limits, http, hotReload));
     }
 
     private LimitsConfig limits(JsonNode node) {
@@ -69,7 +73,7 @@ final class ConfigBinder {
         return limits == null ? LimitsConfig.defaults() : limits;
     }
 
-    private HttpConfig http(JsonNode node) {
+    private @Nullable HttpConfig http(JsonNode node) {
         return problems.build(PROXY.child("http"), () -> new HttpConfig(
                 Nodes.string(node, "host").orElse(HttpConfig.DEFAULT_HOST),
                 Nodes.integer(node, "port", HttpConfig.DEFAULT_PORT),
@@ -106,17 +110,17 @@ final class ConfigBinder {
         return Optional.of(items);
     }
 
-    private LoggingConfig logging(JsonNode node) {
+    private @Nullable LoggingConfig logging(JsonNode node) {
         String level = Nodes.string(node, "level").map(LoggingConfig::normaliseLevel).orElse("INFO");
-        List<String> handlers = new ArrayList<>();
+        List<LogHandler> handlers = new ArrayList<>();
         if (node.path("handlers").isArray()) {
-            node.get("handlers").forEach(handler -> handlers.add(handler.asString()));
+            node.get("handlers").forEach(handler -> ConfigChoice.parse(LogHandler.class, handler.asString("")).ifPresent(handlers::add));
         } else {
-            handlers.add("stderr");
+            handlers.add(LogHandler.STDERR);
         }
         Optional<Path> filePath = Nodes.string(node, "file_path")
                 .flatMap(file -> paths.resolve(file, LOGGING.child("file_path"), problems));
-        if (handlers.contains("file") && !node.has("file_path")) {
+        if (handlers.contains(LogHandler.FILE) && !node.has("file_path")) {
             problems.at(LOGGING.child("handlers"), "the file handler needs logging.file_path");
         }
         return problems.build(LOGGING, () -> new LoggingConfig(level == null ? "INFO" : level, handlers, filePath,

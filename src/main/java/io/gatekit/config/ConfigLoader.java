@@ -44,7 +44,9 @@ public final class ConfigLoader {
             throw unreadable(file, "cannot read configuration file: " + e);
         }
         Path absolute = file.toAbsolutePath().normalize();
-        return parse(text, file.toString(), absolute.getParent(), variables, Optional.of(absolute));
+        // A file that was just read is not the root, so it has a parent directory.
+        Path dir = Objects.requireNonNull(absolute.getParent(), "directory of " + absolute);
+        return parse(text, file.toString(), dir, variables, Optional.of(absolute));
     }
 
     /**

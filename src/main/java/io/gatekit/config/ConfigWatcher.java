@@ -9,6 +9,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ public final class ConfigWatcher implements AutoCloseable {
     public ConfigWatcher(Path file, Function<Path, GatewayConfig> load, Consumer<GatewayConfig> onChange) throws IOException {
         this.file = file.toAbsolutePath().normalize();
         this.watcher = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_MODIFY,
+        Objects.requireNonNull(this.file.getParent(), "directory of " + this.file).register(watcher, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
         this.thread = Thread.ofPlatform().daemon().name("gatekit-config-watcher")
                 .start(() -> watch(load, onChange));

@@ -2,6 +2,7 @@ package io.gatekit.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A position in the config tree as a list of property names and array indexes. Rendered dotted, e.g.
@@ -43,7 +44,7 @@ record FieldPath(List<Object> segments) {
     }
 
     /** The property name at {@code position}, or null when that segment is an index or out of range. */
-    String name(int position) {
+    @Nullable String name(int position) {
         return position < segments.size() && segments.get(position) instanceof String s ? s : null;
     }
 

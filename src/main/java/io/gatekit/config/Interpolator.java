@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Expands {@code ${VAR}} and {@code ${VAR:-default}} inside one string scalar. {@code :-} follows the shell:
- * the default applies when the variable is unset or empty. {@code $${} is a literal {@code ${}. Working on
+ * the default applies when the variable is unset or empty. <code>$${</code> is a literal <code>${</code>. Working on
  * scalars rather than raw text means a variable's value can never change the shape of the document.
  */
 final class Interpolator {

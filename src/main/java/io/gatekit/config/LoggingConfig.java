@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code logging:} section: the gateway's own diagnostic log (not the audit log, which is a plugin).
@@ -17,10 +18,9 @@ import java.util.Set;
  * @param backupCount rolled files kept
  */
 public record LoggingConfig(
-        String level, List<String> handlers, Optional<Path> filePath, int maxFileSizeMb, int backupCount) {
+        String level, List<LogHandler> handlers, Optional<Path> filePath, int maxFileSizeMb, int backupCount) {
 
     static final Set<String> LEVELS = Set.of("DEBUG", "INFO", "WARN", "ERROR");
-    static final Set<String> HANDLERS = Set.of("stderr", "file");
     static final int DEFAULT_MAX_FILE_SIZE_MB = 10;
     static final int DEFAULT_BACKUP_COUNT = 5;
 
@@ -29,11 +29,8 @@ public record LoggingConfig(
             throw new IllegalArgumentException("log level must be one of " + LEVELS + ", got " + level);
         }
         handlers = List.copyOf(handlers);
-        if (!HANDLERS.containsAll(handlers)) {
-            throw new IllegalArgumentException("log handlers must be stderr or file, got " + handlers);
-        }
         Objects.requireNonNull(filePath, "filePath");
-        if (handlers.contains("file") && filePath.isEmpty()) {
+        if (handlers.contains(LogHandler.FILE) && filePath.isEmpty()) {
             throw new IllegalArgumentException("the file log handler needs a file path");
         }
         if (maxFileSizeMb < 1 || backupCount < 0) {
@@ -43,7 +40,7 @@ public record LoggingConfig(
 
     /** INFO to stderr. */
     public static LoggingConfig defaults() {
-        return new LoggingConfig("INFO", List.of("stderr"), Optional.empty(), DEFAULT_MAX_FILE_SIZE_MB,
+        return new LoggingConfig("INFO", List.of(LogHandler.STDERR), Optional.empty(), DEFAULT_MAX_FILE_SIZE_MB,
                 DEFAULT_BACKUP_COUNT);
     }
 
@@ -51,7 +48,7 @@ public record LoggingConfig(
      * Maps Python logging level names, which existing Gatekit files use, onto Logback's: WARNING becomes WARN
      * and CRITICAL becomes ERROR, since Logback has nothing above ERROR. Returns null for an unknown name.
      */
-    static String normaliseLevel(String name) {
+    static @Nullable String normaliseLevel(String name) {
         return switch (name.toUpperCase(Locale.ROOT)) {
             case "DEBUG" -> "DEBUG";
             case "INFO" -> "INFO";

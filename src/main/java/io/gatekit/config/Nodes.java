@@ -19,6 +19,11 @@ final class Nodes {
         return value != null && value.isString() ? Optional.of(value.stringValue()) : Optional.empty();
     }
 
+    /** A closed-set value; an unknown spelling reads as absent (the schema has reported it with the allowed values). */
+    static <E extends Enum<E> & ConfigChoice> Optional<E> choice(JsonNode object, String key, Class<E> type) {
+        return string(object, key).flatMap(text -> ConfigChoice.parse(type, text));
+    }
+
     static int integer(JsonNode object, String key, int fallback) {
         JsonNode value = object.get(key);
         return value != null && value.isIntegralNumber() && value.canConvertToInt() ? value.intValue() : fallback;
@@ -26,7 +31,7 @@ final class Nodes {
 
     static boolean bool(JsonNode object, String key, boolean fallback) {
         JsonNode value = object.get(key);
-        return value != null && value.isBoolean() ? value.booleanValue() : fallback;
+        return (value != null && value.isBoolean()) ? value.booleanValue() : fallback;
     }
 
     /** Seconds, whole or decimal, to the nanosecond; anything not a positive number of at most a day reads as absent. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects problems from every stage so a load reports all of them at once. A path can be "settled" once its
@@ -67,7 +68,7 @@ final class Problems {
      * failure is expected and yields null; when none exist it means the schema and the records disagree, and
      * it is still reported rather than thrown, at {@code path}.
      */
-    <T> T build(FieldPath path, Supplier<T> constructor) {
+    <T> @Nullable T build(FieldPath path, Supplier<T> constructor) {
         try {
             return constructor.get();
         } catch (IllegalArgumentException | NullPointerException e) {

@@ -14,21 +14,17 @@ import java.util.Set;
  * @param hotReload {@code auto}, {@code enabled} or {@code disabled}
  */
 public record ProxyConfig(
-        String transport,
+        ClientTransport transport,
         List<UpstreamConfig> upstreams,
         TimeoutsConfig timeouts,
         LimitsConfig limits,
         Optional<HttpConfig> http,
-        String hotReload) {
+        HotReload hotReload) {
 
-    static final Set<String> TRANSPORTS = Set.of("stdio", "http");
-    static final Set<String> HOT_RELOAD_MODES = Set.of("auto", "enabled", "disabled");
-    static final String DEFAULT_HOT_RELOAD = "disabled";
+    static final HotReload DEFAULT_HOT_RELOAD = HotReload.DISABLED;
 
     public ProxyConfig {
-        if (!TRANSPORTS.contains(Objects.requireNonNull(transport, "transport"))) {
-            throw new IllegalArgumentException("proxy transport must be stdio or http, got " + transport);
-        }
+        Objects.requireNonNull(transport, "transport");
         upstreams = List.copyOf(upstreams);
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("at least one upstream is required");
@@ -42,12 +38,10 @@ public record ProxyConfig(
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(http, "http");
-        if (transport.equals("http") && http.isEmpty()) {
+        if (transport == ClientTransport.HTTP && http.isEmpty()) {
             throw new IllegalArgumentException("the http transport needs an http section");
         }
-        if (!HOT_RELOAD_MODES.contains(Objects.requireNonNull(hotReload, "hotReload"))) {
-            throw new IllegalArgumentException("hot_reload must be auto, enabled or disabled, got " + hotReload);
-        }
+        Objects.requireNonNull(hotReload, "hotReload");
     }
 
     /** Enabled upstreams only, in config order. */

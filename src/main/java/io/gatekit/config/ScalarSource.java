@@ -1,5 +1,7 @@
 package io.gatekit.config;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Looks at the YAML text where a scalar starts, for the two things Jackson's parser does not expose: the
  * scalar's anchor ({@code &name}) and whether it was quoted or a block scalar rather than plain.
@@ -7,7 +9,7 @@ package io.gatekit.config;
  * @param anchor the anchor name, or null
  * @param plain true only when the scalar was certainly written unquoted
  */
-record ScalarSource(String anchor, boolean plain) {
+record ScalarSource(@Nullable String anchor, boolean plain) {
 
     private static final ScalarSource UNKNOWN = new ScalarSource(null, false);
 

@@ -22,7 +22,7 @@ final class Suggestions {
                 bestDistance = distance;
             }
         }
-        return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+        return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
     /** " (did you mean 'x'?)" or nothing, ready to append to a message. */

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Binds {@code proxy.upstreams} and checks what the schema cannot: names across entries, per-transport keys. */
@@ -56,16 +57,16 @@ final class UpstreamBinder {
         }
     }
 
-    private UpstreamConfig bindOne(JsonNode node, FieldPath at) {
-        String transport = Nodes.string(node, "transport").orElse("stdio");
+    private @Nullable UpstreamConfig bindOne(JsonNode node, FieldPath at) {
+        UpstreamTransport transport = Nodes.choice(node, "transport", UpstreamTransport.class).orElse(UpstreamTransport.STDIO);
         List<String> command = command(node, at, transport);
         Optional<URI> url = url(node, at, transport);
         Map<String, String> env = env(node.path("env"));
         Optional<Path> cwd = Nodes.string(node, "cwd").flatMap(dir -> paths.resolve(dir, at.child("cwd"), problems));
-        String era = Nodes.string(node, "protocol_era").orElse("auto");
-        if (era.equals("modern") && !transport.equals("http")) {
+        ProtocolEra era = Nodes.choice(node, "protocol_era", ProtocolEra.class).orElse(ProtocolEra.AUTO);
+        if (era == ProtocolEra.MODERN && transport != UpstreamTransport.HTTP) {
             problems.at(at.child("protocol_era"), "modern (the stateless 2026-07-28 era) needs transport: http; "
-                    + "use auto or legacy for a " + transport + " upstream");
+                    + "use auto or legacy for a " + transport.wire() + " upstream");
         }
         JsonNode sandbox = node.path("sandbox");
         if (Nodes.bool(sandbox, "enabled", false)) {
@@ -73,7 +74,7 @@ final class UpstreamBinder {
                     "sandboxing is not supported yet; remove it or set enabled: false");
         }
         return problems.build(at, () -> new UpstreamConfig(
-                Nodes.string(node, "name").orElse(null),
+                Objects.requireNonNull(Nodes.string(node, "name").orElse(null), "name"),
                 Nodes.bool(node, "enabled", true),
                 transport,
                 command,
@@ -88,10 +89,11 @@ final class UpstreamBinder {
                 Nodes.bool(node, "forward_roots", true),
                 env(node.path("headers")),
                 Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
-                era));
+                era,
+                Nodes.bool(node, "inherit_env", false)));
     }
 
-    private List<String> command(JsonNode node, FieldPath at, String transport) {
+    private List<String> command(JsonNode node, FieldPath at, UpstreamTransport transport) {
         JsonNode command = node.get("command");
         List<String> words = new ArrayList<>();
         if (command != null && command.isString()) {
@@ -105,17 +107,17 @@ final class UpstreamBinder {
             if (words.stream().anyMatch(String::isBlank)) {
                 problems.at(at.child("command"), "command has a blank entry");
             }
-        } else if (command == null && transport.equals("stdio")) {
+        } else if (command == null && transport == UpstreamTransport.STDIO) {
             problems.atKey(at.child("command"), "a stdio upstream needs a command, e.g. command: [\"npx\", \"-y\", "
                     + "\"@modelcontextprotocol/server-everything\"]");
         }
-        return transport.equals("stdio") ? words : List.of();
+        return transport == UpstreamTransport.STDIO ? words : List.of();
     }
 
-    private Optional<URI> url(JsonNode node, FieldPath at, String transport) {
+    private Optional<URI> url(JsonNode node, FieldPath at, UpstreamTransport transport) {
         Optional<String> written = Nodes.string(node, "url");
         if (written.isEmpty()) {
-            if (!transport.equals("stdio") && !node.has("url")) {
+            if (transport != UpstreamTransport.STDIO && !node.has("url")) {
                 problems.atKey(at.child("url"), "an http upstream needs a url, e.g. url: https://example.com/mcp");
             }
             return Optional.empty();

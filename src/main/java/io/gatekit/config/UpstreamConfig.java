@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
  * One upstream MCP server. The name prefixes its tools ({@code name__tool}), hence the strict name rule:
  * {@code ^[a-z][a-z0-9_-]*$} and no {@code __}.
  *
- * @param transport {@code stdio} (a child process: {@code command}, {@code env}, {@code cwd}) or {@code http}
- *     ({@code url}, {@code tlsVerify})
+ * @param transport {@code stdio} (a child process: {@code command}, {@code env}, {@code cwd}), {@code http}
+ *     ({@code url}, {@code tlsVerify}) or {@code sse}
  * @param command program and arguments, non-empty for stdio, empty for http
- * @param env variables added to the gateway's own environment for the child
+ * @param env variables for the child, on top of a safe few of the gateway's own (HOME, LOGNAME, PATH, SHELL, TERM,
+ *     USER), or of all of them with {@code inheritEnv}
  * @param maxInFlight concurrent requests the gateway sends this upstream
  * @param maxRestartAttempts 0 means unlimited
  * @param serverIdentity the {@code serverInfo.name} the server is expected to report, if pinned
@@ -24,13 +25,15 @@ import java.util.regex.Pattern;
  * @param forwardRoots whether the upstream may ask clients for their roots ({@code forward_roots}, default true);
  *     false keeps a server such as server-filesystem on its configured directories whatever clients say
  * @param protocolEra which MCP era to speak to an http upstream: {@code auto} probes {@code server/discover} and
- *     speaks the stateless 2026-07-28 era when the server offers it, else the legacy session era; {@code legacy}
+ *     speaks the modern (2026-07-28, stateless) era when the server offers it, else the legacy session era; {@code legacy}
  *     and {@code modern} force one (modern fails clearly against a server without it)
+ * @param inheritEnv whether a stdio child gets the gateway's whole environment ({@code inherit_env}, default false:
+ *     only the safe few and {@code env}, so that the gateway's credentials do not leak into every server)
  */
 public record UpstreamConfig(
         String name,
         boolean enabled,
-        String transport,
+        UpstreamTransport transport,
         List<String> command,
         Map<String, String> env,
         Optional<Path> cwd,
@@ -43,23 +46,18 @@ public record UpstreamConfig(
         boolean forwardRoots,
         Map<String, String> headers,
         Optional<Path> caFile,
-        String protocolEra) {
+        ProtocolEra protocolEra,
+        boolean inheritEnv) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
-    /** stdio: a child process; http: Streamable HTTP; sse: the old HTTP+SSE transport (GET /sse), for old servers. */
-    static final java.util.Set<String> UPSTREAM_TRANSPORTS = java.util.Set.of("stdio", "http", "sse");
-    /** The values of {@code protocol_era}. */
-    static final java.util.Set<String> PROTOCOL_ERAS = java.util.Set.of("auto", "legacy", "modern");
 
     public UpstreamConfig {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches() || name.contains(NAMESPACE_SEPARATOR)) {
             throw new IllegalArgumentException("invalid upstream name '" + name + "'");
         }
-        if (!UPSTREAM_TRANSPORTS.contains(Objects.requireNonNull(transport, "transport"))) {
-            throw new IllegalArgumentException("upstream transport must be stdio, http or sse, got " + transport);
-        }
+        Objects.requireNonNull(transport, "transport");
         command = List.copyOf(command);
         env = Map.copyOf(env);
         headers = Map.copyOf(headers);
@@ -67,16 +65,14 @@ public record UpstreamConfig(
         Objects.requireNonNull(cwd, "cwd");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(serverIdentity, "serverIdentity");
-        if (transport.equals("stdio") && command.isEmpty()) {
+        if (transport == UpstreamTransport.STDIO && command.isEmpty()) {
             throw new IllegalArgumentException("stdio upstream '" + name + "' needs a command");
         }
-        if (!transport.equals("stdio") && url.isEmpty()) {
+        if (transport != UpstreamTransport.STDIO && url.isEmpty()) {
             throw new IllegalArgumentException("http upstream '" + name + "' needs a url");
         }
-        if (!PROTOCOL_ERAS.contains(Objects.requireNonNull(protocolEra, "protocolEra"))) {
-            throw new IllegalArgumentException("protocol_era must be auto, legacy or modern, got " + protocolEra);
-        }
-        if (protocolEra.equals("modern") && !transport.equals("http")) {
+        Objects.requireNonNull(protocolEra, "protocolEra");
+        if (protocolEra == ProtocolEra.MODERN && transport != UpstreamTransport.HTTP) {
             throw new IllegalArgumentException("protocol_era: modern needs transport: http (Gatekit speaks the stateless "
                     + "2026-07-28 era to Streamable HTTP upstreams only)");
         }
@@ -88,14 +84,15 @@ public record UpstreamConfig(
         }
     }
 
-    /** Whether to try the stateless 2026-07-28 era with this upstream (http only). */
+    /** Whether to try the modern (2026-07-28, stateless) era with this upstream (http only). */
     public boolean mayBeModern() {
-        return transport.equals("http") && !protocolEra.equals("legacy");
+        return transport == UpstreamTransport.HTTP && protocolEra != ProtocolEra.LEGACY;
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
-        return new UpstreamConfig(name, true, "stdio", command, Map.of(), Optional.empty(), Optional.empty(),
-                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(), "auto");
+        return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
+                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
+                ProtocolEra.AUTO, false);
     }
 }

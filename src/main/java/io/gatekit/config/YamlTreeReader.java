@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
@@ -50,11 +51,11 @@ final class YamlTreeReader {
      * Returns the document's root, or null when there is none: the text is empty or comments only, or it is not
      * valid YAML (then a problem has been recorded).
      */
-    static JsonNode read(String text, Map<String, String> variables, Problems problems) {
+    static @Nullable JsonNode read(String text, Map<String, String> variables, Problems problems) {
         return new YamlTreeReader(text, variables, problems).readDocument(text);
     }
 
-    private JsonNode readDocument(String text) {
+    private @Nullable JsonNode readDocument(String text) {
         try (JsonParser parser = YAML.createParser(text)) {
             if (parser.nextToken() == null) {
                 return null;

@@ -13,12 +13,21 @@ import java.util.concurrent.Semaphore;
  * client cannot take every slot of an upstream from the others. Excess requests are rejected at once with
  * {@link ErrorCode#OVERLOADED} and a message naming the setting: a full gateway answers, it never hangs.
  * This is the one place where requests are admitted. Thread-safe and lock-free.
+ *
+ * <p>Concurrency: lock-free. Upstream ceilings are semaphores in a concurrent map: admitting is a {@code
+ * tryAcquire}, and the {@link Permit}'s close releases from whichever thread settles the call. The per-client check
+ * reads the session's in-flight count without reserving, so it is exact when one reader thread admits a client's
+ * requests in order (stdio) and may be passed by a few when one client's requests arrive on several threads at once
+ * (HTTP).
  */
 public final class AdmissionController {
     private final Map<String, Ceiling> upstreams = new ConcurrentHashMap<>();
     private final int maxInFlightPerClient;
 
     private record Ceiling(int limit, Semaphore slots) {}
+
+    /** A client's admission holds no slot of its own (its requests are counted where they are registered). */
+    private static final Admission ADMITTED_CLIENT = new Admission.Admitted(Permit.NONE);
 
     public AdmissionController(int maxInFlightPerClient) {
         this.maxInFlightPerClient = maxInFlightPerClient;
@@ -39,7 +48,7 @@ public final class AdmissionController {
                     "Too many requests in flight from this client (limit " + maxInFlightPerClient
                             + ", proxy.limits.max_in_flight_per_client); retry when some have completed"));
         }
-        return new Admission.Admitted(Permit.NONE);
+        return ADMITTED_CLIENT;
     }
 
     /** Admits one request to {@code upstream}; the permit must be closed when the request ends. */

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * <p>This thread is the only thing that times out upstream calls on the fast path, so nothing may end it but
  * {@link #close}: a sweep that throws is logged (once per run of failures, not every tick) and the next tick
  * sweeps again; one upstream that fails does not stop the others being swept.
+ *
+ * <p>Concurrency: one platform thread sweeps. What it reads, each upstream's pending calls, are lock-free tables,
+ * and failing a call completes its future, which is safe against the response arriving at the same moment (the
+ * first completion wins).
  */
 public final class DeadlineSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);

@@ -14,12 +14,14 @@ import io.gatekit.transport.MessageConnection;
 import io.gatekit.transport.MessageHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,9 +30,18 @@ import tools.jackson.databind.node.ObjectNode;
  * A small MCP server (stdio) built into Gatekit: the embedded default upstream, and a fast, predictable peer for
  * tests and benchmarks. Every request runs on its own virtual thread, so thousands of concurrent {@code sleep}
  * calls cost little. Its tools are described in {@link DemoTools}.
+ *
+ * <p>Concurrency: the reader thread dispatches and each request runs on its own virtual thread. Running requests,
+ * outgoing requests and the counters are concurrent maps and atomics; the client's capabilities and log level are
+ * volatile, written by the reader thread and read by request threads.
  */
 public final class DemoServer implements MessageHandler {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * The handshake-era revisions this server speaks, newest first: its own list, not the gateway's, as any
+     * upstream's would be (the gateway's tests rely on it offering the latest).
+     */
+    private static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     private final MessageConnection connection;
     private final DemoTools tools;
@@ -149,8 +160,7 @@ public final class DemoServer implements MessageHandler {
         clientCapabilities = params.path("capabilities");
         String requested = params.path("protocolVersion").asString("");
         ObjectNode result = NODES.objectNode();
-        result.put("protocolVersion", io.gatekit.upstream.Upstream.SUPPORTED_VERSIONS.contains(requested)
-                ? requested : io.gatekit.upstream.Upstream.SUPPORTED_VERSIONS.getFirst());
+        result.put("protocolVersion", VERSIONS.contains(requested) ? requested : VERSIONS.getFirst());
         ObjectNode caps = result.putObject("capabilities");
         caps.putObject("tools").put("listChanged", true);
         caps.putObject("prompts");
@@ -189,7 +199,7 @@ public final class DemoServer implements MessageHandler {
         return clientCapabilities.has(capability);
     }
 
-    void notifyClient(String method, ObjectNode params) {
+    void notifyClient(String method, @Nullable ObjectNode params) {
         connection.send(new Notification(method, params));
     }
 
@@ -201,11 +211,12 @@ public final class DemoServer implements MessageHandler {
         connection.send(new Request(JsonRpcIds.of(id), method, params));
         try {
             Response response = answer.get(timeoutSeconds, TimeUnit.SECONDS);
-            if (response.isError()) {
+            JsonRpcError error = response.error();
+            if (error != null) {
                 throw new GatewayException(ErrorCode.INTERNAL_ERROR,
-                        method + " failed: " + response.error().message() + " (" + response.error().code() + ")");
+                        method + " failed: " + error.message() + " (" + error.code() + ")");
             }
-            return response.result();
+            return response.successResult();
         } catch (InterruptedException e) {
             throw new CancelledException();
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -221,7 +232,7 @@ public final class DemoServer implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         closed.countDown();
     }
 

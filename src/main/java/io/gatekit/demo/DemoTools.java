@@ -24,6 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       retried with {@code inputResponses.ok} and that same {@code requestState} it returns a complete result
  *       ({@code "confirmed: <action>"}). A state it did not mint, or one already used, is an invalid-params error.</li>
  * </ul>
+ *
+ * <p>Concurrency: called from many request threads at once. Subscriptions and minted request states are concurrent
+ * sets; a state is redeemed by a single {@code remove}, so two retries with the same state cannot both succeed.
  */
 final class DemoTools {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

@@ -1,5 +1,6 @@
 package io.gatekit.jsonrpc;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** The outcome of decoding one framed message: a message, or the error to answer it with. */
@@ -13,5 +14,5 @@ public sealed interface Decoded {
      * correlated), else null. {@code answerable} is false for input that must not be answered, such as a
      * malformed response: answering a response would start a ping-pong of errors.
      */
-    record Invalid(JsonNode id, JsonRpcError error, boolean answerable) implements Decoded {}
+    record Invalid(@Nullable JsonNode id, JsonRpcError error, boolean answerable) implements Decoded {}
 }

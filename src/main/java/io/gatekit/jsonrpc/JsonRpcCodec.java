@@ -1,6 +1,7 @@
 package io.gatekit.jsonrpc;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -110,7 +111,7 @@ public final class JsonRpcCodec {
      * {@code rawArguments}). Only the envelope is read, with the streaming parser. Null for anything else
      * (other methods, errors, anything unusual), which then takes the full path with its precise errors.
      */
-    private Decoded decodeEnvelope(byte[] bytes, int offset, int length) {
+    private @Nullable Decoded decodeEnvelope(byte[] bytes, int offset, int length) {
         try (JsonParser parser = mapper.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -177,7 +178,8 @@ public final class JsonRpcCodec {
      * The message an envelope read on a fast path makes, if it is one of the two shapes those paths serve: a
      * success response with a raw result, or a {@code tools/call} request. Null otherwise.
      */
-    static Decoded hotShape(JsonNode id, String method, JsonNode result, ObjectNode params) {
+    static @Nullable Decoded hotShape(@Nullable JsonNode id, @Nullable String method, @Nullable JsonNode result,
+            @Nullable ObjectNode params) {
         if (id == null) {
             return null;
         }
@@ -185,7 +187,7 @@ public final class JsonRpcCodec {
             return new Decoded.Ok(JsonRpcMessage.Response.success(id, result));
         }
         if ("tools/call".equals(method) && result == null && params != null) {
-            return new Decoded.Ok(new JsonRpcMessage.Request(id, method, params));
+            return new Decoded.Ok(new JsonRpcMessage.Request(id, "tools/call", params));
         }
         return null;
     }
@@ -270,9 +272,11 @@ public final class JsonRpcCodec {
 
     /** Encodes a message as compact JSON without a trailing newline; MCP stdio forbids embedded newlines. */
     public byte[] encode(JsonRpcMessage message) {
-        if (message instanceof JsonRpcMessage.Response response && RawJson.of(response.result()) instanceof RawJson raw
-                && response.id() != null) {
-            return spliceResponse(response.id(), raw);
+        if (message instanceof JsonRpcMessage.Response response && response.id() != null) {
+            RawJson raw = RawJson.of(response.result());
+            if (raw != null) {
+                return spliceResponse(response.id(), raw);
+            }
         }
         if (message instanceof JsonRpcMessage.Request request && request.params() instanceof ObjectNode params) {
             byte[] spliced = spliceRequest(request, params);
@@ -358,7 +362,7 @@ public final class JsonRpcCodec {
      * A request whose params are only strings and raw values (a forwarded {@code tools/call}: name and
      * arguments), assembled without a generator; null when it has anything else (then the general path runs).
      */
-    private static byte[] spliceRequest(JsonRpcMessage.Request request, ObjectNode params) {
+    private static byte @Nullable [] spliceRequest(JsonRpcMessage.Request request, ObjectNode params) {
         boolean anyRaw = false;
         for (var member : params.properties()) {
             JsonNode value = member.getValue();
@@ -454,7 +458,7 @@ public final class JsonRpcCodec {
         return out;
     }
 
-    private static JsonRpcError readError(JsonNode error) {
+    private static @Nullable JsonRpcError readError(JsonNode error) {
         if (!error.isObject()) {
             return null;
         }
@@ -466,11 +470,11 @@ public final class JsonRpcCodec {
         return new JsonRpcError(code.intValue(), message.stringValue(), error.get("data"));
     }
 
-    private static Decoded invalid(JsonNode id, ErrorCode code, String message) {
+    private static Decoded invalid(@Nullable JsonNode id, ErrorCode code, String message) {
         return new Decoded.Invalid(id, JsonRpcError.of(code, message), true);
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         if (message == null) {
             return "malformed JSON";
         }

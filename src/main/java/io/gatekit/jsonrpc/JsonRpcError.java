@@ -1,9 +1,10 @@
 package io.gatekit.jsonrpc;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** The {@code error} member of a JSON-RPC response. {@code data} may be null. */
-public record JsonRpcError(int code, String message, JsonNode data) {
+public record JsonRpcError(int code, String message, @Nullable JsonNode data) {
 
     public JsonRpcError {
         if (message == null) {

@@ -1,5 +1,6 @@
 package io.gatekit.jsonrpc;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -24,9 +25,9 @@ public final class JsonRpcIds {
      * Whether two ids name the same request. Numbers compare by value: an id sent as a long comes back decoded as
      * whatever width the parser picked, and Jackson's nodes of different widths are never equal.
      */
-    public static boolean same(JsonNode a, JsonNode b) {
+    public static boolean same(@Nullable JsonNode a, @Nullable JsonNode b) {
         if (a == null || b == null) {
-            return a == b;
+            return a == null && b == null;
         }
         if (a.isIntegralNumber() && b.isIntegralNumber()) {
             return a.bigIntegerValue().equals(b.bigIntegerValue());
@@ -35,7 +36,7 @@ public final class JsonRpcIds {
     }
 
     /** A short printable form for error messages and logs: strings quoted, numbers bare. */
-    public static String describe(JsonNode id) {
+    public static String describe(@Nullable JsonNode id) {
         if (id == null || id.isNull()) {
             return "null";
         }

@@ -1,5 +1,6 @@
 package io.gatekit.jsonrpc;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -10,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 public sealed interface JsonRpcMessage {
 
     /** A request: has a method and a non-null string or integer id. */
-    record Request(JsonNode id, String method, JsonNode params) implements JsonRpcMessage {
+    record Request(JsonNode id, String method, @Nullable JsonNode params) implements JsonRpcMessage {
         public Request {
             if (!JsonRpcIds.isValid(id)) {
                 throw new IllegalArgumentException("request id must be a string or an integer, got " + id);
@@ -23,30 +24,30 @@ public sealed interface JsonRpcMessage {
         }
 
         /** The same request with other params. */
-        public Request withParams(JsonNode newParams) {
+        public Request withParams(@Nullable JsonNode newParams) {
             return new Request(id, method, newParams);
         }
     }
 
     /** A notification: a method and no id; never answered. */
-    record Notification(String method, JsonNode params) implements JsonRpcMessage {}
+    record Notification(String method, @Nullable JsonNode params) implements JsonRpcMessage {}
 
     /**
      * A response: exactly one of {@code result} and {@code error}. The id is null only in an error answering
      * a message whose id could not be read.
      */
-    record Response(JsonNode id, JsonNode result, JsonRpcError error) implements JsonRpcMessage {
+    record Response(@Nullable JsonNode id, @Nullable JsonNode result, @Nullable JsonRpcError error) implements JsonRpcMessage {
         public Response {
             if ((result == null) == (error == null)) {
                 throw new IllegalArgumentException("a response has exactly one of result and error");
             }
         }
 
-        public static Response success(JsonNode id, JsonNode result) {
+        public static Response success(@Nullable JsonNode id, JsonNode result) {
             return new Response(id, result, null);
         }
 
-        public static Response failure(JsonNode id, JsonRpcError error) {
+        public static Response failure(@Nullable JsonNode id, JsonRpcError error) {
             return new Response(id, null, error);
         }
 
@@ -54,8 +55,19 @@ public sealed interface JsonRpcMessage {
             return error != null;
         }
 
+        /**
+         * The result, for a caller that has already handled the error case; an error response here is a bug in
+         * the caller, hence the exception rather than a null.
+         */
+        public JsonNode successResult() {
+            if (result == null) {
+                throw new IllegalStateException("an error response has no result: " + error);
+            }
+            return result;
+        }
+
         /** The same response under another id. */
-        public Response withId(JsonNode newId) {
+        public Response withId(@Nullable JsonNode newId) {
             return new Response(newId, result, error);
         }
     }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.SerializableString;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -39,7 +40,7 @@ public final class RawJson implements SerializableString {
     }
 
     /** The raw value inside {@code node}, or null when it is an ordinary tree. */
-    static RawJson of(JsonNode node) {
+    static @Nullable RawJson of(@Nullable JsonNode node) {
         return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw
                 && raw.rawValue() instanceof RawJson json ? json : null;
     }

@@ -1,5 +1,6 @@
 package io.gatekit.observability;
 
+import io.gatekit.config.LogHandler;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -24,10 +25,10 @@ public final class Logging {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level level = verbose ? Level.DEBUG : Level.toLevel(config.level(), Level.INFO);
         context.getLogger("io.gatekit").setLevel(level);
-        if (!config.handlers().contains("stderr")) {
+        if (!config.handlers().contains(LogHandler.STDERR)) {
             root.detachAppender("STDERR");
         }
-        if (config.handlers().contains("file") && config.filePath().isPresent()) {
+        if (config.handlers().contains(LogHandler.FILE) && config.filePath().isPresent()) {
             root.addAppender(fileAppender(context, config));
         }
     }

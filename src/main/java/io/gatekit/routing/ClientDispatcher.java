@@ -13,6 +13,7 @@ import io.gatekit.session.InFlight;
 import io.gatekit.transport.Frame;
 import io.gatekit.transport.MessageHandler;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * never holds the reader for long (a link that may block moves the request to a virtual thread), so a slow call
  * never holds up the next request, a ping, or a cancellation. Notifications and responses (to forwarded server
  * requests) are handled inline, since they are quick.
+ *
+ * <p>Concurrency: {@link #onMessage} runs on the client's reader thread only; a request then continues on that
+ * thread, on a virtual thread, or on the upstream's reader thread, as the chain decides. The state they share is
+ * the client's {@link ClientSession}, which is thread-safe.
  */
 public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
@@ -105,7 +110,7 @@ public final class ClientDispatcher implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         if (cause != null) {
             log.debug("{}: input failed: {}", session, cause.toString());
         }

@@ -31,7 +31,7 @@ final class Cursors {
     }
 
     String encode(Position position) {
-        byte[] body = (position.kind().ordinal() + ":" + position.version() + ":" + position.offset())
+        byte[] body = (position.kind().name() + ":" + position.version() + ":" + position.offset())
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] mac = mac(body);
         byte[] token = Arrays.copyOf(body, body.length + MAC_BYTES);
@@ -51,8 +51,8 @@ final class Cursors {
             if (!MessageDigest.isEqual(mac, Arrays.copyOf(mac(body), MAC_BYTES))) {
                 throw invalid(kind);
             }
-            String[] parts = new String(body, StandardCharsets.US_ASCII).split(":");
-            Position position = new Position(ListKind.values()[Integer.parseInt(parts[0])],
+            String[] parts = new String(body, StandardCharsets.US_ASCII).split(":", -1);
+            Position position = new Position(ListKind.valueOf(parts[0]),
                     Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
             if (position.kind() != kind || position.offset() < 0) {
                 throw invalid(kind);

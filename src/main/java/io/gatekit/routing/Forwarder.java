@@ -6,6 +6,7 @@ import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.control.Permit;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,7 +57,8 @@ final class Forwarder {
     CompletableFuture<Response> send(CallOrigin origin, Upstream upstream, Request request,
             CompletableFuture<Response> outcome, long deadlineNanos) {
         PendingCall call = upstream.call(request, origin, outcome, deadlineNanos);
-        outcome.whenComplete((response, failure) -> {
+        // The stage whenComplete returns is dropped: this callback only tells the upstream; the caller has outcome.
+        var _ = outcome.whenComplete((response, failure) -> {
             if (failure instanceof CancellationException) {
                 upstream.abandon(call, "Cancelled by the client");
             }
@@ -68,7 +71,7 @@ final class Forwarder {
      * id), or throws {@link GatewayException} with the error to report, or {@link CancellationException} when the
      * client cancelled. {@code origin} is null for the gateway's own bookkeeping calls.
      */
-    Response call(CallOrigin origin, Upstream upstream, Request request, CompletableFuture<Response> outcome,
+    Response call(@Nullable CallOrigin origin, Upstream upstream, Request request, CompletableFuture<Response> outcome,
             long deadlineNanos) {
         Admission decision = admission.admit(upstream.name());
         if (decision instanceof Admission.Rejected(GatewayException reason)) {
@@ -98,11 +101,12 @@ final class Forwarder {
     }
 
     /** A gateway bookkeeping call; what went wrong, or null when the upstream accepted it. */
-    String callForProblem(Upstream upstream, String method, ObjectNode params, long deadlineNanos) {
+    @Nullable String callForProblem(Upstream upstream, String method, ObjectNode params, long deadlineNanos) {
         try {
             Response response = call(null, upstream, new Request(JsonRpcIds.of(0), method, params), new CompletableFuture<>(),
                     deadlineNanos);
-            return response.isError() ? response.error().message() : null;
+            JsonRpcError error = response.error();
+            return error == null ? null : error.message();
         } catch (GatewayException e) {
             return e.getMessage();
         }

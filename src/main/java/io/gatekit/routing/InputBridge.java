@@ -48,7 +48,7 @@ final class InputBridge implements Link {
     @Override
     public boolean mayBlock(Exchange exchange) {
         Target target = exchange.target();
-        return target != null && !exchange.client().info().isModern() && target.upstream().isStateless();
+        return target != null && !exchange.client().info().isModern() && target.upstream().isModern();
     }
 
     @Override
@@ -62,17 +62,19 @@ final class InputBridge implements Link {
      */
     @Override
     public Response onResponse(Exchange exchange, Response response) {
-        if (!mayBlock(exchange) || !asksForInput(response)) {
+        Target target = exchange.target();
+        if (target == null || !mayBlock(exchange) || !asksForInput(response)) {
             return response;
         }
-        Upstream upstream = exchange.target().upstream();
+        Upstream upstream = target.upstream();
         return settle(exchange.client(), upstream, exchange.request(), response, exchange.deadlineNanos(),
                 retry -> forwarder.call(exchange, upstream, retry, new CompletableFuture<>(), exchange.deadlineNanos()));
     }
 
     /** Whether {@code answer} asks for input, which a legacy client needs the bridge for. */
     boolean asksForInput(Response answer) {
-        return !answer.isError() && "input_required".equals(codec.materialize(answer.result()).path("resultType").asString(null));
+        return !answer.isError()
+                && "input_required".equals(codec.materialize(answer.successResult()).path("resultType").asString(null));
     }
 
     /**
@@ -87,10 +89,11 @@ final class InputBridge implements Link {
                 throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Upstream '" + upstream.name() + "' asked for input "
                         + MAX_ROUNDS + " times for one " + call.method() + "; Gatekit stopped asking the client");
             }
-            ObjectNode asked = (ObjectNode) codec.materialize(answer.result());
+            ObjectNode asked = (ObjectNode) codec.materialize(answer.successResult());
             ObjectNode params = call.params() instanceof ObjectNode p ? p.deepCopy() : JsonNodeFactory.instance.objectNode();
             params.set("inputResponses", ask(client, upstream, asked.path("inputRequests"), deadlineNanos));
-            if (asked.get("requestState") instanceof JsonNode state && !state.isNull()) {
+            JsonNode state = asked.get("requestState");
+            if (state != null && !state.isNull()) {
                 params.set("requestState", state);
             } else {
                 params.remove("requestState");
@@ -126,12 +129,13 @@ final class InputBridge implements Link {
         ObjectNode responses = JsonNodeFactory.instance.objectNode();
         for (Map.Entry<String, CompletableFuture<Response>> entry : pending.entrySet()) {
             Response reply = await(entry.getValue(), deadlineNanos, upstream);
-            if (reply.isError()) {
-                throw new GatewayException(new JsonRpcError(reply.error().code(), "The client refused the input '"
-                        + entry.getKey() + "' that upstream '" + upstream.name() + "' asked for: " + reply.error().message(),
-                        reply.error().data()));
+            JsonRpcError refused = reply.error();
+            if (refused != null) {
+                throw new GatewayException(new JsonRpcError(refused.code(), "The client refused the input '"
+                        + entry.getKey() + "' that upstream '" + upstream.name() + "' asked for: " + refused.message(),
+                        refused.data()));
             }
-            responses.set(entry.getKey(), codec.materialize(reply.result()));
+            responses.set(entry.getKey(), codec.materialize(reply.successResult()));
         }
         return responses;
     }

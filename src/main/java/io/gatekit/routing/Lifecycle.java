@@ -1,5 +1,6 @@
 package io.gatekit.routing;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.session.ClientInfo;
@@ -35,8 +36,8 @@ public final class Lifecycle {
         if (requested == null || !requested.isString()) {
             throw new GatewayException(ErrorCode.INVALID_PARAMS, "initialize needs a string \"protocolVersion\"");
         }
-        String negotiated = Upstream.SUPPORTED_VERSIONS.contains(requested.stringValue())
-                ? requested.stringValue() : Upstream.SUPPORTED_VERSIONS.getFirst();
+        String negotiated = ProtocolVersions.LEGACY_VERSIONS.contains(requested.stringValue())
+                ? requested.stringValue() : ProtocolVersions.LATEST_LEGACY;
         JsonNode capabilities = params.get("capabilities");
         client.initialized(new ClientInfo(negotiated,
                 capabilities instanceof ObjectNode ? capabilities : NODES.objectNode(),

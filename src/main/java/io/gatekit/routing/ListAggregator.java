@@ -2,6 +2,7 @@ package io.gatekit.routing;
 
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -20,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Builds a merged list by asking every ready upstream that has the capability, in parallel, following each
@@ -95,15 +97,16 @@ final class ListAggregator {
             }
             Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), kind.method, params),
                     new CompletableFuture<>(), deadlineNanos);
-            if (response.isError()) {
-                throw new GatewayException(response.error());
+            JsonRpcError error = response.error();
+            if (error != null) {
+                throw new GatewayException(error);
             }
-            ListCache.CacheHints pageHints = ListCache.CacheHints.of(response.result());
+            ListCache.CacheHints pageHints = ListCache.CacheHints.of(response.successResult());
             hints = hints == null ? pageHints : hints.merge(pageHints);
-            for (JsonNode item : response.result().path(kind.resultKey)) {
+            for (JsonNode item : response.successResult().path(kind.resultKey)) {
                 items.add(qualify(kind, upstream.name(), item));
             }
-            JsonNode next = response.result().get("nextCursor");
+            JsonNode next = response.successResult().get("nextCursor");
             if (next == null || !next.isString() || next.stringValue().isEmpty()) {
                 return new Part(items, hints);
             }
@@ -114,8 +117,7 @@ final class ListAggregator {
     }
 
     private JsonNode qualify(ListKind kind, String upstream, JsonNode item) {
-        if (!(item instanceof ObjectNode object) || !(object.get(kind.qualifiedMember) instanceof JsonNode value)
-                || !value.isString()) {
+        if (!(item instanceof ObjectNode object) || !(object.get(kind.qualifiedMember) instanceof StringNode value)) {
             return item;
         }
         String original = value.stringValue();

@@ -1,14 +1,21 @@
 package io.gatekit.routing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
  * The merged lists, kept until an upstream says its list changed, restarts, or goes away. Each kind has an
  * epoch bumped by every invalidation; a list built across an invalidation is served but not kept, so a
  * change is never hidden by a slow rebuild. Builds of one kind are single-flight. Thread-safe.
+ *
+ * <p>Concurrency: the snapshots, epochs and version counter are guarded by {@code this}, held only briefly. A build
+ * runs under its kind's own lock, not {@code this}, so builds of one kind are single-flight while reads and
+ * invalidations never wait for a build.
  */
 final class ListCache {
 
@@ -45,11 +52,16 @@ final class ListCache {
         }
     }
 
+    @GuardedBy("this")
     private final Map<ListKind, Snapshot> snapshots = new EnumMap<>(ListKind.class);
     /** The last list built of each kind, fresh or not: the one open cursors page through. */
+    @GuardedBy("this")
     private final Map<ListKind, Snapshot> latest = new EnumMap<>(ListKind.class);
+    @GuardedBy("this")
     private final Map<ListKind, Long> epochs = new EnumMap<>(ListKind.class);
+    /** Filled by the constructor and never changed, so read without a lock. */
     private final Map<ListKind, Object> buildLocks = new EnumMap<>(ListKind.class);
+    @GuardedBy("this")
     private long versions;
 
     ListCache() {
@@ -65,7 +77,7 @@ final class ListCache {
         if (cached != null) {
             return cached;
         }
-        synchronized (buildLocks.get(kind)) {
+        synchronized (buildLock(kind)) {
             cached = cached(kind);
             if (cached != null) {
                 return cached;
@@ -75,7 +87,7 @@ final class ListCache {
             synchronized (this) {
                 Snapshot versioned = new Snapshot(++versions, built.items(), built.complete(), built.leftOut(), built.hints(),
                         built.builtAtNanos());
-                boolean current = epochs.get(kind) == epoch;
+                boolean current = epoch(kind) == epoch;
                 if (current) {
                     latest.put(kind, versioned);
                     if (built.complete()) {
@@ -88,12 +100,12 @@ final class ListCache {
     }
 
     /** The list an open cursor of {@code version} pages through, or null if the list changed since. */
-    synchronized Snapshot forCursor(ListKind kind, long version) {
+    synchronized @Nullable Snapshot forCursor(ListKind kind, long version) {
         Snapshot snapshot = latest.get(kind);
         return snapshot != null && snapshot.version() == version ? snapshot : null;
     }
 
-    synchronized Snapshot cached(ListKind kind) {
+    synchronized @Nullable Snapshot cached(ListKind kind) {
         return snapshots.get(kind);
     }
 
@@ -110,6 +122,10 @@ final class ListCache {
     }
 
     private synchronized long epoch(ListKind kind) {
-        return epochs.get(kind);
+        return epochs.getOrDefault(kind, 0L);
+    }
+
+    private Object buildLock(ListKind kind) {
+        return Objects.requireNonNull(buildLocks.get(kind), "the constructor makes a lock for every kind");
     }
 }

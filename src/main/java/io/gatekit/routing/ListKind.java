@@ -1,5 +1,7 @@
 package io.gatekit.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /** The paginated list methods the gateway aggregates across upstreams. */
 enum ListKind {
     TOOLS("tools/list", "tools", "tools", "name"),
@@ -21,7 +23,7 @@ enum ListKind {
     }
 
     /** The list that an upstream's {@code notifications/<x>/list_changed} invalidates, or null. */
-    static ListKind forListChanged(String method) {
+    static @Nullable ListKind forListChanged(String method) {
         return switch (method) {
             case "notifications/tools/list_changed" -> TOOLS;
             case "notifications/prompts/list_changed" -> PROMPTS;
@@ -30,7 +32,7 @@ enum ListKind {
         };
     }
 
-    static ListKind forMethod(String method) {
+    static @Nullable ListKind forMethod(String method) {
         for (ListKind kind : values()) {
             if (kind.method.equals(method)) {
                 return kind;

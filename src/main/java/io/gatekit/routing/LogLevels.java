@@ -1,5 +1,6 @@
 package io.gatekit.routing;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.session.ClientSession;
@@ -8,6 +9,7 @@ import io.gatekit.upstream.Upstream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -30,10 +32,11 @@ final class LogLevels {
     /** Work-in-progress count of the drain loop: zero when no loop runs. */
     private final AtomicInteger pending = new AtomicInteger();
     private final Object passes = new Object();
-    /** The highest change a finished pass applied. Guarded by {@code passes}. */
+    /** The highest change a finished pass applied. */
+    @GuardedBy("passes")
     private long applied;
     /** The level last sent upstream; touched by the drain loop only, one pass at a time. */
-    private LogLevel appliedLevel;
+    private @Nullable LogLevel appliedLevel;
 
     LogLevels(SessionDirectory sessions, UpstreamSet upstreams, Forwarder forwarder) {
         this.sessions = sessions;
@@ -119,11 +122,11 @@ final class LogLevels {
     }
 
     /** The most verbose level a legacy session set; a 2026-07-28 client's level travels with each request instead. */
-    private LogLevel mostVerboseLevel() {
+    private @Nullable LogLevel mostVerboseLevel() {
         LogLevel min = null;
         for (ClientSession client : sessions.all()) {
             LogLevel level = client.info().isModern() ? null : LogLevel.parse(client.logLevel());
-            if (level != null && (min == null || level.ordinal() < min.ordinal())) {
+            if (level != null && (min == null || level.compareTo(min) < 0)) {
                 min = level;
             }
         }
@@ -134,12 +137,12 @@ final class LogLevels {
      * True when a {@code notifications/message} at {@code level} passes the client's own threshold. A legacy
      * client that set none hears everything; a 2026-07-28 client hears nothing unless its request named a level.
      */
-    static boolean wantsLog(ClientSession client, String level) {
+    static boolean wantsLog(ClientSession client, @Nullable String level) {
         LogLevel threshold = LogLevel.parse(client.logLevel());
         if (threshold == null) {
             return !client.info().isModern();
         }
         LogLevel actual = LogLevel.parse(level);
-        return actual == null || actual.ordinal() >= threshold.ordinal();
+        return actual == null || actual.compareTo(threshold) >= 0;
     }
 }

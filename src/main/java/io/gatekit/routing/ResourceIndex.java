@@ -7,6 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Which upstream serves which resource URI, learned from the aggregated resource lists (URIs are passed
  * through unchanged for now). Thread-safe.
+ *
+ * <p>Concurrency: two concurrent maps, written by list builds and read by request threads; every update is a single
+ * put, so no lock is needed.
  */
 final class ResourceIndex {
     private final Map<String, String> byUri = new ConcurrentHashMap<>();

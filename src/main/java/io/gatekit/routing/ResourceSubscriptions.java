@@ -1,13 +1,14 @@
 package io.gatekit.routing;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.chain.Exchange;
 import io.gatekit.chain.Target;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
-import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SubscriptionFilter;
 import io.gatekit.upstream.Upstream;
@@ -62,10 +63,11 @@ final class ResourceSubscriptions {
             Response response = forwarder.call(exchange, upstream,
                     request.withParams(Targets.withMember(params, "uri", resolved.name())), exchange.inFlight().outcome(),
                     exchange.deadlineNanos());
-            if (response.isError()) {
-                throw new GatewayException(Targets.qualifyError(response.error(), target));
+            JsonRpcError error = response.error();
+            if (error != null) {
+                throw new GatewayException(Targets.qualifyError(error, target));
             }
-            return response.result();
+            return response.successResult();
         } catch (RuntimeException e) {
             if (subscribe) {
                 subscriptions.unsubscribe(key, client);
@@ -88,7 +90,7 @@ final class ResourceSubscriptions {
     JsonNode listen(ClientSession client, ObjectNode params, long deadline) {
         if (!client.info().isModern()) {
             throw new GatewayException(ErrorCode.METHOD_NOT_FOUND, "Method not found: subscriptions/listen belongs to"
-                    + " protocol revision " + ClientInfo.FIRST_MODERN_VERSION + "; this session negotiated "
+                    + " protocol revision " + ProtocolVersions.MODERN + "; this session negotiated "
                     + client.info().protocolVersion() + " (use resources/subscribe; list changes arrive unsolicited)");
         }
         SubscriptionFilter requested = SubscriptionFilter.parse(params.get("notifications"));
@@ -133,7 +135,7 @@ final class ResourceSubscriptions {
         Upstream upstream = upstreams.get(target.upstream());
         boolean supported = upstream != null && upstream.info()
                 .map(i -> i.capabilities().path("resources").path("subscribe").asBoolean(false)).orElse(false);
-        if (!supported) {
+        if (upstream == null || !supported) {
             return false;
         }
         Subscriptions.Key key = new Subscriptions.Key(target.upstream(), target.name());
@@ -162,11 +164,14 @@ final class ResourceSubscriptions {
 
     /** Upstream {@code notifications/resources/updated}: to the subscribers of that resource only. */
     void resourceUpdated(Upstream upstream, Notification notification) {
-        String uri = notification.params() == null ? null : notification.params().path("uri").asString(null);
+        if (!(notification.params() instanceof ObjectNode given)) {
+            return;
+        }
+        String uri = given.path("uri").asString(null);
         if (uri == null) {
             return;
         }
-        ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+        ObjectNode params = given.deepCopy();
         params.put("uri", Namespace.qualify(upstream.name(), uri));
         Notification rewritten = new Notification(notification.method(), params);
         for (ClientSession client : subscriptions.subscribersOf(new Subscriptions.Key(upstream.name(), uri))) {

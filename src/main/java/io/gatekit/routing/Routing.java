@@ -26,7 +26,9 @@ public final class Routing {
     private final LogLevels logLevels;
     private final Targeting targeting;
     private final GatewayMethods gatewayMethods;
+    private final HeldCalls heldCalls = new HeldCalls();
     private final InputBridge inputBridge;
+    private final EraTranslation eraTranslation = new EraTranslation();
     private final Forwarding forwarding;
     private final UpstreamEvents events;
 
@@ -44,7 +46,7 @@ public final class Routing {
                 new ListPager(upstreams, new ListAggregator(forwarder, resources), cache, pageSize), subscriptions, logLevels);
         this.inputBridge = new InputBridge(codec, forwarder);
         this.forwarding = new Forwarding(forwarder);
-        this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels);
+        this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels, heldCalls);
     }
 
     /** Resolves {@code upstream__name} targets and renames them into the upstream's terms (and errors back). */
@@ -57,9 +59,19 @@ public final class Routing {
         return gatewayMethods;
     }
 
+    /** Takes a 2026-07-28 client's retry over the handshake-era upstream call held for its input. */
+    public Link heldCalls() {
+        return heldCalls;
+    }
+
     /** Lets a legacy client answer a stateless upstream's requests for input. */
     public Link inputBridge() {
         return inputBridge;
+    }
+
+    /** Gives a handshake-era upstream a client's request without the 2026-07-28 envelope. */
+    public Link eraTranslation() {
+        return eraTranslation;
     }
 
     /** The last link: the upstream call. */

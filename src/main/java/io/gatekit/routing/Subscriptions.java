@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Resource subscriptions, reference-counted per (upstream, uri): the upstream is subscribed when the first
  * client subscribes and unsubscribed when the last one leaves (or disconnects), and
  * {@code notifications/resources/updated} reaches only the subscribers. Thread-safe.
+ *
+ * <p>Concurrency: {@code subscribe}, {@code unsubscribe} and {@code dropClient} are synchronized, so the first and
+ * the last subscriber of a resource are decided atomically. The map and its sets are concurrent, so {@code
+ * subscribersOf} and {@code urisOf} read without the lock and see each set before or after a change.
  */
 final class Subscriptions {
 

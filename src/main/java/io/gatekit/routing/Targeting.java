@@ -4,6 +4,7 @@ import io.gatekit.chain.Decision;
 import io.gatekit.chain.Exchange;
 import io.gatekit.chain.Link;
 import io.gatekit.chain.Target;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -36,7 +37,8 @@ final class Targeting implements Link {
     @Override
     public Response onResponse(Exchange exchange, Response response) {
         Target target = exchange.target();
-        return target != null && response.isError()
-                ? Response.failure(response.id(), Targets.qualifyError(response.error(), target)) : response;
+        JsonRpcError error = response.error();
+        return target != null && error != null
+                ? Response.failure(response.id(), Targets.qualifyError(error, target)) : response;
     }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -41,9 +42,11 @@ final class UpstreamEvents implements UpstreamListener {
     private final ChangeAnnouncer announcer;
     private final ResourceSubscriptions subscriptions;
     private final LogLevels logLevels;
+    private final HeldCalls heldCalls;
 
     UpstreamEvents(SessionDirectory sessions, ChangeAnnouncer announcer, ResourceSubscriptions subscriptions,
-            LogLevels logLevels) {
+            LogLevels logLevels, HeldCalls heldCalls) {
+        this.heldCalls = heldCalls;
         this.sessions = sessions;
         this.announcer = announcer;
         this.subscriptions = subscriptions;
@@ -51,12 +54,12 @@ final class UpstreamEvents implements UpstreamListener {
     }
 
     /** The client a call was made for: the routing side makes every client call with its exchange as origin. */
-    private static ClientSession clientOf(CallOrigin origin) {
+    private static @Nullable ClientSession clientOf(@Nullable CallOrigin origin) {
         return origin instanceof Exchange exchange ? exchange.client() : null;
     }
 
     @Override
-    public void onServerRequest(Upstream upstream, Request request, CallOrigin origin) {
+    public void onServerRequest(Upstream upstream, Request request, @Nullable CallOrigin origin) {
         ClientSession requester = clientOf(origin);
         String method = request.method();
         if ("ping".equals(method)) {
@@ -75,6 +78,11 @@ final class UpstreamEvents implements UpstreamListener {
         boolean allowed = !"roots/list".equals(method) || upstream.config().forwardRoots();
         Optional<ClientSession> target = !allowed ? Optional.empty()
                 : requester != null && !requester.isClosed() ? Optional.of(requester) : attributableClient(upstream);
+        // A 2026-07-28 client takes no requests: it is asked through its call's input_required answer instead.
+        if (target.isPresent() && target.get().info().isModern() && target.get().info().hasCapability(capability)
+                && heldCalls.surface(target.get(), upstream, request)) {
+            return;
+        }
         // The spec: no requests to a client before its notifications/initialized.
         if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();
@@ -157,7 +165,7 @@ final class UpstreamEvents implements UpstreamListener {
         }
     }
 
-    private static String levelOf(Notification message) {
+    private static @Nullable String levelOf(Notification message) {
         return message.params() == null ? null : message.params().path("level").asString(null);
     }
 
@@ -169,7 +177,10 @@ final class UpstreamEvents implements UpstreamListener {
 
     /** The upstream withdrew a request it had sent to a client: tell that client, under the client's id. */
     private void cancelForwarded(Upstream upstream, Notification notification) {
-        JsonNode upstreamId = notification.params() == null ? null : notification.params().get("requestId");
+        if (!(notification.params() instanceof ObjectNode given)) {
+            return;
+        }
+        JsonNode upstreamId = given.get("requestId");
         if (upstreamId == null) {
             return;
         }
@@ -177,7 +188,7 @@ final class UpstreamEvents implements UpstreamListener {
             Optional<Long> gatewayId = client.outgoingIdFor(upstream.name(), upstreamId);
             if (gatewayId.isPresent()) {
                 client.dropOutgoing(gatewayId.get());
-                ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
+                ObjectNode params = given.deepCopy();
                 params.set("requestId", JsonRpcIds.of(gatewayId.get()));
                 client.send(new Notification(notification.method(), params));
                 return;

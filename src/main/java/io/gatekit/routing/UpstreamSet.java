@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The upstreams a gateway routes to, by name in config order. Replaced whole on reload, so one read sees one
@@ -25,7 +26,7 @@ public final class UpstreamSet {
     }
 
     /** The upstream of that name, or null. */
-    public Upstream get(String name) {
+    public @Nullable Upstream get(String name) {
         return byName.get(name);
     }
 

@@ -1,10 +1,12 @@
 package io.gatekit.session;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** What a client declared in {@code initialize}: negotiated version, capabilities, and its name. */
-public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode clientInfo) {
+public record ClientInfo(@Nullable String protocolVersion, JsonNode capabilities, JsonNode clientInfo) {
 
     /** Before initialize: no capabilities, so nothing is forwarded that needs one. */
     public static final ClientInfo UNKNOWN =
@@ -14,7 +16,7 @@ public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode
      * The client capability a server-to-client request of {@code method} needs (a legacy request, or a 2026-07-28
      * multi round-trip input request), or null for a method that needs none the gateway knows of.
      */
-    public static String capabilityFor(String method) {
+    public static @Nullable String capabilityFor(String method) {
         return switch (method) {
             case "sampling/createMessage" -> "sampling";
             case "roots/list" -> "roots";
@@ -27,12 +29,9 @@ public record ClientInfo(String protocolVersion, JsonNode capabilities, JsonNode
         return capabilities != null && capabilities.has(name);
     }
 
-    /** The first stateless revision: a client on it (or later) is answered in the 2026-07-28 shapes. */
-    public static final String FIRST_MODERN_VERSION = io.gatekit.jsonrpc.McpMeta.STATELESS_VERSION;
-
-    /** Whether the client speaks the stateless era (versions are dates, so they compare as strings). */
+    /** Whether the client speaks the modern era: it is then answered in the 2026-07-28 shapes. */
     public boolean isModern() {
-        return protocolVersion != null && protocolVersion.compareTo(FIRST_MODERN_VERSION) >= 0;
+        return ProtocolVersions.isModernEra(protocolVersion);
     }
 
     public String name() {

@@ -13,12 +13,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Everything the gateway knows about one connected client (the seed design's ClientContext): what it declared
  * at initialize, its requests in flight keyed by its own ids, and the server-to-client requests forwarded to it
  * under gateway ids. Thread-safe; many request threads and one reader thread use it at once.
+ *
+ * <p>Concurrency: the maps are concurrent: request threads register and finish, the reader thread cancels and
+ * answers. Info, log level, listen grant, {@code ready} and {@code closed} are volatile, each written by one step
+ * (initialize, setLevel, listen, close) and read from any thread.
  */
 public final class ClientSession {
     private final String id;
@@ -27,7 +32,7 @@ public final class ClientSession {
     private final Map<Long, OutgoingRequest> outgoing = new ConcurrentHashMap<>();
     private final AtomicLong nextOutgoingId = new AtomicLong(1);
     private volatile ClientInfo info = ClientInfo.UNKNOWN;
-    private volatile String logLevel;
+    private volatile @Nullable String logLevel;
     private volatile SubscriptionFilter listening = SubscriptionFilter.NONE;
     private volatile Principal principal = Principal.ANONYMOUS;
     private volatile boolean ready;
@@ -61,11 +66,11 @@ public final class ClientSession {
     }
 
     /** The minimum level set with {@code logging/setLevel}, or null if the client never set one. */
-    public String logLevel() {
+    public @Nullable String logLevel() {
         return logLevel;
     }
 
-    public void setLogLevel(String level) {
+    public void setLogLevel(@Nullable String level) {
         this.logLevel = level;
     }
 

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The connected clients, by session id. In memory; a shared store comes with scale-out. Thread-safe. */
+/**
+ * The connected clients, by session id. In memory; a shared store comes with scale-out. Thread-safe.
+ *
+ * <p>Concurrency: a concurrent map; clients are added and removed from their own threads.
+ */
 public final class SessionDirectory {
     private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
 

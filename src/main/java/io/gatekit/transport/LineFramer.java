@@ -3,6 +3,7 @@ package io.gatekit.transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a byte stream into newline-delimited frames (MCP stdio framing), each at most {@code maxBytes}.
@@ -29,7 +30,7 @@ public final class LineFramer {
     }
 
     /** The next frame, or null at end of stream (a final line without a newline still counts). */
-    public Frame next() throws IOException {
+    public @Nullable Frame next() throws IOException {
         long discarded = -1; // >= 0 while skipping an oversized line
         while (true) {
             if (position == limit && !fill()) {
@@ -99,7 +100,7 @@ public final class LineFramer {
     }
 
     /** Copies a line out, trimming a trailing CR; null for a blank line. */
-    private static Frame take(byte[] source, int from, int count) {
+    private static @Nullable Frame take(byte[] source, int from, int count) {
         int end = from + count;
         if (end > from && source[end - 1] == '\r') {
             end--;

@@ -1,5 +1,6 @@
 package io.gatekit.transport;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *       queue and flushes once per batch. A write blocked on a full pipe must not pin a virtual thread's
  *       carrier, hence the platform thread.</li>
  * </ul>
+ *
+ * <p>Concurrency: the stream is guarded by {@code lock}: direct writes, their flushes, the writer thread's batches
+ * and the final close all hold it. The queue is a blocking queue; {@code closed} is volatile.
  */
 public final class LineWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LineWriter.class);
@@ -30,6 +34,7 @@ public final class LineWriter implements AutoCloseable {
     /** Writers this reader thread wrote to directly since its last flush; null on other threads. */
     private static final ThreadLocal<List<LineWriter>> DIRTY = new ThreadLocal<>();
 
+    @GuardedBy("lock")
     private final OutputStream out;
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final String name;
@@ -164,7 +169,7 @@ public final class LineWriter implements AutoCloseable {
                 lock.lock();
                 try {
                     for (byte[] frame : batch) {
-                        if (frame == POISON) {
+                        if (isPoison(frame)) {
                             stop = true;
                             break;
                         }
@@ -188,12 +193,22 @@ public final class LineWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             closed = true;
         } finally {
+            // Under the lock: a reader thread may be writing directly at this moment.
+            lock.lock();
             try {
                 out.close();
             } catch (IOException ignored) {
                 // the peer is gone; nothing more to tell it
+            } finally {
+                lock.unlock();
             }
         }
+    }
+
+    /** Identity on purpose: an empty frame someone queued is data, only this one array means stop. */
+    @SuppressWarnings("ReferenceEquality")
+    private static boolean isPoison(byte[] frame) {
+        return frame == POISON;
     }
 
     /** Writes what is queued, then closes the stream; waits up to a second for the flush. */

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The reader is a platform thread: a blocking read on a pipe pins a virtual thread's carrier, and with a
  * carrier per core a few idle pipes would starve every virtual thread (seen on 2 cores; see docs/adr/0002).
+ *
+ * <p>Concurrency: the reader thread alone decodes and calls the handler; sends come from any thread through the
+ * thread-safe {@link LineWriter}. {@code started} is atomic, so the reader starts once.
  */
 public final class MessageConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MessageConnection.class);
@@ -26,7 +29,6 @@ public final class MessageConnection implements AutoCloseable {
     private final int maxMessageBytes;
     private final LineWriter writer;
     private final AtomicBoolean started = new AtomicBoolean();
-    private volatile Thread reader;
 
     public MessageConnection(String name, InputStream in, OutputStream out, JsonRpcCodec codec, int maxMessageBytes) {
         this.name = name;
@@ -45,7 +47,7 @@ public final class MessageConnection implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("connection " + name + " already started");
         }
-        reader = Thread.ofPlatform().daemon().name("gatekit-reader-" + name).start(() -> readLoop(handler));
+        Thread.ofPlatform().daemon().name("gatekit-reader-" + name).start(() -> readLoop(handler));
     }
 
     /** Encodes and queues a message; false if the connection can no longer write. */

@@ -1,6 +1,7 @@
 package io.gatekit.transport;
 
 import io.gatekit.jsonrpc.Decoded;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Receives what a {@link MessageConnection} reads, on its reader thread, in arrival order. */
@@ -21,5 +22,5 @@ public interface MessageHandler {
     void onOversized(Frame.Oversized frame);
 
     /** The input ended or failed; called once, last. {@code cause} is null for a clean end of stream. */
-    void onClosed(Throwable cause);
+    void onClosed(@Nullable Throwable cause);
 }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads Server-Sent Events from a stream (the WHATWG rules MCP's Streamable HTTP uses): {@code data:} lines
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 public final class SseReader {
 
     /** One event; {@code id} and {@code event} are null when the event did not set them. */
-    public record Event(String id, String event, String data) {}
+    public record Event(@Nullable String id, @Nullable String event, String data) {}
 
     private final InputStream in;
     private final int maxEventBytes;
@@ -21,8 +22,9 @@ public final class SseReader {
     private final StringBuilder data = new StringBuilder();
     /** The UTF-8 size of {@code data}: the bound is on bytes, and a character may take up to four. */
     private int dataBytes;
-    private String id;
-    private String event;
+    private @Nullable String id;
+    private @Nullable String event;
+    private long retryMillis = -1;
     private boolean hasData;
     private int pushedBack = -1;
 
@@ -32,7 +34,7 @@ public final class SseReader {
     }
 
     /** The next event, or null at the end of the stream. Throws IOException for an event over the limit. */
-    public Event next() throws IOException {
+    public @Nullable Event next() throws IOException {
         String text;
         while ((text = readLine()) != null) {
             if (text.isEmpty()) {
@@ -73,15 +75,37 @@ public final class SseReader {
                 }
                 case "id" -> id = value.indexOf('\0') < 0 ? value : id;
                 case "event" -> event = value;
+                case "retry" -> retryMillis = retryValue(value, retryMillis);
                 default -> {
-                    // retry and unknown fields: nothing to do for a message stream
+                    // unknown fields are ignored, as the SSE rules say
                 }
             }
         }
         return null;
     }
 
-    private String readLine() throws IOException {
+    /**
+     * The reconnection time the stream last set with a {@code retry:} field, in milliseconds, or -1 if it set none.
+     * A client that resumes the stream waits this long first (MCP 2025-11-25, SSE polling).
+     */
+    public long retryMillis() {
+        return retryMillis;
+    }
+
+    /** The SSE rule: a value of ASCII digits only sets the reconnection time; anything else is ignored. */
+    private static long retryValue(String value, long previous) {
+        if (value.isEmpty() || value.length() > 9) {
+            return previous; // over 9 digits (11 days) is no useful reconnection time; keep the arithmetic safe
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return previous;
+            }
+        }
+        return Long.parseLong(value);
+    }
+
+    private @Nullable String readLine() throws IOException {
         line.reset();
         while (true) {
             int b = pushedBack >= 0 ? pushedBack : in.read();

@@ -12,17 +12,23 @@ import io.gatekit.transport.MessageHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the two HTTP wires share: the Jetty client, where decoded messages go, failing a request that cannot be
  * delivered with an error response at once (rather than letting it wait for its timeout), and ending the wire.
+ *
+ * <p>Concurrency: messages are delivered from whichever thread read them (a POST's thread, the GET or SSE stream's
+ * thread). {@code handler} and {@code open} are volatile, set at start and cleared at the end; the atomic {@code
+ * ended} makes {@link #end} run once.
  */
 abstract class HttpWireBase implements UpstreamWire {
     private static final Logger log = LoggerFactory.getLogger(HttpWireBase.class);
@@ -33,7 +39,7 @@ abstract class HttpWireBase implements UpstreamWire {
     protected final Duration connectTimeout;
     protected final HttpClient client;
     private final AtomicBoolean ended = new AtomicBoolean();
-    protected volatile MessageHandler handler;
+    protected volatile @Nullable MessageHandler handler;
     protected volatile boolean open = true;
 
     HttpWireBase(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
@@ -42,6 +48,14 @@ abstract class HttpWireBase implements UpstreamWire {
         this.maxMessageBytes = maxMessageBytes;
         this.connectTimeout = connectTimeout;
         this.client = httpClient(config, connectTimeout);
+    }
+
+    /**
+     * Aborts an HTTP request the gateway no longer wants. Jetty's answer (whether the abort won the race with the
+     * response) is dropped on purpose: either way the request is over, and its own listener reports the outcome.
+     */
+    static void abort(org.eclipse.jetty.client.Request request, String why) {
+        var _ = request.abort(new CancellationException(why));
     }
 
     /**
@@ -108,7 +122,7 @@ abstract class HttpWireBase implements UpstreamWire {
     }
 
     /** The session with the upstream is over: the connection above fails its calls and the upstream restarts. */
-    protected void end(Throwable cause) {
+    protected void end(@Nullable Throwable cause) {
         if (ended.compareAndSet(false, true)) {
             open = false;
             MessageHandler target = handler;

@@ -1,10 +1,11 @@
 package io.gatekit.upstream;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** What an upstream said about itself when it was initialized. */
-public record InitializeResult(String protocolVersion, JsonNode capabilities, JsonNode serverInfo, String instructions) {
+public record InitializeResult(String protocolVersion, JsonNode capabilities, JsonNode serverInfo, @Nullable String instructions) {
 
     static InitializeResult from(JsonNode result) {
         JsonNode caps = result.path("capabilities");

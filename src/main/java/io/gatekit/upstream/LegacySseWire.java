@@ -17,20 +17,21 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The old HTTP+SSE transport (MCP 2024-11-05), for servers that predate Streamable HTTP: a GET on the SSE URL
  * opens the one stream every message comes back on; its first event, {@code endpoint}, names the URL to POST
  * messages to. When that stream ends the session is gone, so the wire ends and the upstream is restarted.
+ *
+ * <p>Concurrency: one virtual thread reads the SSE stream and delivers; senders wait on the endpoint future it
+ * completes. {@code stream} is volatile so that shutdown can interrupt it.
  */
 final class LegacySseWire extends HttpWireBase {
-    private static final Logger log = LoggerFactory.getLogger(LegacySseWire.class);
 
     private final URI sseUrl;
     private final CompletableFuture<URI> endpoint = new CompletableFuture<>();
-    private volatile Thread stream;
+    private volatile @Nullable Thread stream;
 
     LegacySseWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout) throws IOException {
         super(config, codec, maxMessageBytes, connectTimeout);
@@ -113,7 +114,7 @@ final class LegacySseWire extends HttpWireBase {
     }
 
     @Override
-    public String describeEnd(Throwable cause) {
+    public String describeEnd(@Nullable Throwable cause) {
         return "closed its SSE stream at " + sseUrl + (cause == null ? "" : " (" + cause.getMessage() + ")");
     }
 

@@ -1,5 +1,7 @@
 package io.gatekit.upstream;
 
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.McpMeta;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
@@ -9,19 +11,19 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * How the gateway speaks the stateless 2026-07-28 era to an upstream that offers it: the {@code server/discover}
+ * How the gateway speaks the modern (2026-07-28, stateless) era to an upstream that offers it: the {@code server/discover}
  * probe that replaces {@code initialize}, the {@code _meta} envelope and headers every request carries, and the
  * {@code subscriptions/listen} request that replaces the GET stream and {@code resources/subscribe}. Immutable:
  * what changes over a session (the log level, the subscribed URIs) is kept by the wire and passed in.
  */
 final class ModernProtocol {
-    static final String VERSION = McpMeta.STATELESS_VERSION;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ObjectNode capabilities;
@@ -38,7 +40,7 @@ final class ModernProtocol {
     static Request discoverRequest(Request initialize) {
         ObjectNode params = NODES.objectNode();
         ObjectNode meta = params.putObject("_meta");
-        meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
+        meta.put(McpMeta.PROTOCOL_VERSION, ProtocolVersions.MODERN);
         meta.set(McpMeta.CLIENT_CAPABILITIES, member(initialize.params(), "capabilities"));
         meta.set(McpMeta.CLIENT_INFO, member(initialize.params(), "clientInfo"));
         return new Request(initialize.id(), "server/discover", params);
@@ -48,13 +50,13 @@ final class ModernProtocol {
      * The modern session a successful {@code server/discover} answer opens, or null when the answer does not
      * offer 2026-07-28 (then the gateway falls back to {@code initialize}, whatever the error was).
      */
-    static ModernProtocol fromDiscovery(Request initialize, Response answer) {
+    static @Nullable ModernProtocol fromDiscovery(Request initialize, Response answer) {
         if (answer.isError() || !(answer.result() instanceof ObjectNode result)) {
             return null;
         }
         boolean offered = false;
         for (JsonNode version : result.path("supportedVersions")) {
-            offered |= VERSION.equals(version.asString(null));
+            offered |= ProtocolVersions.MODERN.equals(version.asString(null));
         }
         if (!offered) {
             return null;
@@ -66,13 +68,14 @@ final class ModernProtocol {
 
     /** The discovery result in the shape of an initialize result, which is what the connection above reads. */
     static Response asInitializeResult(JsonNode initializeId, Response discovered) {
-        ObjectNode discovery = (ObjectNode) discovered.result();
+        ObjectNode discovery = (ObjectNode) discovered.successResult();
         ObjectNode result = NODES.objectNode();
-        result.put("protocolVersion", VERSION);
+        result.put("protocolVersion", ProtocolVersions.MODERN);
         result.set("capabilities", discovery.get("capabilities") instanceof ObjectNode c ? c : NODES.objectNode());
         JsonNode serverInfo = discovery.path("_meta").get(McpMeta.SERVER_INFO);
         result.set("serverInfo", serverInfo instanceof ObjectNode info ? info : NODES.objectNode().put("name", "unknown"));
-        if (discovery.get("instructions") instanceof JsonNode instructions && instructions.isString()) {
+        JsonNode instructions = discovery.path("instructions");
+        if (instructions.isString()) {
             result.set("instructions", instructions);
         }
         return Response.success(initializeId, result);
@@ -84,10 +87,10 @@ final class ModernProtocol {
      * passes through with what it declared). {@code logLevel} (nullable) is added when the request names none: a
      * 2026-07-28 server emits log messages only for requests that ask for them.
      */
-    Request envelope(Request request, String logLevel) {
+    Request envelope(Request request, @Nullable String logLevel) {
         ObjectNode params = request.params() instanceof ObjectNode object ? object.deepCopy() : NODES.objectNode();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode existing ? existing : params.putObject("_meta");
-        meta.put(McpMeta.PROTOCOL_VERSION, VERSION);
+        meta.put(McpMeta.PROTOCOL_VERSION, ProtocolVersions.MODERN);
         if (!(meta.get(McpMeta.CLIENT_CAPABILITIES) instanceof ObjectNode)) {
             meta.set(McpMeta.CLIENT_CAPABILITIES, capabilities);
         }
@@ -103,11 +106,11 @@ final class ModernProtocol {
     /** The request headers of this revision: version, method, and the name for the methods that have one. */
     static Map<String, String> headers(Request request) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(McpMeta.VERSION_HEADER, VERSION);
-        headers.put(McpMeta.METHOD_HEADER, request.method());
-        String name = McpMeta.nameHeader(request);
+        headers.put(McpHeaders.PROTOCOL_VERSION, ProtocolVersions.MODERN);
+        headers.put(McpHeaders.METHOD, request.method());
+        String name = McpHeaders.nameOf(request);
         if (name != null) {
-            headers.put(McpMeta.NAME_HEADER, headerValue(name));
+            headers.put(McpHeaders.NAME, headerValue(name));
         }
         return headers;
     }
@@ -187,7 +190,7 @@ final class ModernProtocol {
         return serverCapabilities.path(feature).path("listChanged").asBoolean(false);
     }
 
-    private static ObjectNode member(JsonNode params, String name) {
+    private static ObjectNode member(@Nullable JsonNode params, String name) {
         return params != null && params.get(name) instanceof ObjectNode object ? object.deepCopy() : NODES.objectNode();
     }
 }

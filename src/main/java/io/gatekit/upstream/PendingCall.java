@@ -2,6 +2,7 @@ package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 public record PendingCall(
         long upstreamId,
         String method,
-        CallOrigin origin,
-        JsonNode clientProgressToken,
+        @Nullable CallOrigin origin,
+        @Nullable JsonNode clientProgressToken,
         CompletableFuture<Response> outcome,
         long deadlineNanos) {}

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls in flight on one upstream connection, by their gateway-unique upstream id. Ids are handed out in
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * number of calls present. Each counter is bumped by one side only (put by the sender, remove mostly by the
  * reader), so the hot path gains no shared counter. A call's id must be unique while it is in the table
  * (they are sequential per connection).
+ *
+ * <p>Concurrency: a put (the sending thread) and a remove (the reader thread, the sweeper, a cancel) meet only in
+ * {@code compareAndSet} on a slot or in the concurrent overflow map, so each call is removed exactly once.
  */
 final class PendingTable {
     private static final int CAPACITY = 1 << 14;
@@ -54,7 +58,7 @@ final class PendingTable {
         }
     }
 
-    PendingCall get(long id) {
+    @Nullable PendingCall get(long id) {
         PendingCall call = slots.get(slot(id));
         if (call != null && call.upstreamId() == id) {
             return call;
@@ -63,7 +67,7 @@ final class PendingTable {
     }
 
     /** Removes and returns the call with this id, or null if there is none (already answered or abandoned). */
-    PendingCall remove(long id) {
+    @Nullable PendingCall remove(long id) {
         int slot = slot(id);
         PendingCall call = slots.get(slot);
         if (call != null && call.upstreamId() == id) {
@@ -92,6 +96,15 @@ final class PendingTable {
             return true;
         }
         return false;
+    }
+
+    /** Puts {@code replacement} (same id) in place of {@code current}; false if {@code current} was already gone. */
+    boolean replace(PendingCall current, PendingCall replacement) {
+        if (current.upstreamId() != replacement.upstreamId()) {
+            throw new IllegalArgumentException("a replacement keeps the call's id");
+        }
+        return slots.compareAndSet(slot(current.upstreamId()), current, replacement)
+                || overflow.replace(current.upstreamId(), current, replacement);
     }
 
     /**

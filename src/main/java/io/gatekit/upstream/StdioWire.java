@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** The stdio wire: newline-delimited JSON over a spawned process's stdin and stdout. */
 final class StdioWire implements UpstreamWire {
@@ -31,7 +32,7 @@ final class StdioWire implements UpstreamWire {
     }
 
     @Override
-    public String describeEnd(Throwable cause) {
+    public String describeEnd(@Nullable Throwable cause) {
         try {
             process.process().waitFor(200, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -1,10 +1,13 @@
 package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
+import io.gatekit.config.UpstreamTransport;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -12,12 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,14 +32,14 @@ import tools.jackson.databind.node.ObjectNode;
  * One configured upstream server and its supervisor: spawns the process, performs the MCP handshake, serves
  * calls while it lives, and restarts it with capped exponential backoff and jitter when it dies. Calls made
  * while it is down fail at once with a clear error rather than queueing. Thread-safe.
+ *
+ * <p>Concurrency: one supervisor thread starts, watches and restarts the connection; request threads call it.
+ * {@code state} is volatile and read without a lock, but written under {@code stateLock}, so callers waiting in
+ * {@code awaitStarted} ({@code stateLock.wait}) are woken by every change. The connection, initialize result, last
+ * error and stopping flag are volatile, written by the supervisor (stopping by close); {@code restarts} is atomic.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
-
-    /** Protocol versions the gateway speaks to upstreams, newest first; it offers the first. */
-    public static final List<String> SUPPORTED_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
-    /** Stateless revisions, spoken to http upstreams that offer them in answer to {@code server/discover}. */
-    public static final List<String> STATELESS_VERSIONS = List.of(ModernProtocol.VERSION);
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -46,14 +52,14 @@ public final class Upstream implements AutoCloseable {
     private final UpstreamListener listener;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final Object stateLock = new Object();
-    private volatile UpstreamConnection current;
-    private volatile InitializeResult info;
+    private volatile @Nullable UpstreamConnection current;
+    private volatile @Nullable InitializeResult info;
     private volatile State state = State.STARTING;
-    private volatile String lastError;
+    private volatile @Nullable String lastError;
     private volatile Instant lastChange = Instant.now();
-    private volatile int restarts;
+    private final AtomicInteger restarts = new AtomicInteger();
     private volatile boolean stopping;
-    private volatile Thread supervisor;
+    private volatile @Nullable Thread supervisor;
 
     /** Process-independent settings shared by every upstream of a gateway. */
     public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration requestTimeout,
@@ -86,19 +92,20 @@ public final class Upstream implements AutoCloseable {
     }
 
     public int restarts() {
-        return restarts;
+        return restarts.get();
     }
 
     public Instant lastChange() {
         return lastChange;
     }
 
-    /** What the running upstream declared at initialize; empty until it has started once. */
-    /** Whether the upstream is spoken to in the stateless 2026-07-28 era (it answers input requests with MRTR). */
-    public boolean isStateless() {
+    /** Whether the upstream is spoken to in the modern era (stateless; it answers input requests with MRTR). */
+    public boolean isModern() {
         InitializeResult current = info;
-        return current != null && STATELESS_VERSIONS.contains(current.protocolVersion());
+        return current != null && ProtocolVersions.MODERN_VERSIONS.contains(current.protocolVersion());
     }
+
+    /** What the running upstream declared at initialize; empty until it has started once. */
 
     public Optional<InitializeResult> info() {
         return Optional.ofNullable(info);
@@ -129,13 +136,22 @@ public final class Upstream implements AutoCloseable {
      * completes {@code outcome}. While the upstream is starting, waits for it until {@code deadlineNanos}; when
      * it is down (backing off, failed, stopped) throws {@link GatewayException} at once.
      */
-    public PendingCall call(Request request, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    public PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         awaitStarted(deadlineNanos);
         UpstreamConnection connection = current;
         if (connection == null || state != State.READY) {
             throw unavailable(state.name().toLowerCase(java.util.Locale.ROOT));
         }
         return connection.call(request, origin, outcome, deadlineNanos);
+    }
+
+    /**
+     * Hands a call in flight to another origin and future (see {@code UpstreamConnection.rebind}); null when the
+     * call already ended or the connection is gone.
+     */
+    public @Nullable PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        UpstreamConnection connection = current;
+        return connection == null ? null : connection.rebind(call, origin, outcome, deadlineNanos);
     }
 
     /** Fails the calls whose deadline has passed and cancels them upstream (see {@code DeadlineSweeper}). */
@@ -221,9 +237,10 @@ public final class Upstream implements AutoCloseable {
                 attempt = 0;
                 setState(State.READY);
                 firstAttempt.complete(null);
+                InitializeResult declared = Objects.requireNonNull(info, "connect() records what the upstream declared");
                 log.info("upstream {} ready ({}, protocol {}, server {})", name(),
                         connection.pid().map(pid -> "pid " + pid).orElse(config.url().map(Object::toString).orElse("")),
-                        info.protocolVersion(), info.serverInfo().path("name").asString("?"));
+                        declared.protocolVersion(), declared.serverInfo().path("name").asString("?"));
                 String why = connection.closed().join();
                 if (stopping) {
                     break;
@@ -252,7 +269,7 @@ public final class Upstream implements AutoCloseable {
             if (stopping) {
                 break;
             }
-            if (!config.restartOnFailure() || (config.maxRestartAttempts() > 0 && restarts >= config.maxRestartAttempts())) {
+            if (!config.restartOnFailure() || (config.maxRestartAttempts() > 0 && restarts.get() >= config.maxRestartAttempts())) {
                 setState(State.FAILED);
                 log.error("upstream {} failed and will not be restarted: {}", name(), lastError);
                 return;
@@ -265,7 +282,7 @@ public final class Upstream implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            restarts++;
+            restarts.incrementAndGet();
         }
         setState(State.STOPPED);
     }
@@ -274,7 +291,7 @@ public final class Upstream implements AutoCloseable {
         UpstreamConnection connection = new UpstreamConnection(this, openWire(), listener);
         connection.start();
         ObjectNode params = settings.codec().mapper().createObjectNode();
-        params.put("protocolVersion", SUPPORTED_VERSIONS.getFirst());
+        params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
         ObjectNode capabilities = settings.clientCapabilities().deepCopy();
         if (!config.forwardRoots()) {
             capabilities.remove("roots");
@@ -301,16 +318,17 @@ public final class Upstream implements AutoCloseable {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.SHUTTING_DOWN, "interrupted during initialize");
         }
-        if (response.isError()) {
+        JsonRpcError refused = response.error();
+        if (refused != null) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
-                    "initialize was refused: " + response.error().message() + " (" + response.error().code() + ")");
+                    "initialize was refused: " + refused.message() + " (" + refused.code() + ")");
         }
-        InitializeResult result = InitializeResult.from(response.result());
-        if (!SUPPORTED_VERSIONS.contains(result.protocolVersion()) && !STATELESS_VERSIONS.contains(result.protocolVersion())) {
+        InitializeResult result = InitializeResult.from(response.successResult());
+        if (!ProtocolVersions.ALL.contains(result.protocolVersion())) {
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"
-                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + SUPPORTED_VERSIONS + ")");
+                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + ProtocolVersions.ALL + ")");
         }
         info = result;
         connection.notify(new Notification("notifications/initialized", null));
@@ -318,14 +336,15 @@ public final class Upstream implements AutoCloseable {
     }
 
     private UpstreamWire openWire() throws java.io.IOException {
-        if ("http".equals(config.transport())) {
+        if (config.transport() == UpstreamTransport.HTTP) {
             return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout(),
                     settings.connectTimeout().plus(settings.requestTimeout()));
         }
-        if ("sse".equals(config.transport())) {
+        if (config.transport() == UpstreamTransport.SSE) {
             return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
         }
-        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.cwd());
+        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.inheritEnv(),
+                config.cwd());
         return new StdioWire(name(), process, settings.codec(), settings.maxMessageBytes());
     }
 

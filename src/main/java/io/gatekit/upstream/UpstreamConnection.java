@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  * the calls waiting for them. This is the one place where upstream responses are correlated. Every request
  * sent here gets a fresh numeric id, and its progress token (if any) is replaced by that same id, so two
  * clients using the same ids or tokens never see each other's messages.
+ *
+ * <p>Concurrency: calls come from request threads and responses on the wire's reader thread. Pending calls live in
+ * the lock-free {@link PendingTable} and ids come from an atomic counter, so the hot path takes no lock. {@code
+ * open} is volatile: a call registered while the connection closes is either drained by {@code onClosed} or failed
+ * by {@code call}.
  */
 final class UpstreamConnection implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
@@ -60,8 +66,10 @@ final class UpstreamConnection implements MessageHandler {
      * Sends {@code request} upstream under a fresh id, rewriting its progress token, and registers {@code outcome}
      * to receive the response. Throws {@link GatewayException} if the connection is already closed.
      */
-    PendingCall call(Request request, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+    PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         long upstreamId = nextId.getAndIncrement();
+        // Each era gets exactly its own envelope: a modern wire builds the 2026-07-28 one itself (ModernProtocol);
+        // a client's request reaches a handshake-era upstream without it (routing.EraTranslation, a chain link).
         JsonNode params = request.params();
         JsonNode clientToken = null;
         if (params instanceof ObjectNode object && object.get("_meta") instanceof ObjectNode meta
@@ -82,6 +90,17 @@ final class UpstreamConnection implements MessageHandler {
             throw owner.unavailable("connection closed");
         }
         return call;
+    }
+
+    /**
+     * Hands a call in flight to another origin and future (a request held for a multi round-trip answer, then
+     * the client's retry): the upstream's answer completes {@code outcome} instead. Null when the call already
+     * ended (answered, failed, abandoned).
+     */
+    @Nullable PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
+        PendingCall rebound = new PendingCall(call.upstreamId(), call.method(), origin, call.clientProgressToken(), outcome,
+                deadlineNanos);
+        return pending.replace(call, rebound) ? rebound : null;
     }
 
     /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
@@ -175,13 +194,16 @@ final class UpstreamConnection implements MessageHandler {
 
     private void onNotification(Notification notification) {
         if ("notifications/progress".equals(notification.method())) {
-            JsonNode token = notification.params() == null ? null : notification.params().get("progressToken");
+            ObjectNode given = notification.params() instanceof ObjectNode object ? object : null;
+            JsonNode token = given == null ? null : given.get("progressToken");
             PendingCall call = token != null && token.canConvertToLong() ? pending.get(token.asLong()) : null;
             if (call != null) {
-                if (call.origin() != null && call.clientProgressToken() != null) {
-                    ObjectNode params = ((ObjectNode) notification.params()).deepCopy();
-                    params.set("progressToken", call.clientProgressToken());
-                    call.origin().notifyCaller(new Notification(notification.method(), params));
+                CallOrigin origin = call.origin();
+                JsonNode clientToken = call.clientProgressToken();
+                if (given != null && origin != null && clientToken != null) {
+                    ObjectNode params = given.deepCopy();
+                    params.set("progressToken", clientToken);
+                    origin.notifyCaller(new Notification(notification.method(), params));
                 }
                 return;
             }
@@ -198,7 +220,7 @@ final class UpstreamConnection implements MessageHandler {
     }
 
     @Override
-    public void onClosed(Throwable cause) {
+    public void onClosed(@Nullable Throwable cause) {
         open = false;
         String why = wire.describeEnd(cause);
         List<PendingCall> orphans = pending.drain();

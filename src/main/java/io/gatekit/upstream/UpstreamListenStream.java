@@ -1,6 +1,7 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import java.io.BufferedInputStream;
@@ -13,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.http.HttpHeader;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * resource updates, which reach the connection above without the stream's tag. When the stream drops it is opened
  * again with backoff; after such a gap the lists it covers are announced as changed, since a change may have been
  * missed. Runs on its own virtual thread until closed.
+ *
+ * <p>Concurrency: one virtual thread runs the stream. {@link #close}, called by the wire under its own lock, sets
+ * the volatile {@code closed}, aborts the volatile current request and interrupts the thread; {@code warned} is
+ * touched by the stream's thread only.
  */
 final class UpstreamListenStream {
     private static final Logger log = LoggerFactory.getLogger(UpstreamListenStream.class);
@@ -41,8 +47,8 @@ final class UpstreamListenStream {
     private final Consumer<Decoded> sink;
     private final Consumer<Throwable> unreachable;
     private volatile boolean closed;
-    private volatile org.eclipse.jetty.client.Request current;
-    private Thread thread;
+    private volatile org.eclipse.jetty.client.@Nullable Request current;
+    private final Thread thread;
     private boolean warned;
 
     private UpstreamListenStream(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
@@ -54,6 +60,8 @@ final class UpstreamListenStream {
         this.connectTimeout = connectTimeout;
         this.reader = reader;
         this.sink = sink;
+        // Made here and started by open, so the field is final and set before anyone can call close.
+        this.thread = Thread.ofVirtual().name("gatekit-http-listen-" + upstream).unstarted(this::run);
     }
 
     /**
@@ -64,7 +72,7 @@ final class UpstreamListenStream {
     static UpstreamListenStream open(String upstream, Supplier<org.eclipse.jetty.client.Request> newRequest, ModernProtocol protocol,
             Duration connectTimeout, BodyReader reader, Consumer<Decoded> sink, Consumer<Throwable> unreachable) {
         UpstreamListenStream stream = new UpstreamListenStream(upstream, newRequest, protocol, connectTimeout, reader, sink, unreachable);
-        stream.thread = Thread.ofVirtual().name("gatekit-http-listen-" + upstream).start(stream::run);
+        stream.thread.start();
         return stream;
     }
 
@@ -73,7 +81,7 @@ final class UpstreamListenStream {
         closed = true;
         org.eclipse.jetty.client.Request request = current;
         if (request != null) {
-            request.abort(new CancellationException("listen stream closed by the gateway"));
+            HttpWireBase.abort(request, "listen stream closed by the gateway");
         }
         thread.interrupt();
     }
@@ -139,8 +147,11 @@ final class UpstreamListenStream {
             case Decoded.Ok(Notification n) when n.method().equals("notifications/subscriptions/acknowledged") ->
                     log.debug("upstream {}: listening for {}", upstream, n.params());
             case Decoded.Ok(Notification n) -> sink.accept(new Decoded.Ok(ModernProtocol.untagged(n)));
-            case Decoded.Ok(Response r) -> log.debug("upstream {}: listen stream ended by the server ({})", upstream,
-                    r.isError() ? r.error().message() : "complete");
+            case Decoded.Ok(Response r) -> {
+                JsonRpcError error = r.error();
+                log.debug("upstream {}: listen stream ended by the server ({})", upstream,
+                        error != null ? error.message() : "complete");
+            }
             default -> log.debug("upstream {}: unexpected message on the listen stream; ignored", upstream);
         }
     }

@@ -2,6 +2,7 @@ package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives what an upstream sends on its own initiative. Called on the upstream's reader thread: must hand off
@@ -14,7 +15,7 @@ public interface UpstreamListener {
      * {@code requester} is the origin of the call it came with (it arrived on that request's response stream),
      * or null when the transport cannot tell (a shared stdio pipe, an HTTP GET stream).
      */
-    void onServerRequest(Upstream upstream, Request request, CallOrigin requester);
+    void onServerRequest(Upstream upstream, Request request, @Nullable CallOrigin requester);
 
     /** A notification other than progress for a known request, which the upstream routes itself. */
     void onNotification(Upstream upstream, Notification notification);

@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * it reaches the grandchildren that wrappers like npx start. Its stderr is drained on a virtual thread into the
  * log, and the last lines are kept for error messages. Stopping follows the MCP stdio shutdown: close stdin,
  * wait, SIGTERM the group, wait, SIGKILL the group.
+ *
+ * <p>Concurrency: a virtual thread drains stderr into the tail, which is guarded by itself; {@code stderrTail()}
+ * copies it under the same lock.
  */
 public final class UpstreamProcess {
     private static final Logger log = LoggerFactory.getLogger(UpstreamProcess.class);
@@ -32,6 +36,7 @@ public final class UpstreamProcess {
     private final String name;
     private final Process process;
     private final boolean ownGroup;
+    @GuardedBy("itself")
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final Thread stderrDrain;
 
@@ -42,10 +47,14 @@ public final class UpstreamProcess {
         this.stderrDrain = Thread.ofPlatform().daemon().name("gatekit-stderr-" + name).start(this::drainStderr);
     }
 
-    /** Spawns {@code command} with extra environment variables and an optional working directory. */
-    public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, Optional<Path> cwd)
-            throws IOException {
-        requireProgram(name, command.getFirst(), env);
+    /**
+     * Spawns {@code command} in an optional working directory. Its environment is a safe subset of the gateway's
+     * plus {@code env}, or all of the gateway's plus {@code env} when {@code inheritEnv} ({@link ChildEnvironment}).
+     */
+    public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, boolean inheritEnv,
+            Optional<Path> cwd) throws IOException {
+        Map<String, String> childEnv = ChildEnvironment.of(System.getenv(), env, inheritEnv);
+        requireProgram(name, command.getFirst(), childEnv);
         boolean ownGroup = Files.isExecutable(SETSID);
         List<String> argv = new ArrayList<>(command.size() + 1);
         if (ownGroup) {
@@ -53,7 +62,8 @@ public final class UpstreamProcess {
         }
         argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().putAll(env);
+        builder.environment().clear();
+        builder.environment().putAll(childEnv);
         cwd.ifPresent(dir -> builder.directory(dir.toFile()));
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
@@ -73,9 +83,9 @@ public final class UpstreamProcess {
             }
             return;
         }
-        String path = env.getOrDefault("PATH", System.getenv("PATH"));
+        String path = env.get("PATH");
         if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
+            for (String dir : path.split(java.io.File.pathSeparator, -1)) {
                 if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program))) {
                     return;
                 }

@@ -4,6 +4,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.transport.MessageHandler;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How messages reach one upstream and come back: a child process's stdio, or Streamable HTTP. The correlation
@@ -18,7 +19,7 @@ interface UpstreamWire {
     boolean send(JsonRpcMessage message);
 
     /** Why the wire ended, for error messages ("exited with code 3; last stderr: ..."). */
-    String describeEnd(Throwable cause);
+    String describeEnd(@Nullable Throwable cause);
 
     /** Ends the session with the upstream and releases everything (process, connections). */
     void shutdown(Duration grace);

@@ -83,16 +83,16 @@ class ConfigLoaderTest {
         GatewayConfig config = parse(PYTHON_EXAMPLE);
 
         ProxyConfig proxy = config.proxy();
-        assertThat(proxy.transport()).isEqualTo("stdio");
-        assertThat(proxy.hotReload()).isEqualTo("disabled");
+        assertThat(proxy.transport()).isEqualTo(ClientTransport.STDIO);
+        assertThat(proxy.hotReload()).isEqualTo(HotReload.DISABLED);
         assertThat(proxy.upstreams()).extracting(UpstreamConfig::name)
                 .containsExactly("filesystem", "github", "remote_api");
         UpstreamConfig filesystem = proxy.upstreams().get(0);
-        assertThat(filesystem.transport()).isEqualTo("stdio");
+        assertThat(filesystem.transport()).isEqualTo(UpstreamTransport.STDIO);
         assertThat(filesystem.command())
                 .containsExactly("npx", "-y", "@modelcontextprotocol/server-filesystem", "~/docs");
         UpstreamConfig remote = proxy.upstreams().get(2);
-        assertThat(remote.transport()).isEqualTo("http");
+        assertThat(remote.transport()).isEqualTo(UpstreamTransport.HTTP);
         assertThat(remote.url()).contains(URI.create("https://api.example.com/mcp"));
         assertThat(remote.command()).isEmpty();
         assertThat(remote.tlsVerify()).isTrue();
@@ -121,7 +121,7 @@ class ConfigLoaderTest {
         LoggingConfig logging = parse(PYTHON_EXAMPLE).logging();
 
         assertThat(logging.level()).isEqualTo("INFO");
-        assertThat(logging.handlers()).containsExactly("file");
+        assertThat(logging.handlers()).containsExactly(LogHandler.FILE);
         assertThat(logging.filePath()).contains(BASE.resolve("logs/gatekit.log"));
     }
 
@@ -136,7 +136,7 @@ class ConfigLoaderTest {
                 """);
 
         ProxyConfig proxy = config.proxy();
-        assertThat(proxy.hotReload()).isEqualTo("disabled");
+        assertThat(proxy.hotReload()).isEqualTo(HotReload.DISABLED);
         assertThat(proxy.http()).isEmpty();
         assertThat(proxy.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(60), Duration.ofSeconds(60)));
         assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000, 1000));
@@ -145,12 +145,12 @@ class ConfigLoaderTest {
         assertThat(upstream).extracting(UpstreamConfig::enabled, UpstreamConfig::transport,
                         UpstreamConfig::maxInFlight, UpstreamConfig::restartOnFailure,
                         UpstreamConfig::maxRestartAttempts, UpstreamConfig::tlsVerify)
-                .containsExactly(true, "stdio", 100, true, 0, true);
+                .containsExactly(true, UpstreamTransport.STDIO, 100, true, 0, true);
         assertThat(upstream.env()).isEmpty();
         assertThat(upstream.cwd()).isEmpty();
         assertThat(upstream.serverIdentity()).isEmpty();
         assertThat(config.logging()).isEqualTo(LoggingConfig.defaults());
-        assertThat(config.logging().handlers()).containsExactly("stderr");
+        assertThat(config.logging().handlers()).containsExactly(LogHandler.STDERR);
         assertThat(config.plugins()).isEqualTo(PluginsConfig.empty());
         assertThat(config.source()).isEmpty();
     }
@@ -180,7 +180,7 @@ class ConfigLoaderTest {
 
         ProxyConfig proxy = config.proxy();
         assertThat(proxy.http()).contains(new HttpConfig("0.0.0.0", 9090, "/gateway"));
-        assertThat(proxy.hotReload()).isEqualTo("auto");
+        assertThat(proxy.hotReload()).isEqualTo(HotReload.AUTO);
         assertThat(proxy.timeouts().request()).isEqualTo(Duration.ofMillis(2500));
         assertThat(proxy.timeouts().connection()).isEqualTo(Duration.ofSeconds(10));
         assertThat(proxy.limits()).isEqualTo(new LimitsConfig(2048, 7, 3, 1000));
@@ -269,7 +269,7 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.loadDefault(
                 Map.of("GATEKIT_JAVA", "/opt/java/bin/java", "GATEKIT_CLASSPATH", "/opt/gatekit/gatekit.jar"));
 
-        assertThat(config.proxy().transport()).isEqualTo("stdio");
+        assertThat(config.proxy().transport()).isEqualTo(ClientTransport.STDIO);
         assertThat(config.proxy().upstreams()).singleElement().satisfies(demo -> {
             assertThat(demo.name()).isEqualTo("demo");
             assertThat(demo.command()).containsExactly("/opt/java/bin/java", "-cp", "/opt/gatekit/gatekit.jar",
@@ -277,7 +277,7 @@ class ConfigLoaderTest {
         });
         assertThat(config.proxy().timeouts().request()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.logging().level()).isEqualTo("INFO");
-        assertThat(config.logging().handlers()).containsExactly("stderr");
+        assertThat(config.logging().handlers()).containsExactly(LogHandler.STDERR);
         assertThat(config.source()).isEqualTo(Optional.empty());
     }
 

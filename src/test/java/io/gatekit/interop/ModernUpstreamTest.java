@@ -58,7 +58,7 @@ class ModernUpstreamTest {
     }
 
     @Test
-    void autoFindsTheStatelessEra_callsListsAndStreamsProgress() throws Exception {
+    void autoFindsTheModernEra_callsListsAndStreamsProgress() throws Exception {
         proxy = McpProxyPeer.start(Processes.gatekit("demo-server"));
         try (GatewayFixture fixture = gateway(proxy.url(), "auto")) {
             fixture.awaitReady("px");

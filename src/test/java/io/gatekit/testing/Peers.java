@@ -102,6 +102,24 @@ public final class Peers {
         return Path.of(System.getProperty("user.dir"), "interop", "peers", "clients", "ts-stdio-client.mjs");
     }
 
+    /** interop/python of this checkout: the Python peers and their venv. */
+    public static Path pythonDir() {
+        return Path.of(System.getProperty("user.dir"), "interop", "python");
+    }
+
+    /**
+     * The server written with the official MCP Python SDK (interop/python/era_server.py) on stdio, run by the venv
+     * that scripts/install-peers.sh creates. Fails with what to run when the venv is missing.
+     */
+    public static List<String> pythonEraServer() {
+        Path python = pythonDir().resolve(".venv").resolve("bin").resolve("python");
+        if (!Files.isExecutable(python)) {
+            throw new AssertionError("The Python interop peers are not installed: " + python + " is missing. Run"
+                    + " scripts/install-peers.sh (scripts/test runs it before the suite; it needs python3).");
+        }
+        return List.of(python.toString(), pythonDir().resolve("era_server.py").toString());
+    }
+
     private static Path dist(String pkg) {
         return nodeModules().resolve(pkg).resolve("dist").resolve("index.js");
     }

@@ -27,8 +27,13 @@ public final class Processes {
      * the arguments after the class path ({@code demo-server}).
      */
     public static List<String> gatekit(String... args) {
+        return javaMain("io.gatekit.cli.Main", args);
+    }
+
+    /** The command line that runs {@code mainClass} (on this JVM's class path) with the given arguments. */
+    public static List<String> javaMain(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                ClassPathArgFile.ARGUMENT, "io.gatekit.cli.Main"));
+                ClassPathArgFile.ARGUMENT, mainClass));
         command.addAll(List.of(args));
         return command;
     }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** Whole (non-streamed) answers: a JSON-RPC message as {@code application/json}, an error, or no body. */
@@ -18,6 +19,15 @@ final class HttpReplies {
         this.codec = codec;
     }
 
+    JsonRpcCodec codec() {
+        return codec;
+    }
+
+    /** The id to answer {@code message} with: a request's own, else none. */
+    static @Nullable JsonNode idOf(JsonRpcMessage message) {
+        return message instanceof JsonRpcMessage.Request r ? r.id() : null;
+    }
+
     void json(Response response, Callback callback, int status, JsonRpcMessage message) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -25,11 +35,11 @@ final class HttpReplies {
     }
 
     /** An HTTP error that also carries a JSON-RPC error body, so clients can show why. */
-    void error(Response response, Callback callback, int status, JsonNode id, ErrorCode code, String message) {
+    void error(Response response, Callback callback, int status, @Nullable JsonNode id, ErrorCode code, String message) {
         error(response, callback, status, id, code.code(), message);
     }
 
-    void error(Response response, Callback callback, int status, JsonNode id, int code, String message) {
+    void error(Response response, Callback callback, int status, @Nullable JsonNode id, int code, String message) {
         json(response, callback, status, JsonRpcMessage.Response.failure(id, JsonRpcError.of(code, message)));
     }
 

@@ -1,5 +1,6 @@
 package io.gatekit.faces.http;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.Gateway;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -24,6 +26,11 @@ import tools.jackson.databind.JsonNode;
  * POST waiting for them; progress goes to the stream of the request it belongs to; everything else goes to the
  * standalone GET stream, through a bounded buffer of numbered events that a reconnecting client replays from
  * with {@code Last-Event-ID}.
+ *
+ * <p>Concurrency: the GET stream's buffer, sequence numbers and open flag are guarded by {@code lock}, whose
+ * condition wakes the GET handler. The posted requests are a concurrent map shared by POST handler threads and the
+ * gateway threads that send; the endpoint, protocol version, {@code ended} and last-seen time are volatile, each
+ * written by one party and read without a lock.
  */
 final class HttpSession implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(HttpSession.class);
@@ -32,17 +39,21 @@ final class HttpSession implements ClientChannel {
     static final String GET_STREAM_PREFIX = "g-";
 
     private final String id;
-    /** A one-request session of the stateless 2026-07-28 era: no GET stream, no server-to-client requests. */
+    /** A one-request session of the modern (2026-07-28, stateless) era: no GET stream, no server-to-client requests. */
     private final boolean stateless;
-    private volatile Gateway.ClientEndpoint endpoint;
-    private volatile String protocolVersion;
-    private final Map<JsonNode, Exchange> exchanges = new ConcurrentHashMap<>();
+    private volatile Gateway.@Nullable ClientEndpoint endpoint;
+    private volatile @Nullable String protocolVersion;
+    private final Map<JsonNode, PostedRequest> posted = new ConcurrentHashMap<>();
     private final AtomicInteger streams = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    @GuardedBy("lock")
     private final ArrayDeque<Event> getEvents = new ArrayDeque<>();
+    @GuardedBy("lock")
     private long nextSeq = 1;
+    @GuardedBy("lock")
     private long delivered;
+    @GuardedBy("lock")
     private boolean getOpen;
     private volatile boolean ended;
     private volatile long lastSeenNanos = System.nanoTime();
@@ -72,11 +83,20 @@ final class HttpSession implements ClientChannel {
         this.endpoint = clientEndpoint;
     }
 
-    Gateway.ClientEndpoint endpoint() {
+    /** The endpoint of an attached session: every session the registry hands out is attached at creation. */
+    Gateway.ClientEndpoint attached() {
+        Gateway.ClientEndpoint current = endpoint;
+        if (current == null) {
+            throw new IllegalStateException("session " + id + " is not attached to the gateway yet");
+        }
+        return current;
+    }
+
+    Gateway.@Nullable ClientEndpoint endpoint() {
         return endpoint;
     }
 
-    String protocolVersion() {
+    @Nullable String protocolVersion() {
         return protocolVersion;
     }
 
@@ -111,92 +131,86 @@ final class HttpSession implements ClientChannel {
         if (ended) {
             return false;
         }
-        switch (message) {
+        return switch (message) {
             case Response response -> {
-                Exchange exchange = response.id() == null ? null : exchanges.get(response.id());
-                if (exchange != null) {
-                    exchange.deliver(response);
+                PostedRequest post = response.id() == null ? null : posted.get(response.id());
+                if (post != null) {
+                    post.deliver(response);
                 } else {
                     log.debug("session {}: no open request for response {}; dropped", id, response.id());
                 }
-                return true;
+                yield true;
             }
             case Notification n when "notifications/progress".equals(n.method()) && n.params() != null -> {
                 JsonNode token = n.params().get("progressToken");
-                for (Exchange exchange : exchanges.values()) {
-                    if (exchange.ownsProgress(token)) {
-                        exchange.deliver(n);
-                        return true;
+                for (PostedRequest post : posted.values()) {
+                    if (post.ownsProgress(token)) {
+                        post.deliver(n);
+                        yield true;
                     }
                 }
-                return stateless || enqueueGet(n);
+                yield stateless || enqueueGet(n);
             }
-            case Request request when stateless -> {
-                // The 2026-07-28 era has no server-to-client requests: refuse, so the upstream is answered at once.
-                return false;
-            }
+            // The 2026-07-28 era has no server-to-client requests: refuse, so the upstream is answered at once.
+            case Request request when stateless -> false;
             case Notification n when stateless && "notifications/message".equals(n.method()) -> {
                 // The router sends a stateless client only log messages about its one request (at the level the
                 // request named): they go on that request's stream, before its response.
-                exchanges.values().forEach(exchange -> exchange.deliver(n));
-                return true;
+                posted.values().forEach(post -> post.deliver(n));
+                yield true;
             }
-            case Notification n when stateless && !"notifications/progress".equals(n.method()) -> {
-                // A one-request client has no stream for unsolicited messages; 2026-07-28 clients hear list changes
-                // and resource updates on a subscriptions/listen stream instead (ListenStream).
-                return true;
-            }
+            // A one-request client has no stream for unsolicited messages; 2026-07-28 clients hear list changes and
+            // resource updates on a subscriptions/listen stream instead (ListenStream).
+            case Notification n when stateless && !"notifications/progress".equals(n.method()) -> true;
             case Request request -> {
                 // A server-to-client request: the GET stream if the client listens there, else the stream of a
                 // request in flight (the spec allows requests there before the response), else wait for a GET.
                 if (!isGetOpen()) {
-                    Exchange carrier = exchanges.values().stream().filter(Exchange::isStreaming).findFirst()
-                            .orElse(exchanges.values().stream().findFirst().orElse(null));
+                    PostedRequest carrier = posted.values().stream().filter(PostedRequest::isStreaming).findFirst()
+                            .orElse(posted.values().stream().findFirst().orElse(null));
                     if (carrier != null) {
                         carrier.deliver(request);
-                        return true;
+                        yield true;
                     }
                 }
-                return enqueueGet(request);
+                yield enqueueGet(request);
             }
-            default -> {
-                return enqueueGet(message);
-            }
-        }
+            default -> enqueueGet(message);
+        };
     }
 
     // --- requests POSTed by the client ---
 
     /** Registers a POSTed request; null if a request with that id is already waiting. */
-    Exchange open(Request request) {
+    @Nullable PostedRequest open(Request request) {
         JsonNode meta = request.params() == null ? null : request.params().get("_meta");
         JsonNode token = meta == null ? null : meta.get("progressToken");
-        Exchange exchange = new Exchange(request.id(), token, streams.incrementAndGet());
-        return exchanges.putIfAbsent(request.id(), exchange) == null ? exchange : null;
+        PostedRequest post = new PostedRequest(request.id(), token, streams.incrementAndGet());
+        return posted.putIfAbsent(request.id(), post) == null ? post : null;
     }
 
-    void finish(Exchange exchange) {
-        exchanges.remove(exchange.requestId(), exchange);
+    void finish(PostedRequest post) {
+        posted.remove(post.requestId(), post);
     }
 
     /** The client cancelled a request: its POST gets no answer from the gateway, so end it here. */
     void abandon(JsonNode requestId) {
-        Exchange exchange = requestId == null ? null : exchanges.get(requestId);
-        if (exchange != null) {
-            exchange.end();
+        PostedRequest post = requestId == null ? null : posted.get(requestId);
+        if (post != null) {
+            post.end();
         }
     }
 
     /** The client stopped waiting for a request: cancel it in the gateway (and upstream). */
-    void cancel(Exchange exchange) {
+    void cancel(PostedRequest post) {
         Gateway.ClientEndpoint current = endpoint;
-        if (current != null && current.session().cancel(exchange.requestId())) {
-            log.debug("session {}: client went away; cancelled request {}", id, exchange.requestId());
+        if (current != null && current.session().cancel(post.requestId())) {
+            log.debug("session {}: client went away; cancelled request {}", id, post.requestId());
         }
     }
 
     int inFlight() {
-        return exchanges.size();
+        return posted.size();
     }
 
     // --- the standalone GET stream ---
@@ -231,7 +245,7 @@ final class HttpSession implements ClientChannel {
      * Claims the GET stream; false if one is already open (one per session). Returns the sequence number to
      * resume after: the one named by {@code lastEventId} if it is of this stream, else the last delivered.
      */
-    long attachGet(String lastEventId) {
+    long attachGet(@Nullable String lastEventId) {
         lock.lock();
         try {
             if (getOpen || ended) {
@@ -295,7 +309,7 @@ final class HttpSession implements ClientChannel {
     /** Ends the session's streams and open requests (the gateway side is closed by the registry). */
     void end() {
         ended = true;
-        exchanges.values().forEach(Exchange::end);
+        posted.values().forEach(PostedRequest::end);
         lock.lock();
         try {
             changed.signalAll();

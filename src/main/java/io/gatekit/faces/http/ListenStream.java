@@ -14,11 +14,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -26,13 +28,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One {@code subscriptions/listen} stream of the stateless 2026-07-28 era, and the way back to the gateway client
- * opened for it. The gateway ({@code routing.Router}) answers the listen request with the subset it honours; this
+ * One {@code subscriptions/listen} stream of the modern (2026-07-28) era, and the way back to the gateway client
+ * opened for it. The gateway ({@code routing.ResourceSubscriptions}) answers the listen request with the subset it honours; this
  * stream turns that answer into {@code notifications/subscriptions/acknowledged}, always its first event, then
  * carries only the list changes and resource updates the acknowledgement names. Every notification on it carries
  * {@code _meta["io.modelcontextprotocol/subscriptionId"]}, the listen request's id; progress, log messages and
  * server-to-client requests never go on it. The client ends the stream by closing it; the gateway ends it
  * gracefully ({@link #end}) with the listen request's response, {@code resultType: "complete"}.
+ *
+ * <p>Concurrency: gateway threads offer notifications to a bounded queue (and set the volatile {@code overflowed}
+ * when it is full); only the handler thread in {@link #run} takes from it and touches {@code sse}, {@code honoured}
+ * and {@code early}, so those need no lock.
  */
 final class ListenStream implements ClientChannel {
     private static final Logger log = LoggerFactory.getLogger(ListenStream.class);
@@ -57,19 +63,17 @@ final class ListenStream implements ClientChannel {
     private volatile boolean overflowed;
 
     // Used only by the thread in run().
-    private SseStream sse;
-    private SubscriptionFilter honoured;
+    private @Nullable SseStream sse;
+    private @Nullable SubscriptionFilter honoured;
     private final List<Notification> early = new ArrayList<>();
 
-    /**
-     * @param answerBound how long the gateway may take to answer the listen request (subscribing upstream)
-     */
-    ListenStream(Request listen, JsonRpcCodec codec, Duration keepAlive, Duration writeTimeout, Duration answerBound) {
+    /** {@code timings.requestBound()} is how long the gateway may take to answer the listen (subscribing upstream). */
+    ListenStream(Request listen, JsonRpcCodec codec, StreamTimings timings) {
         this.subscriptionId = listen.id();
         this.codec = codec;
-        this.keepAlive = keepAlive;
-        this.writeTimeout = writeTimeout;
-        this.answerBound = answerBound;
+        this.keepAlive = timings.keepAlive();
+        this.writeTimeout = timings.writeTimeout();
+        this.answerBound = timings.requestBound();
     }
 
     // --- the gateway's side ---
@@ -123,14 +127,14 @@ final class ListenStream implements ClientChannel {
         try {
             while (true) {
                 JsonRpcMessage next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-                if (next == GONE || overflowed) {
-                    String why = next == GONE ? "the client closed the stream"
+                if (PostedRequest.isSentinel(next, GONE) || overflowed) {
+                    String why = PostedRequest.isSentinel(next, GONE) ? "the client closed the stream"
                             : "more than " + BACKLOG + " notifications undelivered";
                     log.debug("listen {} ended: {}", subscriptionId, why);
                     callback.failed(new IOException(why));
                     return;
                 }
-                if (next == END) {
+                if (PostedRequest.isSentinel(next, END)) {
                     ObjectNode result = NODES.objectNode().put("resultType", "complete");
                     result.putObject("_meta").set(McpMeta.SUBSCRIPTION_ID, subscriptionId);
                     answer(Response.success(subscriptionId, result), response, callback, replies);
@@ -166,9 +170,10 @@ final class ListenStream implements ClientChannel {
 
     /** The gateway's answer names the honoured subset: acknowledge it, then send what arrived meanwhile. */
     private void acknowledge(Response answer, org.eclipse.jetty.server.Response response) throws IOException {
-        honoured = SubscriptionFilter.parse(codec.materialize(answer.result()).get("notifications"));
+        SubscriptionFilter granted = SubscriptionFilter.parse(codec.materialize(answer.successResult()).get("notifications"));
+        honoured = granted;
         ObjectNode params = NODES.objectNode();
-        params.set("notifications", honoured.toJson());
+        params.set("notifications", granted.toJson());
         write(new Notification(ACKNOWLEDGED, params), response);
         for (Notification n : early) {
             deliver(n, response);
@@ -179,8 +184,9 @@ final class ListenStream implements ClientChannel {
     private void deliver(Notification n, org.eclipse.jetty.server.Response response) throws IOException {
         // Which resource's updates reach this client is decided by the gateway's subscriptions (per URI); the
         // check here is the last guard that no unrequested type goes out.
+        SubscriptionFilter granted = Objects.requireNonNull(honoured, "notifications are delivered after the acknowledgement");
         boolean wanted = n.method().equals("notifications/resources/updated")
-                ? !honoured.resourceSubscriptions().isEmpty() : honoured.wantsListChanged(n.method());
+                ? !granted.resourceSubscriptions().isEmpty() : granted.wantsListChanged(n.method());
         if (wanted) {
             write(n, response);
         }
@@ -188,7 +194,9 @@ final class ListenStream implements ClientChannel {
 
     /** Writes a notification tagged with this stream's subscription id (a copy: the same one goes to other clients). */
     private void write(Notification n, org.eclipse.jetty.server.Response response) throws IOException {
-        ObjectNode params = codec.materialize(n.params()) instanceof ObjectNode given ? given.deepCopy() : NODES.objectNode();
+        JsonNode original = n.params();
+        ObjectNode params = original != null && codec.materialize(original) instanceof ObjectNode given ? given.deepCopy()
+                : NODES.objectNode();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode given ? given : params.putObject("_meta");
         meta.set(McpMeta.SUBSCRIPTION_ID, subscriptionId);
         stream(response).event(null, codec.encode(new Notification(n.method(), params)));
@@ -197,11 +205,12 @@ final class ListenStream implements ClientChannel {
     /** The listen request's own response, which ends the stream: JSON if nothing was streamed yet, else the last event. */
     private void answer(Response answer, org.eclipse.jetty.server.Response response, Callback callback, HttpReplies replies)
             throws IOException {
-        if (sse == null) {
+        SseStream open = sse;
+        if (open == null) {
             replies.json(response, callback, 200, answer);
             return;
         }
-        sse.event(null, codec.encode(answer));
+        open.event(null, codec.encode(answer));
         callback.succeeded();
     }
 

@@ -1,5 +1,7 @@
 package io.gatekit.faces.http;
 
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
@@ -14,22 +16,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The stateless 2026-07-28 era of Streamable HTTP: how a request says it belongs to it (the protocol version in
+ * The modern (2026-07-28, stateless) era of Streamable HTTP: how a request says it belongs to it (the protocol version in
  * {@code params._meta}), its headers and error codes, and the members its results must carry.
  */
 final class ModernEra {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
-    /** Versions served statelessly (no initialize, no session). */
-    static final List<String> MODERN_VERSIONS = List.of(McpMeta.STATELESS_VERSION);
-    /** Every version this endpoint serves, newest first: the modern ones, then the legacy (session) ones. */
-    static final List<String> SUPPORTED_VERSIONS = List.of("2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
     /** A header disagrees with the body (or a required one is missing). */
     static final int HEADER_MISMATCH = -32020;
@@ -44,7 +42,7 @@ final class ModernEra {
     private ModernEra() {}
 
     /** The protocol version a request or notification names in {@code params._meta}, or null (legacy). */
-    static String requestedVersion(JsonRpcMessage message) {
+    static @Nullable String requestedVersion(JsonRpcMessage message) {
         JsonNode params = switch (message) {
             case Request r -> r.params();
             case Notification n -> n.params();
@@ -54,7 +52,7 @@ final class ModernEra {
         return version != null && version.isString() ? version.stringValue() : null;
     }
 
-    static String methodOf(JsonRpcMessage message) {
+    static @Nullable String methodOf(JsonRpcMessage message) {
         return switch (message) {
             case Request r -> r.method();
             case Notification n -> n.method();
@@ -63,8 +61,8 @@ final class ModernEra {
     }
 
     /** What {@code Mcp-Name} must carry for this message, or null when the method has no name. */
-    static String nameOf(JsonRpcMessage message) {
-        return message instanceof Request r ? McpMeta.nameHeader(r) : null;
+    static @Nullable String nameOf(JsonRpcMessage message) {
+        return message instanceof Request r ? McpHeaders.nameOf(r) : null;
     }
 
     /** A header value, with the {@code =?base64?...?=} form of non-ASCII values decoded. */
@@ -83,10 +81,10 @@ final class ModernEra {
     static JsonRpcError unsupported(String requested) {
         ObjectNode data = NODES.objectNode();
         ArrayNode supported = data.putArray("supported");
-        SUPPORTED_VERSIONS.forEach(supported::add);
+        ProtocolVersions.ALL.forEach(supported::add);
         data.put("requested", requested);
         return new JsonRpcError(UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version '" + requested
-                + "'; supported: " + SUPPORTED_VERSIONS + " (" + MODERN_VERSIONS + " without a session, the others after initialize)",
+                + "'; supported: " + ProtocolVersions.ALL + " (" + ProtocolVersions.MODERN_VERSIONS + " without a session, the others after initialize)",
                 data);
     }
 
@@ -94,7 +92,7 @@ final class ModernEra {
      * Every 2026-07-28 request (server/discover included) must carry its client capabilities in {@code _meta}, as
      * an object: otherwise -32602 (HTTP 400) naming the key. Null when the envelope is fine.
      */
-    static JsonRpcError checkEnvelope(Request request) {
+    static @Nullable JsonRpcError checkEnvelope(Request request) {
         JsonNode meta = request.params() == null ? null : request.params().get("_meta");
         JsonNode capabilities = meta == null ? null : meta.get(McpMeta.CLIENT_CAPABILITIES);
         String problem = capabilities == null ? "missing" : capabilities instanceof ObjectNode ? null : "not an object";
@@ -112,6 +110,64 @@ final class ModernEra {
     /** 2026-07-28: the request needs a client capability it did not declare. */
     static final int MISSING_CLIENT_CAPABILITY = -32021;
 
+    /** Methods of the handshake era that 2026-07-28 removed: unknown to a modern request (404, -32601). */
+    static final Set<String> LEGACY_ONLY_METHODS = Set.of("ping", "logging/setLevel", "resources/subscribe",
+            "resources/unsubscribe");
+
+    /**
+     * What is wrong with a modern message's headers, or null. A header present must agree with the body; a request
+     * must carry {@code MCP-Protocol-Version} and {@code Mcp-Method}, and {@code Mcp-Name} when its body names a
+     * tool, prompt or resource (the revision sets no requirements for notifications). Either is {@code -32020},
+     * HTTP 400. {@code Mcp-Method}'s agreement is checked for both eras before this.
+     */
+    static @Nullable JsonRpcError headerProblem(JsonRpcMessage message, String version, String versionHeader, String methodHeader,
+            String nameHeader) {
+        boolean request = message instanceof Request;
+        if (versionHeader != null && !versionHeader.strip().equals(version)) {
+            return mismatch("MCP-Protocol-Version is '" + versionHeader + "' but _meta[\"" + McpMeta.PROTOCOL_VERSION
+                    + "\"] is '" + version + "'");
+        }
+        String name = nameOf(message);
+        if (nameHeader != null && name != null && !headerValue(nameHeader).equals(name)) {
+            return mismatch("Mcp-Name is '" + nameHeader + "' but the body names '" + name + "'");
+        }
+        if (request && versionHeader == null) {
+            return missing(McpHeaders.PROTOCOL_VERSION);
+        }
+        if (request && methodHeader == null) {
+            return missing(McpHeaders.METHOD);
+        }
+        if (name != null && nameHeader == null) {
+            return missing(McpHeaders.NAME);
+        }
+        return null;
+    }
+
+    private static JsonRpcError missing(String header) {
+        return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: the " + header + " header is missing; every 2026-07-28"
+                + " request must mirror its body in MCP-Protocol-Version and Mcp-Method, and a tools/call, prompts/get or"
+                + " resources/read its name in Mcp-Name");
+    }
+
+    static JsonRpcError legacyOnly(String method) {
+        return JsonRpcError.of(io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND, "Method not found: " + method
+                + " belongs to the handshake era (2025-11-25 and earlier); revision 2026-07-28 does not have it");
+    }
+
+    /**
+     * The HTTP status of a modern answer sent as JSON: 404 for a method the gateway does not have and 400 for a
+     * missing client capability, as the revision asks (its clients tell a modern server's refusals from a legacy
+     * server's by them), else 200.
+     */
+    static int status(Response answer) {
+        JsonRpcError error = answer.error();
+        if (error == null) {
+            return 200;
+        }
+        int code = error.code();
+        return code == io.gatekit.jsonrpc.ErrorCode.METHOD_NOT_FOUND.code() ? 404 : code == MISSING_CLIENT_CAPABILITY ? 400 : 200;
+    }
+
     static JsonRpcError mismatch(String message) {
         return JsonRpcError.of(HEADER_MISMATCH, "Header mismatch: " + message);
     }
@@ -126,7 +182,7 @@ final class ModernEra {
      */
     static Response complete(Request request, Response answer, JsonRpcCodec codec) {
         // A forwarded result may be kept as raw bytes; it needs a tree to gain members.
-        if (answer.isError() || !(codec.materialize(answer.result()) instanceof ObjectNode result)) {
+        if (answer.isError() || !(codec.materialize(answer.successResult()) instanceof ObjectNode result)) {
             return answer;
         }
         JsonNode declared = result.get("resultType");
@@ -141,10 +197,12 @@ final class ModernEra {
             copy.put("ttlMs", 0);
             copy.put("cacheScope", "private");
         } else if (CACHEABLE.contains(request.method())) {
-            if (!(copy.get("ttlMs") instanceof JsonNode ttl) || !ttl.isIntegralNumber() || ttl.asLong() < 0) {
+            JsonNode ttl = copy.path("ttlMs");
+            if (!ttl.isIntegralNumber() || ttl.asLong() < 0) {
                 copy.put("ttlMs", 0);
             }
-            if (!(copy.get("cacheScope") instanceof JsonNode scope) || !scope.isString()
+            JsonNode scope = copy.path("cacheScope");
+            if (!scope.isString()
                     || !(scope.stringValue().equals("public") || scope.stringValue().equals("private"))) {
                 copy.put("cacheScope", "private");
             }
@@ -157,7 +215,7 @@ final class ModernEra {
      * for more is not passed on: the client gets -32021 naming what is missing instead of a request it cannot
      * answer.
      */
-    private static JsonRpcError undeclaredInput(Request request, ObjectNode result) {
+    private static @Nullable JsonRpcError undeclaredInput(Request request, ObjectNode result) {
         JsonNode declared = request.params() == null ? null
                 : request.params().path("_meta").path(McpMeta.CLIENT_CAPABILITIES);
         ArrayNode missing = NODES.arrayNode();
@@ -180,7 +238,7 @@ final class ModernEra {
     static ObjectNode discovery(JsonNode initializeResult) {
         ObjectNode result = NODES.objectNode();
         ArrayNode versions = result.putArray("supportedVersions");
-        SUPPORTED_VERSIONS.forEach(versions::add);
+        ProtocolVersions.ALL.forEach(versions::add);
         JsonNode capabilities = initializeResult.get("capabilities");
         result.set("capabilities", capabilities instanceof ObjectNode ? capabilities.deepCopy() : NODES.objectNode());
         JsonNode instructions = initializeResult.get("instructions");
@@ -195,7 +253,7 @@ final class ModernEra {
     }
 
     /** The log level a request asks for in {@code _meta}, or null for none (then it hears no log messages). */
-    static String logLevel(Request request) {
+    static @Nullable String logLevel(Request request) {
         JsonNode level = request.params() == null ? null : request.params().path("_meta").get(McpMeta.LOG_LEVEL);
         return level != null && level.isString() ? level.stringValue() : null;
     }

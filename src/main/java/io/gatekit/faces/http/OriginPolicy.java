@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DNS-rebinding protection: a request must name an allowed {@code Host}, and an {@code Origin}, when it carries
@@ -23,7 +24,7 @@ final class OriginPolicy {
     }
 
     /** Null when the request may proceed, else why it is refused. */
-    String refusal(String hostHeader, String originHeader) {
+    @Nullable String refusal(String hostHeader, String originHeader) {
         if (!hosts.contains("*")) {
             if (hostHeader == null || hostHeader.isBlank()) {
                 return "Forbidden: the request has no Host header";
@@ -41,7 +42,7 @@ final class OriginPolicy {
         return null;
     }
 
-    private static String originHost(String origin) {
+    private static @Nullable String originHost(String origin) {
         try {
             String host = URI.create(origin).getHost();
             return host == null ? null : normaliseHost(host);

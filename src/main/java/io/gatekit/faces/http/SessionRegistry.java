@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP face's sessions by {@code Mcp-Session-Id}: mints ids (128 random bits, URL-safe base64, visible
  * ASCII), enforces the cap, and ends sessions idle past their TTL. Ending a session closes its client in the
  * gateway, which cancels its requests in flight, upstream too.
+ *
+ * <p>Concurrency: sessions are a concurrent map. The cap is an atomic reservation taken before a session is made
+ * and returned when it ends, so concurrent creates never exceed it; an end removes with {@code remove(id,
+ * session)}, so a session ends once however many threads (DELETE, the idle reaper thread, shutdown) try.
  */
 final class SessionRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
@@ -29,9 +34,22 @@ final class SessionRegistry implements AutoCloseable {
 
     /** The cap is reached; no session was created. */
     static final class FullException extends Exception {
+        private final String message;
+
         FullException(int max) {
-            super("The gateway has reached its limit of " + max + " concurrent sessions (proxy.http.max_sessions);"
+            this("The gateway has reached its limit of " + max + " concurrent sessions (proxy.http.max_sessions);"
                     + " end an unused session (DELETE) or retry later");
+        }
+
+        private FullException(String message) {
+            super(message);
+            this.message = message;
+        }
+
+        /** Never null: it is the error message the client gets. */
+        @Override
+        public String getMessage() {
+            return message;
         }
     }
 
@@ -61,7 +79,7 @@ final class SessionRegistry implements AutoCloseable {
         return session;
     }
 
-    HttpSession find(String id) {
+    @Nullable HttpSession find(String id) {
         HttpSession session = id == null ? null : sessions.get(id);
         return session == null || session.isEnded() ? null : session;
     }

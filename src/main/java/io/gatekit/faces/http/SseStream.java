@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.FutureCallback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open {@code text/event-stream} response. Each write blocks (a virtual thread) until the bytes are out,
@@ -36,7 +37,7 @@ final class SseStream {
     }
 
     /** A {@code message} event carrying one JSON-RPC message. */
-    void event(String id, byte[] json) throws IOException {
+    void event(@Nullable String id, byte[] json) throws IOException {
         String head = (id == null ? "" : "id: " + id + "\n") + "event: message\ndata: ";
         ByteBuffer buffer = ByteBuffer.allocate(head.length() + json.length + 2);
         buffer.put(head.getBytes(StandardCharsets.UTF_8)).put(json).put((byte) '\n').put((byte) '\n').flip();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import tools.jackson.databind.JsonNode;
 
 /** A gateway in the test JVM (demo upstream by default) with its HTTP face on a free loopback port. */
 public final class HttpFaceFixture implements AutoCloseable {
@@ -35,6 +36,14 @@ public final class HttpFaceFixture implements AutoCloseable {
 
     /** One demo upstream; {@code httpExtras} are lines under proxy.http, {@code proxyExtras} under proxy. */
     public static HttpFaceFixture demo(String httpExtras, String proxyExtras) throws Exception {
+        return single("demo", "%DEMO%", httpExtras, proxyExtras);
+    }
+
+    /**
+     * One upstream process called {@code name}, started from {@code command} (a YAML list), ready before this
+     * returns; {@code httpExtras} are lines under proxy.http, {@code proxyExtras} under proxy.
+     */
+    public static HttpFaceFixture single(String name, String command, String httpExtras, String proxyExtras) throws Exception {
         HttpFaceFixture fixture = start("""
                 proxy:
                   transport: http
@@ -44,11 +53,11 @@ public final class HttpFaceFixture implements AutoCloseable {
                 %s
                 %s
                   upstreams:
-                    - name: demo
-                      command: %%DEMO%%
-                """.formatted(indent(httpExtras, 4), indent(proxyExtras, 2)));
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> fixture.gateway.upstream("demo").orElseThrow().state() == Upstream.State.READY);
+                    - name: %s
+                      command: %s
+                """.formatted(indent(httpExtras, 4), indent(proxyExtras, 2), name, command));
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> fixture.gateway.upstream(name).orElseThrow().state() == Upstream.State.READY);
         return fixture;
     }
 
@@ -71,6 +80,31 @@ public final class HttpFaceFixture implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (session != null) {
             builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
+        }
+        return builder;
+    }
+
+    /**
+     * A modern (2026-07-28) POST as a well-behaved client sends it: no session, and the headers the revision
+     * requires, taken from the body ({@code MCP-Protocol-Version}, {@code Mcp-Method}, {@code Mcp-Name} for the
+     * methods that name something, non-ASCII names base64-encoded).
+     */
+    public HttpRequest.Builder modernPost(String body) {
+        JsonNode message = tools.jackson.databind.json.JsonMapper.builder().build().readTree(body);
+        HttpRequest.Builder builder = post(null, body)
+                .header("MCP-Protocol-Version", message.path("params").path("_meta")
+                        .path("io.modelcontextprotocol/protocolVersion").asString("2026-07-28"))
+                .header("Mcp-Method", message.path("method").asString());
+        String member = switch (message.path("method").asString()) {
+            case "tools/call", "prompts/get" -> "name";
+            case "resources/read" -> "uri";
+            default -> null;
+        };
+        if (member != null && message.path("params").path(member).isString()) {
+            String name = message.path("params").path(member).asString();
+            boolean ascii = name.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
+            builder.header("Mcp-Name", ascii ? name : "=?base64?" + java.util.Base64.getEncoder()
+                    .encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=");
         }
         return builder;
     }

@@ -230,10 +230,10 @@ class HttpListenTest {
 
     /** A stateless tool call; the text of its result. */
     private static String call(String tool, String arguments) throws Exception {
-        HttpResponse<String> response = f.send(f.post(null, """
+        HttpResponse<String> response = f.send(f.modernPost("""
                 {"jsonrpc":"2.0","id":"c%d","method":"tools/call","params":{"name":"%s","arguments":%s,%s}}"""
                 .formatted(IDS.incrementAndGet(), tool, arguments, META))
-                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call").header("Mcp-Name", tool).build());
+                .build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).path("result").path("content").path(0).path("text").asString();
     }
@@ -254,9 +254,8 @@ class HttpListenTest {
     }
 
     private static HttpRequest listenPost(HttpFaceFixture fixture, String id, String params) {
-        return fixture.post(null, """
-                {"jsonrpc":"2.0","id":"%s","method":"subscriptions/listen","params":{%s%s}}""".formatted(id, params, META))
-                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "subscriptions/listen").build();
+        return fixture.modernPost("""
+                {"jsonrpc":"2.0","id":"%s","method":"subscriptions/listen","params":{%s%s}}""".formatted(id, params, META)).build();
     }
 
     /**

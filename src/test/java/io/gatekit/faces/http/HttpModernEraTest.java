@@ -48,7 +48,7 @@ class HttpModernEraTest {
     }
 
     private static HttpRequest.Builder modernPost(String body) {
-        return f.post(null, body).header("MCP-Protocol-Version", "2026-07-28");
+        return f.modernPost(body);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -60,7 +60,7 @@ class HttpModernEraTest {
         int faceSessionsBefore = f.face.sessionCount();
         HttpResponse<String> discover = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":"d","method":"server/discover","params":{%s}}""".formatted(meta("2026-07-28")))
-                .header("Mcp-Method", "server/discover").build());
+                .setHeader("Mcp-Method", "server/discover").build());
         assertThat(discover.statusCode()).as(discover.body()).isEqualTo(200);
         assertThat(discover.headers().firstValue("Mcp-Session-Id")).isEmpty();
         JsonNode result = json(discover).path("result");
@@ -82,7 +82,7 @@ class HttpModernEraTest {
         int sessionsBefore = f.gateway.sessions().all().size();
         HttpResponse<String> echo = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"demo__echo","arguments":{"message":"modern"},%s}}"""
-                .formatted(meta("2026-07-28"))).header("Mcp-Method", "tools/call").header("Mcp-Name", "demo__echo").build());
+                .formatted(meta("2026-07-28"))).setHeader("Mcp-Method", "tools/call").setHeader("Mcp-Name", "demo__echo").build());
         assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
         assertThat(echo.headers().firstValue("Mcp-Session-Id")).isEmpty();
         JsonNode result = json(echo).path("result");
@@ -136,11 +136,11 @@ class HttpModernEraTest {
     void headersThatDisagreeWithTheBody_are400HeaderMismatch() throws Exception {
         String body = """
                 {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"demo__echo","arguments":{},%s}}""".formatted(meta("2026-07-28"));
-        HttpResponse<String> method = f.send(modernPost(body).header("Mcp-Method", "tools/list").build());
+        HttpResponse<String> method = f.send(modernPost(body).setHeader("Mcp-Method", "tools/list").build());
         assertThat(method.statusCode()).isEqualTo(400);
         assertThat(json(method).path("error").path("code").asInt()).isEqualTo(-32020);
 
-        HttpResponse<String> name = f.send(modernPost(body).header("Mcp-Name", "demo__add").build());
+        HttpResponse<String> name = f.send(modernPost(body).setHeader("Mcp-Name", "demo__add").build());
         assertThat(name.statusCode()).isEqualTo(400);
         assertThat(json(name).path("error").path("code").asInt()).isEqualTo(-32020);
 
@@ -151,9 +151,60 @@ class HttpModernEraTest {
         // Mcp-Method is checked in the legacy era too.
         String session = f.initialize();
         HttpResponse<String> legacy = f.send(f.post(session, """
-                {"jsonrpc":"2.0","id":5,"method":"tools/list"}""").header("Mcp-Method", "tools/call").build());
+                {"jsonrpc":"2.0","id":5,"method":"tools/list"}""").setHeader("Mcp-Method", "tools/call").build());
         assertThat(legacy.statusCode()).isEqualTo(400);
         assertThat(json(legacy).path("error").path("code").asInt()).isEqualTo(-32020);
+    }
+
+    @Test
+    void aModernRequestWithoutARequiredHeader_is400HeaderMismatchNamingIt() throws Exception {
+        String call = """
+                {"jsonrpc":"2.0","id":"h1","method":"tools/call","params":{"name":"demo__echo","arguments":{"message":"x"},%s}}"""
+                .formatted(meta("2026-07-28"));
+        HttpResponse<String> noMethod = f.send(f.post(null, call).header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Name", "demo__echo").build());
+        HttpResponse<String> noName = f.send(f.post(null, call).header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call").build());
+        HttpResponse<String> noVersion = f.send(f.post(null, call).header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", "demo__echo").build());
+        HttpResponse<String> listWithoutMethod = f.send(f.post(null, """
+                {"jsonrpc":"2.0","id":"h2","method":"tools/list","params":{%s}}""".formatted(meta("2026-07-28")))
+                .header("MCP-Protocol-Version", "2026-07-28").build());
+
+        for (var missing : List.of(List.of(noMethod, "Mcp-Method"), List.of(noName, "Mcp-Name"),
+                List.of(noVersion, "MCP-Protocol-Version"), List.of(listWithoutMethod, "Mcp-Method"))) {
+            @SuppressWarnings("unchecked") HttpResponse<String> response = (HttpResponse<String>) missing.get(0);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+            JsonNode error = json(response).path("error");
+            assertThat(error.path("code").asInt()).as(response.body()).isEqualTo(-32020);
+            assertThat(error.path("message").asString()).contains("missing").contains((String) missing.get(1));
+        }
+        assertThat(json(noMethod).path("id").asString()).isEqualTo("h1");
+    }
+
+    @Test
+    void aModernNotificationNeedsNoMethodHeader_andIsAccepted() throws Exception {
+        // The revision defines no header requirements for notification POSTs.
+        HttpResponse<String> response = f.send(f.post(null, """
+                {"jsonrpc":"2.0","method":"notifications/roots/list_changed","params":{%s}}""".formatted(meta("2026-07-28")))
+                .header("MCP-Protocol-Version", "2026-07-28").build());
+        assertThat(response.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void anUnknownModernMethod_is404MethodNotFound() throws Exception {
+        HttpResponse<String> response = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":"u1","method":"tools/frobnicate","params":{%s}}""".formatted(meta("2026-07-28"))).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(json(response).path("error").path("code").asInt()).isEqualTo(-32601);
+        assertThat(json(response).path("id").asString()).isEqualTo("u1");
+
+        // A method of the legacy era only is unknown to the modern one, too.
+        HttpResponse<String> setLevel = f.send(modernPost("""
+                {"jsonrpc":"2.0","id":"u2","method":"logging/setLevel","params":{"level":"info",%s}}""".formatted(meta("2026-07-28"))).build());
+        assertThat(setLevel.statusCode()).as(setLevel.body()).isEqualTo(404);
+        assertThat(json(setLevel).path("error").path("code").asInt()).isEqualTo(-32601);
     }
 
     @Test
@@ -183,6 +234,7 @@ class HttpModernEraTest {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             String head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+                    + "Mcp-Method: tools/call\r\nMcp-Name: demo__sleep\r\n"
                     + "Content-Length: " + bytes.length + "\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(bytes);
@@ -248,21 +300,21 @@ class HttpModernEraTest {
     void mcpNameHeader_isCheckedForEveryNamedMethod_andAcceptsTheBase64Form() throws Exception {
         HttpResponse<String> read = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":13,"method":"resources/read","params":{"uri":"demo__demo://readme",%s}}""".formatted(meta("2026-07-28")))
-                .header("Mcp-Method", "resources/read").header("Mcp-Name", "demo__demo://other").build());
+                .setHeader("Mcp-Method", "resources/read").setHeader("Mcp-Name", "demo__demo://other").build());
         assertThat(read.statusCode()).isEqualTo(400);
         assertThat(json(read).path("error").path("code").asInt()).isEqualTo(-32020);
         assertThat(json(read).path("error").path("message").asString()).contains("Mcp-Name");
 
         HttpResponse<String> prompt = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":14,"method":"prompts/get","params":{"name":"demo__greeting",%s}}""".formatted(meta("2026-07-28")))
-                .header("Mcp-Name", "demo__nope").build());
+                .setHeader("Mcp-Name", "demo__nope").build());
         assertThat(prompt.statusCode()).isEqualTo(400);
         assertThat(json(prompt).path("error").path("code").asInt()).isEqualTo(-32020);
 
         String encoded = "=?base64?" + java.util.Base64.getEncoder().encodeToString("demo__echo".getBytes(StandardCharsets.UTF_8)) + "?=";
         HttpResponse<String> ok = f.send(modernPost("""
                 {"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"demo__echo","arguments":{"message":"b64"},%s}}"""
-                .formatted(meta("2026-07-28"))).header("Mcp-Method", "tools/call").header("Mcp-Name", encoded).build());
+                .formatted(meta("2026-07-28"))).setHeader("Mcp-Method", "tools/call").setHeader("Mcp-Name", encoded).build());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(json(ok).path("result").path("content").path(0).path("text").asString()).isEqualTo("b64");
     }

@@ -149,7 +149,7 @@ class HttpMrtrAndCachingTest {
      * 2026-07-28 era, so its hints survive the hop: the merged list a modern client gets keeps them.
      */
     @Test
-    void cachingHintsOfAStatelessUpstreamReachModernClients(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void cachingHintsOfAModernUpstreamReachModernClients(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         try (var upstream = io.gatekit.testing.HttpGatewayProcess.start(dir, """
                 proxy:
@@ -171,7 +171,7 @@ class HttpMrtrAndCachingTest {
                         """.formatted(upstream.uri))) {
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> f.gateway.upstream("px").orElseThrow().state() == Upstream.State.READY);
-            assertThat(f.gateway.upstream("px").orElseThrow().isStateless()).isTrue();
+            assertThat(f.gateway.upstream("px").orElseThrow().isModern()).isTrue();
             JsonNode tools = JSON.readTree(body(modern(f, "tools/list", null, ""))).path("result");
             assertThat(TestClient.names(tools.path("tools"), "name")).contains("px__demo__echo");
             assertThat(tools.path("cacheScope").asString()).isEqualTo("public");
@@ -208,14 +208,14 @@ class HttpMrtrAndCachingTest {
     @Test
     void mrtrAskingForInputTheClientDidNotDeclare_isRefusedWithMissingCapability() throws Exception {
         try (HttpFaceFixture f = twoUpstreams("", "")) {
-            HttpResponse<String> response = f.send(f.post(null, """
+            HttpResponse<String> response = f.send(f.modernPost("""
                     {"jsonrpc":"2.0","id":"n1","method":"tools/call","params":{"name":"a__confirm","arguments":{"message":"Go?"},
                      "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",
-                     "io.modelcontextprotocol/clientCapabilities":{}}}}""")
-                    .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call")
-                    .header("Mcp-Name", "a__confirm").build());
+                     "io.modelcontextprotocol/clientCapabilities":{}}}}""").build());
             JsonNode error = JSON.readTree(body(response)).path("error");
             assertThat(error.path("code").asInt()).as(response.body()).isEqualTo(-32021);
+            // The revision answers its own request errors (MissingRequiredClientCapability included) with 400.
+            assertThat(response.statusCode()).isEqualTo(400);
             assertThat(error.path("data").path("requiredCapabilities").path(0).asString()).isEqualTo("elicitation");
         }
     }

@@ -29,18 +29,18 @@ class SessionCapTest {
         try (HttpFaceFixture f = HttpFaceFixture.demo("max_sessions: 1", "")) {
             String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
                     + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
-            java.util.concurrent.CompletableFuture<HttpResponse<String>> slow = f.client.sendAsync(f.post(null,
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> slow = f.client.sendAsync(f.modernPost(
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"demo__sleep\","
                             + "\"arguments\":{\"ms\":2000}," + meta + "}}").build(), HttpResponse.BodyHandlers.ofString());
             String quick = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"demo__echo\","
                     + "\"arguments\":{\"message\":\"x\"}," + meta + "}}";
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
-                HttpResponse<String> refused = f.send(f.post(null, quick).build());
+                HttpResponse<String> refused = f.send(f.modernPost(quick).build());
                 assertThat(refused.statusCode()).isEqualTo(503);
                 assertThat(refused.body()).contains("-32004").contains("max_sessions");
             });
             assertThat(slow.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-            HttpResponse<String> after = f.send(f.post(null, quick).build());
+            HttpResponse<String> after = f.send(f.modernPost(quick).build());
             assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
         }
     }

@@ -1,0 +1,182 @@
+package io.gatekit.faces.http;
+
+import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.jsonrpc.ProtocolVersions;
+import io.gatekit.Gateway;
+import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.jsonrpc.JsonRpcMessage;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The legacy (handshake) era of the endpoint, 2024-11-05 to 2025-11-25: {@code initialize} opens a session
+ * ({@code Mcp-Session-Id}), each POST carries one message of it, GET opens its standalone event stream with
+ * {@code Last-Event-ID} replay, DELETE ends it.
+ */
+final class LegacyEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(LegacyEndpoint.class);
+
+    private final Gateway gateway;
+    private final SessionRegistry registry;
+    private final HttpReplies replies;
+    private final StreamTimings timings;
+
+    LegacyEndpoint(Gateway gateway, SessionRegistry registry, HttpReplies replies, StreamTimings timings) {
+        this.gateway = gateway;
+        this.registry = registry;
+        this.replies = replies;
+        this.timings = timings;
+    }
+
+    /** One decoded message of a session, or the {@code initialize} that opens one. */
+    void post(JsonRpcMessage message, Decoded decoded, Request request, Response response, Callback callback)
+            throws InterruptedException {
+        String version = request.getHeaders().get(McpHeaders.PROTOCOL_VERSION);
+        if (version != null && !ProtocolVersions.LEGACY_VERSIONS.contains(version)) {
+            replies.error(response, callback, 400, HttpReplies.idOf(message), ErrorCode.INVALID_REQUEST,
+                    "Unsupported MCP-Protocol-Version '" + version + "'; supported: " + ProtocolVersions.LEGACY_VERSIONS);
+            return;
+        }
+        String sessionId = request.getHeaders().get(McpHeaders.SESSION_ID);
+        HttpSession session;
+        boolean created = false;
+        if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize") && sessionId == null) {
+            try {
+                session = registry.create(s -> gateway.open("http", s, () -> registry.end(s, "closed by the gateway")));
+                created = true;
+            } catch (SessionRegistry.FullException e) {
+                replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, e.getMessage());
+                return;
+            }
+        } else {
+            session = session(sessionId, HttpReplies.idOf(message), response, callback);
+            if (session == null) {
+                return;
+            }
+        }
+        session.connectionOpened();
+        try {
+            if (message instanceof JsonRpcMessage.Request r) {
+                answer(session, r, decoded, created, request, response, callback);
+            } else {
+                if (message instanceof JsonRpcMessage.Notification n && n.method().equals("notifications/cancelled")
+                        && n.params() != null) {
+                    session.abandon(n.params().get("requestId"));
+                }
+                session.attached().handler().onMessage(decoded);
+                replies.empty(response, callback, 202);
+            }
+        } finally {
+            session.connectionClosed();
+        }
+    }
+
+    private void answer(HttpSession session, JsonRpcMessage.Request r, Decoded decoded, boolean created, Request request,
+            Response response, Callback callback) throws InterruptedException {
+        PostedRequest post = session.open(r);
+        if (post == null) {
+            replies.error(response, callback, 200, r.id(), ErrorCode.INVALID_REQUEST, "Request id " + r.id()
+                    + " is already in flight in this session; ids must be unique among outstanding requests");
+            return;
+        }
+        if (created) {
+            response.getHeaders().put(McpHeaders.SESSION_ID, session.id());
+        }
+        request.addFailureListener(failure -> post.deliver(PostedRequest.GONE));
+        JsonRpcMessage.Response last = null;
+        try {
+            session.attached().handler().onMessage(decoded);
+            last = new ResponseStream(session, post, response, callback, replies, timings, UnaryOperator.identity(),
+                    answer -> 200).run();
+        } finally {
+            session.finish(post);
+            if (created && (last == null || last.isError())) {
+                registry.end(session, "initialize failed");
+            }
+        }
+    }
+
+    /** GET: the session's standalone stream, replaying what came after {@code Last-Event-ID}. */
+    void get(Request request, Response response, Callback callback) throws InterruptedException {
+        String version = request.getHeaders().get(McpHeaders.PROTOCOL_VERSION);
+        if (version != null && ProtocolVersions.MODERN_VERSIONS.contains(version.strip())) {
+            // Same status as any GET without a session (the legacy era's 400), with what the client got wrong.
+            replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST, "MCP-Protocol-Version '" + version
+                    + "' is stateless: it has no GET stream and no session; POST each request with its _meta");
+            return;
+        }
+        if (version != null && !ProtocolVersions.LEGACY_VERSIONS.contains(version)) {
+            replies.error(response, callback, 400, null, ErrorCode.INVALID_REQUEST,
+                    "Unsupported MCP-Protocol-Version '" + version + "'");
+            return;
+        }
+        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
+        if (session == null) {
+            return;
+        }
+        long cursor = session.attachGet(request.getHeaders().get(McpHeaders.LAST_EVENT_ID));
+        if (cursor < 0) {
+            replies.error(response, callback, 409, null, ErrorCode.INVALID_REQUEST,
+                    "Conflict: this session already has an open GET stream");
+            return;
+        }
+        session.connectionOpened();
+        try {
+            SseStream sse = SseStream.open(response, timings.writeTimeout());
+            while (!session.isEnded()) {
+                List<HttpSession.Event> ready = session.awaitGet(cursor, timings.keepAlive());
+                if (ready.isEmpty()) {
+                    if (!session.isEnded()) {
+                        sse.comment("keep-alive");
+                    }
+                    continue;
+                }
+                for (HttpSession.Event event : ready) {
+                    sse.event(event.id(), replies.codec().encode(event.message()));
+                    cursor = event.seq();
+                    session.delivered(cursor);
+                }
+            }
+            callback.succeeded();
+        } catch (IOException e) {
+            log.debug("session {}: GET stream closed: {}", session.id(), e.getMessage());
+            callback.failed(e);
+        } finally {
+            session.detachGet();
+            session.connectionClosed();
+        }
+    }
+
+    /** DELETE: ends the session and cancels everything it has in flight. */
+    void delete(Request request, Response response, Callback callback) {
+        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
+        if (session != null) {
+            registry.end(session, "DELETE by the client");
+            replies.empty(response, callback, 200);
+        }
+    }
+
+    /** The live session the header names, or null after answering 400 (no header) or 404 (unknown or ended). */
+    private @Nullable HttpSession session(@Nullable String sessionId, @Nullable JsonNode id, Response response, Callback callback) {
+        if (sessionId == null || sessionId.isBlank()) {
+            replies.error(response, callback, 400, id, ErrorCode.INVALID_REQUEST,
+                    "Bad Request: missing Mcp-Session-Id header; send initialize first and echo the id it returns");
+            return null;
+        }
+        HttpSession session = registry.find(sessionId);
+        if (session == null) {
+            replies.error(response, callback, 404, id, ErrorCode.INVALID_REQUEST,
+                    "Session not found: it ended or never existed; send initialize to start a new session");
+        }
+        return session;
+    }
+}
