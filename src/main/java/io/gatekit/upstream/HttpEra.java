@@ -7,11 +7,11 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
 /**
- * How the HTTP wire speaks to an upstream once discovery has chosen the era: {@link SessionEra} (2025-03-26 ..
- * 2025-11-25: initialize, a session id, a GET stream) or {@link StatelessEra} (2026-07-28: no session, an envelope
+ * How the HTTP wire speaks to an upstream once discovery has chosen the era: {@link LegacyHttpEra} (2025-03-26 ..
+ * 2025-11-25: initialize, a session id, a GET stream) or {@link ModernHttpEra} (2026-07-28: no session, an envelope
  * on every request, one listen stream). Chosen once; the wire then hands every message to it.
  */
-sealed interface HttpEra permits SessionEra, StatelessEra {
+sealed interface HttpEra permits LegacyHttpEra, ModernHttpEra {
 
     /**
      * What every era works with: the upstream's name (for logs), the exchange, the way up, the connect timeout,

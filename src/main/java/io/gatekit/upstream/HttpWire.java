@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The Streamable HTTP wire. Unless the upstream is configured {@code protocol_era: legacy}, the handshake first
  * probes {@code server/discover}: a server that offers the stateless 2026-07-28 era is spoken to in it
- * ({@link StatelessEra}); any other answer falls back to {@code initialize} and a session ({@link SessionEra}).
+ * ({@link ModernHttpEra}); any other answer falls back to {@code initialize} and a session ({@link LegacyHttpEra}).
  * The era is chosen once and then handles every message; {@link HttpExchange} does each HTTP exchange for it.
  * The connection above sees the same messages either way. Each POST runs on its own virtual thread; Jetty pools
  * the connections.
@@ -81,8 +81,8 @@ final class HttpWire extends HttpWireBase {
         return new HttpEra.Context(config.name(), exchange, host, connectTimeout, answerWait);
     }
 
-    private SessionEra sessionEra() {
-        return new SessionEra(context());
+    private LegacyHttpEra sessionEra() {
+        return new LegacyHttpEra(context());
     }
 
     @Override
@@ -112,7 +112,7 @@ final class HttpWire extends HttpWireBase {
         Response answer = probe(probe);
         ModernProtocol protocol = answer == null ? null : ModernProtocol.fromDiscovery(initialize, answer);
         if (answer != null && protocol != null) {
-            era = new StatelessEra(context(), protocol);
+            era = new ModernHttpEra(context(), protocol);
             log.info("upstream {}: speaking the modern era ({}, stateless)", config.name(), ProtocolVersions.MODERN);
             deliver(new Decoded.Ok(ModernProtocol.asInitializeResult(initialize.id(), answer)));
             return;
@@ -125,7 +125,7 @@ final class HttpWire extends HttpWireBase {
             return;
         }
         log.debug("upstream {}: no stateless era offered; initializing a session", config.name());
-        SessionEra session = sessionEra();
+        LegacyHttpEra session = sessionEra();
         era = session;
         session.sendNow(initialize);
     }

@@ -37,8 +37,8 @@ import tools.jackson.databind.JsonNode;
  * {@code this}; the renewal itself runs outside the lock, its followers waiting on its future. The resumptions are
  * a concurrent map; a {@code Resumption}'s flag and current GET are volatile (finished from any thread).
  */
-final class SessionEra implements HttpEra {
-    private static final Logger log = LoggerFactory.getLogger(SessionEra.class);
+final class LegacyHttpEra implements HttpEra {
+    private static final Logger log = LoggerFactory.getLogger(LegacyHttpEra.class);
     private static final String SESSION_HEADER = McpHeaders.SESSION_ID;
 
     private final Context context;
@@ -53,7 +53,7 @@ final class SessionEra implements HttpEra {
     /** The requests whose response stream ended early and is being resumed, by id. */
     private final Map<String, Resumption> resuming = new ConcurrentHashMap<>();
 
-    SessionEra(Context context) {
+    LegacyHttpEra(Context context) {
         this.context = context;
     }
 

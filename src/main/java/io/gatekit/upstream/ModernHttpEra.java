@@ -32,8 +32,8 @@ import tools.jackson.databind.JsonNode;
  * URIs and the open POSTs are concurrent collections; the listen stream and {@code closed} are guarded by
  * {@code this} (relisten, close).
  */
-final class StatelessEra implements HttpEra {
-    private static final Logger log = LoggerFactory.getLogger(StatelessEra.class);
+final class ModernHttpEra implements HttpEra {
+    private static final Logger log = LoggerFactory.getLogger(ModernHttpEra.class);
 
     private final Context context;
     private final ModernProtocol protocol;
@@ -48,7 +48,7 @@ final class StatelessEra implements HttpEra {
     @GuardedBy("this")
     private boolean closed;
 
-    StatelessEra(Context context, ModernProtocol protocol) {
+    ModernHttpEra(Context context, ModernProtocol protocol) {
         this.context = context;
         this.protocol = protocol;
     }
