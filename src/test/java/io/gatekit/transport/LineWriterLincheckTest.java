@@ -20,8 +20,30 @@ import org.junit.jupiter.api.Test;
  */
 class LineWriterLincheckTest {
 
+    /** The writer's output, with a blocking wait for the last frame (a spinning one starved the writer thread). */
+    static final class Sink extends ByteArrayOutputStream {
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            super.write(bytes, offset, length);
+            notifyAll();
+        }
+
+        synchronized String awaitEnd() throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            String output;
+            while (!(output = toString(StandardCharsets.US_ASCII)).endsWith("end\n")) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("the writer thread wrote nothing more within 60 s:\n" + output);
+                }
+                wait(left);
+            }
+            return output;
+        }
+    }
+
     public static class WriterModel {
-        private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        private final Sink sink = new Sink();
         // A queue of two, so that writers meet a full queue and the reader meets a non-empty one.
         private final LineWriter writer = new LineWriter(sink, "lincheck", 2, e -> {});
         private final int[] written = new int[2];
@@ -50,14 +72,7 @@ class LineWriterLincheckTest {
             // machine Lincheck's spinning threads can starve the writer thread for longer than that.)
             LineWriter.disableDirectWrites();
             writer.write(END);
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            String output;
-            while (!(output = sink.toString(StandardCharsets.US_ASCII)).endsWith("end\n")) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the writer thread wrote nothing more within 60 s:\n" + output);
-                }
-                Thread.onSpinWait();
-            }
+            String output = sink.awaitEnd();
             writer.close();
             int[] next = new int[2];
             for (String line : output.split("\n", -1)) {
@@ -86,7 +101,7 @@ class LineWriterLincheckTest {
 
     @Test
     void framesArriveWholeOnceAndInEachWritersOrder() {
-        assertThatCode(() -> new StressOptions().iterations(3).invocationsPerIteration(50)
+        assertThatCode(() -> new StressOptions().iterations(4).invocationsPerIteration(100)
                 .threads(2).actorsPerThread(5).check(WriterModel.class))
                 .doesNotThrowAnyException();
     }
