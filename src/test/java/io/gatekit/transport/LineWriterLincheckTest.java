@@ -101,7 +101,7 @@ class LineWriterLincheckTest {
 
     @Test
     void framesArriveWholeOnceAndInEachWritersOrder() {
-        assertThatCode(() -> new StressOptions().iterations(4).invocationsPerIteration(100)
+        assertThatCode(() -> new StressOptions().iterations(3).invocationsPerIteration(50)
                 .threads(2).actorsPerThread(5).check(WriterModel.class))
                 .doesNotThrowAnyException();
     }
