@@ -9,6 +9,8 @@ import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.control.Deadlines;
 import io.gatekit.control.UpstreamAdmission;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.plugins.PluginRegistry;
+import io.gatekit.plugins.Plugins;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Routing;
 import io.gatekit.session.ClientChannel;
@@ -52,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final SessionDirectory sessions = new SessionDirectory();
     private final AdmissionController admission;
     private final Routing routing;
+    private final Plugins plugins;
     private final RequestChain chain;
     private final Upstream.Settings settings;
     private final Object reloadLock = new Object();
@@ -62,18 +65,28 @@ public final class Gateway implements AutoCloseable {
     private volatile @Nullable DeadlineSweeper deadlines;
 
     public Gateway(GatewayConfig config, String version) {
+        this(config, version, PluginRegistry.forConfig(config));
+    }
+
+    /**
+     * @param plugins the plugin handlers available (the built-ins, and third-party jars next to the config file)
+     * @throws io.gatekit.config.ConfigException when a plugin entry is invalid or a critical plugin cannot start
+     */
+    public Gateway(GatewayConfig config, String version, PluginRegistry plugins) {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
+        this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec);
         this.routing = new Routing(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
-                sessions, config.proxy().timeouts().connection(), version, codec);
-        // The one request chain, in order (docs/ARCHITECTURE.md). Plugins will take their place after targeting,
-        // where names are resolved and the gateway's own methods are not yet answered.
+                sessions, config.proxy().timeouts().connection(), version, codec, this.plugins);
+        // The one request chain, in order (docs/ARCHITECTURE.md). Plugins come after targeting, where names are
+        // resolved (they see clean names and the upstream), and before the gateway's own methods are answered.
         this.chain = new RequestChain(List.of(
                 new ClientAdmission(admission),
                 new Deadlines(config.proxy().timeouts().request()),
                 routing.targeting(),
+                this.plugins.link(),
                 routing.gatewayMethods(),
                 routing.heldCalls(),
                 new UpstreamAdmission(admission),
@@ -153,6 +166,8 @@ public final class Gateway implements AutoCloseable {
      */
     public void reload(GatewayConfig next) {
         synchronized (reloadLock) {
+            // First, as it may refuse the new config: the running plugins then stay, and so does everything else.
+            plugins.reload(next.plugins());
             Map<String, Upstream> current = upstreams;
             Map<String, Upstream> updated = new LinkedHashMap<>();
             List<Upstream> retired = new ArrayList<>();
@@ -221,6 +236,7 @@ public final class Gateway implements AutoCloseable {
         if (sweeper != null) {
             sweeper.close();
         }
+        plugins.close(); // last: audit records of the requests answered during shutdown are written and flushed
     }
 
     /**

@@ -7,7 +7,9 @@ import io.gatekit.session.InFlight;
 import io.gatekit.session.Principal;
 import io.gatekit.upstream.CallOrigin;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public final class Exchange implements CallOrigin {
     /** What to release at the end: the first in a field (the common case: one upstream slot), more in a list. */
     private @Nullable AutoCloseable firstAtEnd;
     private @Nullable List<AutoCloseable> moreAtEnd;
+    /** What links keep about this exchange for its way back, by type (rarely more than one entry). */
+    private @Nullable Map<Class<?>, Object> attachments;
     /** How many links let the request pass; the answer flows back through these. */
     int passed;
 
@@ -103,6 +107,22 @@ public final class Exchange implements CallOrigin {
 
     public boolean isCancelled() {
         return inFlight.isCancelled();
+    }
+
+    /**
+     * Keeps {@code value} with this exchange under its type, for the link that put it there to read on the way back;
+     * a link's own private record type is its key.
+     */
+    public <T> void attach(Class<T> type, T value) {
+        if (attachments == null) {
+            attachments = new HashMap<>(4);
+        }
+        attachments.put(type, value);
+    }
+
+    /** What {@link #attach} kept under {@code type}, or null. */
+    public <T> @Nullable T attachment(Class<T> type) {
+        return attachments == null ? null : type.cast(attachments.get(type));
     }
 
     /** Releases {@code resource} when the exchange ends, however it ends (answered, failed, cancelled). */

@@ -15,12 +15,31 @@ final class ConfigOptions {
             description = "Gateway configuration (YAML). Without it, an embedded default fronts the built-in demo server.")
     @Nullable Path config;
 
+    private @Nullable PluginRegistry registry;
+
     /** Loads the config and checks that every plugin it names exists; throws ConfigException otherwise. */
     GatewayConfig load() {
         Map<String, String> variables = variables();
-        GatewayConfig loaded = config == null ? ConfigLoader.loadDefault(variables) : ConfigLoader.load(config, variables);
-        PluginRegistry.builtIn().verify(loaded.plugins());
-        return loaded;
+        Path file = config;
+        if (file == null) {
+            return ConfigLoader.loadDefault(variables, registry());
+        }
+        return ConfigLoader.load(file, variables, registry());
+    }
+
+    /**
+     * The plugin handlers for this config: the built-ins plus the jars in a {@code plugins/} directory beside it;
+     * found once (a reload sees the same handlers: a new jar needs a restart).
+     */
+    PluginRegistry registry() {
+        PluginRegistry found = registry;
+        if (found == null) {
+            Path file = config;
+            found = file == null ? PluginRegistry.builtIn()
+                    : PluginRegistry.discover(file.toAbsolutePath().normalize().getParent());
+            registry = found;
+        }
+        return found;
     }
 
     /**

@@ -53,7 +53,7 @@ final class GatewayCommand implements Callable<Integer> {
         Logging.configure(config.logging(), verbose);
         Logger log = LoggerFactory.getLogger(GatewayCommand.class);
         boolean http = config.proxy().transport() == ClientTransport.HTTP;
-        Gateway gateway = new Gateway(config, Version.current());
+        Gateway gateway = new Gateway(config, Version.current(), options.registry());
         HttpFace[] face = new HttpFace[1];
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

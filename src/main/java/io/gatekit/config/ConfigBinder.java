@@ -21,10 +21,12 @@ final class ConfigBinder {
 
     private final Problems problems;
     private final ConfigPaths paths;
+    private final PluginCheck pluginCheck;
 
-    ConfigBinder(Problems problems, Path baseDir) {
+    ConfigBinder(Problems problems, Path baseDir, PluginCheck pluginCheck) {
         this.problems = problems;
         this.paths = new ConfigPaths(baseDir);
+        this.pluginCheck = pluginCheck;
     }
 
     /** The config, or null when there were problems (from this or an earlier stage). */
@@ -35,14 +37,14 @@ final class ConfigBinder {
                 .bind(proxyNode.path("upstreams"), PROXY.child("upstreams"));
         Set<String> names = namesOf(proxyNode.path("upstreams"));
         ProxyConfig proxy = proxy(proxyNode, upstreams, limits);
-        PluginsConfig plugins = PluginsBinder.bind(root.path("plugins"), names, problems);
+        PluginsConfig plugins = PluginsBinder.bind(root.path("plugins"), names, problems, pluginCheck);
         LoggingConfig logging = logging(root.path("logging"));
         if (!problems.isEmpty()) {
             return null;
         }
         // Without problems every part was built; the checks restate that for the compiler.
         return problems.build(FieldPath.ROOT, () -> new GatewayConfig(Objects.requireNonNull(proxy, "proxy"), plugins,
-                Objects.requireNonNull(logging, "logging"), source));
+                Objects.requireNonNull(logging, "logging"), source, paths.baseDir()));
     }
 
     private @Nullable ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {

@@ -33,6 +33,11 @@ public final class ConfigLoader {
      * @throws ConfigException when the file cannot be read or is not a valid configuration
      */
     public static GatewayConfig load(Path file, Map<String, String> variables) throws ConfigException {
+        return load(file, variables, PluginCheck.NONE);
+    }
+
+    /** {@link #load(Path, Map)}, with every plugin entry checked by {@code plugins} and its problems reported too. */
+    public static GatewayConfig load(Path file, Map<String, String> variables, PluginCheck plugins) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -46,7 +51,7 @@ public final class ConfigLoader {
         Path absolute = file.toAbsolutePath().normalize();
         // A file that was just read is not the root, so it has a parent directory.
         Path dir = Objects.requireNonNull(absolute.getParent(), "directory of " + absolute);
-        return parse(text, file.toString(), dir, variables, Optional.of(absolute));
+        return parse(text, file.toString(), dir, variables, Optional.of(absolute), plugins);
     }
 
     /**
@@ -57,6 +62,11 @@ public final class ConfigLoader {
      * @throws ConfigException when a variable the default needs is missing
      */
     public static GatewayConfig loadDefault(Map<String, String> variables) {
+        return loadDefault(variables, PluginCheck.NONE);
+    }
+
+    /** {@link #loadDefault(Map)}, with plugin entries checked by {@code plugins}. */
+    public static GatewayConfig loadDefault(Map<String, String> variables, PluginCheck plugins) {
         String text;
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
@@ -66,7 +76,8 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
         }
-        return parse(text, "classpath:" + DEFAULT_RESOURCE, Path.of("").toAbsolutePath(), variables);
+        return parse(text, "classpath:" + DEFAULT_RESOURCE, Path.of("").toAbsolutePath(), variables, Optional.empty(),
+                plugins);
     }
 
     /**
@@ -79,11 +90,17 @@ public final class ConfigLoader {
      */
     public static GatewayConfig parse(String yaml, String sourceName, Path baseDir, Map<String, String> variables)
             throws ConfigException {
-        return parse(yaml, sourceName, baseDir, variables, Optional.empty());
+        return parse(yaml, sourceName, baseDir, variables, Optional.empty(), PluginCheck.NONE);
+    }
+
+    /** {@link #parse(String, String, Path, Map)}, with plugin entries checked by {@code plugins}. */
+    public static GatewayConfig parse(String yaml, String sourceName, Path baseDir, Map<String, String> variables,
+            PluginCheck plugins) throws ConfigException {
+        return parse(yaml, sourceName, baseDir, variables, Optional.empty(), plugins);
     }
 
     private static GatewayConfig parse(String yaml, String sourceName, Path baseDir, Map<String, String> variables,
-            Optional<Path> source) {
+            Optional<Path> source, PluginCheck plugins) {
         Objects.requireNonNull(yaml, "yaml");
         Objects.requireNonNull(baseDir, "baseDir");
         Objects.requireNonNull(variables, "variables");
@@ -99,7 +116,7 @@ public final class ConfigLoader {
         }
         Normalizer.normalize(root, problems);
         SchemaCheck.validate(root, problems);
-        GatewayConfig config = new ConfigBinder(problems, baseDir).bind(root, source);
+        GatewayConfig config = new ConfigBinder(problems, baseDir, plugins).bind(root, source);
         if (config == null || !problems.isEmpty()) {
             throw problems.toException();
         }

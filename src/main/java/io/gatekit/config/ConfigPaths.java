@@ -17,6 +17,10 @@ final class ConfigPaths {
         this.baseDir = baseDir.toAbsolutePath().normalize();
     }
 
+    Path baseDir() {
+        return baseDir;
+    }
+
     /** @throws InvalidPathException when the text cannot be a path on this platform */
     Path resolve(String written) {
         Path path;

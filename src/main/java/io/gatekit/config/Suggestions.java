@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean ...?" for misspelt keys: the closest candidate by edit distance, if it is close enough. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {}
 
     /** The candidate nearest {@code word}, when at most about a third of its letters differ. */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
         String typed = word.toLowerCase(Locale.ROOT);
         int allowed = Math.max(1, typed.length() / 3);
         String best = null;
@@ -26,7 +26,7 @@ final class Suggestions {
     }
 
     /** " (did you mean 'x'?)" or nothing, ready to append to a message. */
-    static String hint(String word, Collection<String> candidates) {
+    public static String hint(String word, Collection<String> candidates) {
         return closest(word, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
     }
 

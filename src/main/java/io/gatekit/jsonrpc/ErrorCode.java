@@ -19,7 +19,11 @@ public enum ErrorCode {
     /** The upstream connection closed while the request was in flight. */
     UPSTREAM_CLOSED(-32005),
     /** The gateway is shutting down. */
-    SHUTTING_DOWN(-32006);
+    SHUTTING_DOWN(-32006),
+    /** A security plugin blocked the request, or the response to it; {@code data} names the plugin and why. */
+    BLOCKED_BY_POLICY(-32010),
+    /** A critical plugin failed on the message, which was therefore not processed (fail closed). */
+    PLUGIN_FAILED(-32011);
 
     private final int code;
 

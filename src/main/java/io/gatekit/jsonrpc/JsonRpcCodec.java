@@ -206,6 +206,29 @@ public final class JsonRpcCodec {
         return raw == null ? node : mapper.readTree(raw.bytes(), raw.offset(), raw.length());
     }
 
+    /**
+     * {@code node} with every value kept raw read into a tree: the node itself, or the members of an object (a
+     * request's raw {@code arguments}). Shares what was already a tree; never changes {@code node}.
+     */
+    public JsonNode materializeAll(JsonNode node) {
+        if (RawJson.of(node) != null) {
+            return materialize(node);
+        }
+        if (!(node instanceof tools.jackson.databind.node.ObjectNode object)) {
+            return node;
+        }
+        tools.jackson.databind.node.ObjectNode copy = null;
+        for (var member : object.properties()) {
+            if (RawJson.of(member.getValue()) != null) {
+                if (copy == null) {
+                    copy = object.deepCopy();
+                }
+                copy.set(member.getKey(), materialize(member.getValue()));
+            }
+        }
+        return copy == null ? node : copy;
+    }
+
     /** Validates an already parsed tree as a JSON-RPC message. */
     public Decoded interpret(JsonNode tree) {
         if (tree == null || tree.isMissingNode()) {

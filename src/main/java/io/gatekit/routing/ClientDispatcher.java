@@ -90,7 +90,15 @@ public final class ClientDispatcher implements MessageHandler {
         chain.start(session, registered.get(), request);
     }
 
-    private void onNotification(Notification notification) {
+    private void onNotification(Notification received) {
+        // Cancellation and the end of the handshake are protocol control: they take effect whatever a plugin decides
+        // (a block would leave upstream work running, or the client unready); other notifications a plugin may stop.
+        Notification filtered = routing.plugins().fromClient(session, received);
+        String method = received.method();
+        if (filtered == null && !method.equals("notifications/cancelled") && !method.equals("notifications/initialized")) {
+            return;
+        }
+        Notification notification = filtered == null ? received : filtered;
         switch (notification.method()) {
             case "notifications/cancelled" -> {
                 if (notification.params() != null && !session.cancel(notification.params().get("requestId"))) {

@@ -6,6 +6,7 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.plugins.Plugins;
 import io.gatekit.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,10 +36,12 @@ final class ListAggregator {
 
     private final Forwarder forwarder;
     private final ResourceIndex resources;
+    private final Plugins plugins;
 
-    ListAggregator(Forwarder forwarder, ResourceIndex resources) {
+    ListAggregator(Forwarder forwarder, ResourceIndex resources, Plugins plugins) {
         this.forwarder = forwarder;
         this.resources = resources;
+        this.plugins = plugins;
     }
 
     ListCache.Snapshot build(ListKind kind, List<Upstream> upstreams, long deadlineNanos) {
@@ -95,8 +98,10 @@ final class ListAggregator {
             if (cursor != null) {
                 params.put("cursor", cursor);
             }
-            Response response = forwarder.call(null, upstream, new Request(JsonRpcIds.of(0), kind.method, params),
-                    new CompletableFuture<>(), deadlineNanos);
+            Request request = new Request(JsonRpcIds.of(0), kind.method, params);
+            Response answer = forwarder.call(null, upstream, request, new CompletableFuture<>(), deadlineNanos);
+            // The upstream's own page, in its own names, meets that upstream's plugins before it is merged and cached.
+            Response response = answer.isError() ? answer : plugins.upstreamListPage(upstream.name(), request, answer);
             JsonRpcError error = response.error();
             if (error != null) {
                 throw new GatewayException(error);

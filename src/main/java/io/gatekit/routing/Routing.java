@@ -3,6 +3,7 @@ package io.gatekit.routing;
 import io.gatekit.chain.Link;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.plugins.Plugins;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
 import io.gatekit.upstream.Upstream;
@@ -31,9 +32,11 @@ public final class Routing {
     private final EraTranslation eraTranslation = new EraTranslation();
     private final Forwarding forwarding;
     private final UpstreamEvents events;
+    private final Plugins plugins;
 
     public Routing(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
-            Duration startupWait, String version, JsonRpcCodec codec) {
+            Duration startupWait, String version, JsonRpcCodec codec, Plugins plugins) {
+        this.plugins = plugins;
         Forwarder forwarder = new Forwarder(admission, requestTimeout);
         ResourceIndex resources = new ResourceIndex();
         Targets targets = new Targets(upstreams, resources);
@@ -43,10 +46,15 @@ public final class Routing {
         this.logLevels = new LogLevels(sessions, upstreams, forwarder);
         this.targeting = new Targeting(targets);
         this.gatewayMethods = new GatewayMethods(lifecycle,
-                new ListPager(upstreams, new ListAggregator(forwarder, resources), cache, pageSize), subscriptions, logLevels);
+                new ListPager(upstreams, new ListAggregator(forwarder, resources, plugins), cache, pageSize), subscriptions, logLevels);
         this.inputBridge = new InputBridge(codec, forwarder);
         this.forwarding = new Forwarding(forwarder);
-        this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels, heldCalls);
+        this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels, heldCalls, plugins);
+    }
+
+    /** The gateway's plugins, for the messages that travel outside a request's chain. */
+    public Plugins plugins() {
+        return plugins;
     }
 
     /** Resolves {@code upstream__name} targets and renames them into the upstream's terms (and errors back). */

@@ -4,6 +4,7 @@ import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.plugins.Plugins;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.session.ClientInfo;
@@ -44,9 +45,12 @@ final class UpstreamEvents implements UpstreamListener {
     private final LogLevels logLevels;
     private final HeldCalls heldCalls;
 
+    private final Plugins plugins;
+
     UpstreamEvents(SessionDirectory sessions, ChangeAnnouncer announcer, ResourceSubscriptions subscriptions,
-            LogLevels logLevels, HeldCalls heldCalls) {
+            LogLevels logLevels, HeldCalls heldCalls, Plugins plugins) {
         this.heldCalls = heldCalls;
+        this.plugins = plugins;
         this.sessions = sessions;
         this.announcer = announcer;
         this.subscriptions = subscriptions;
@@ -129,7 +133,11 @@ final class UpstreamEvents implements UpstreamListener {
     }
 
     @Override
-    public void onNotification(Upstream upstream, Notification notification) {
+    public void onNotification(Upstream upstream, Notification received) {
+        Notification notification = plugins.fromUpstream(upstream.name(), received);
+        if (notification == null) {
+            return;
+        }
         String method = notification.method();
         ListKind changed = ListKind.forListChanged(method);
         if (changed != null) {
@@ -158,8 +166,12 @@ final class UpstreamEvents implements UpstreamListener {
     }
 
     @Override
-    public void onRequestLog(Upstream upstream, Notification message, CallOrigin origin) {
+    public void onRequestLog(Upstream upstream, Notification received, CallOrigin origin) {
+        Notification message = plugins.fromUpstream(upstream.name(), received);
         ClientSession requester = clientOf(origin);
+        if (message == null) {
+            return;
+        }
         if (requester != null && !requester.isClosed() && LogLevels.wantsLog(requester, levelOf(message))) {
             requester.send(message);
         }

@@ -1,0 +1,86 @@
+package io.gatekit.plugins;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One generation of the configured plugins: the global scope's {@link Pipeline} and each upstream's (the global
+ * entries with that upstream's replacing the ones of the same handler). Immutable. A reload makes the next
+ * generation, keeping the instances of unchanged entries; this one is then retired, and the instances only it
+ * used are closed once the last message that started under it has finished (messages {@link #tryUse} it).
+ */
+public final class Pipelines {
+    private static final Logger log = LoggerFactory.getLogger(Pipelines.class);
+
+    /** A generation with no plugins. */
+    static Pipelines none() {
+        return new Pipelines(Pipeline.EMPTY, Map.of(), List.of());
+    }
+
+    private final Pipeline global;
+    private final Map<String, Pipeline> byUpstream;
+    private final List<InstalledPlugin> installed;
+    /** Messages under way, plus one for being current: at zero a retired generation closes its own plugins. */
+    private final AtomicInteger users = new AtomicInteger(1);
+    private volatile Set<Plugin> toClose = Set.of();
+
+    Pipelines(Pipeline global, Map<String, Pipeline> byUpstream, List<InstalledPlugin> installed) {
+        this.global = global;
+        this.byUpstream = Map.copyOf(byUpstream);
+        this.installed = List.copyOf(installed);
+    }
+
+    /** The pipeline for a message to or from {@code upstream}; the global one for none. */
+    public Pipeline forUpstream(@Nullable String upstream) {
+        return upstream == null ? global : byUpstream.getOrDefault(upstream, global);
+    }
+
+    public boolean isEmpty() {
+        return installed.isEmpty();
+    }
+
+    /** Every plugin instance of this generation, each once. */
+    public List<InstalledPlugin> installed() {
+        return installed;
+    }
+
+    /**
+     * Marks a message as using this generation until it calls {@link #release}; false when the generation has
+     * already been retired and closed (the caller then takes the current one).
+     */
+    boolean tryUse() {
+        while (true) {
+            int now = users.get();
+            if (now == 0) {
+                return false;
+            }
+            if (users.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Retires this generation: {@code closing} (the instances the next one does not keep) close once unused. */
+    void retire(Set<Plugin> closing) {
+        toClose = Set.copyOf(closing);
+        release();
+    }
+
+    /** Ends one use (or, from {@link #retire}, being current). */
+    void release() {
+        if (users.decrementAndGet() == 0) {
+            for (Plugin plugin : toClose) {
+                try {
+                    plugin.close();
+                } catch (RuntimeException e) {
+                    log.warn("closing plugin {} failed", plugin, e);
+                }
+            }
+        }
+    }
+}
