@@ -4,6 +4,7 @@ import io.gatekit.Gateway;
 import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.plugins.PluginRegistry;
 import io.gatekit.upstream.Upstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,11 @@ public final class GatewayFixture implements AutoCloseable {
     private final List<TestClient> clients = new ArrayList<>();
 
     private GatewayFixture(GatewayConfig config) {
-        this.gateway = new Gateway(config, "test");
+        this(config, PluginRegistry.builtIn());
+    }
+
+    private GatewayFixture(GatewayConfig config, PluginRegistry plugins) {
+        this.gateway = new Gateway(config, "test", plugins);
         gateway.start();
         try {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -42,6 +47,22 @@ public final class GatewayFixture implements AutoCloseable {
     public static GatewayFixture start(String yaml) {
         String text = yaml.replace("%DEMO%", Processes.demoServerYaml());
         return new GatewayFixture(ConfigLoader.parse(text, "test.yaml", Path.of("."), Map.copyOf(System.getenv())));
+    }
+
+    /**
+     * A gateway from YAML whose plugins come from {@code plugins} (test plugins, or the built-ins); entries are
+     * checked at load as the CLI checks them.
+     */
+    public static GatewayFixture start(String yaml, PluginRegistry plugins) {
+        String text = yaml.replace("%DEMO%", Processes.demoServerYaml());
+        return new GatewayFixture(ConfigLoader.parse(text, "test.yaml", Path.of("."), Map.copyOf(System.getenv()), plugins),
+                plugins);
+    }
+
+    /** The config a YAML text makes, its plugin entries checked by {@code plugins} ({@code %DEMO%} as in start). */
+    public static GatewayConfig config(String yaml, PluginRegistry plugins) {
+        return ConfigLoader.parse(yaml.replace("%DEMO%", Processes.demoServerYaml()), "test.yaml", Path.of("."),
+                Map.copyOf(System.getenv()), plugins);
     }
 
     /** The standard set-up: one demo upstream named {@code demo}, with extra YAML under {@code proxy:}. */
