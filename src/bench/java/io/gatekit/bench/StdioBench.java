@@ -91,7 +91,7 @@ public final class StdioBench {
             d.put("round-warmup", "1");
             d.put("rounds", "5");
             d.put("window", "128");
-            d.put("variants", "direct,relay,gateway");
+            d.put("variants", "direct,relay,gateway,guided,pii");
             d.put("payload", "64");
             d.put("sleep-calls", "10000");
             d.put("sleep-ms", "1000");
@@ -432,6 +432,9 @@ public final class StdioBench {
             if (kind == Target.Kind.GATEWAY) {
                 verdict(report, out, "gateway/direct throughput >= 0.85", tputRatio >= 0.85, f("%.3f", tputRatio));
                 verdict(report, out, "gateway/direct p99 latency <= 1.5x", p99Ratio <= 1.5, f("%.2fx", p99Ratio));
+            } else if (kind == Target.Kind.GATEWAY_GUIDED || kind == Target.Kind.GATEWAY_PII) {
+                verdict(report, out, kind.label + "/direct throughput >= 0.75 (plugins on)", tputRatio >= 0.75,
+                        f("%.3f", tputRatio));
             } else if (kind == Target.Kind.RELAY) {
                 out.println(f("  [info] relay/direct is the calibration point (one extra process hop, no parsing): %.3f", tputRatio));
             }

@@ -27,7 +27,11 @@ final class Target implements AutoCloseable {
         RELAY("relay", "echo", "sleep"),
         GATEWAY("gateway", "demo__echo", "demo__sleep"),
         /** A second gateway build (its own classpath, --classpath-b) in front of the same demo server build. */
-        GATEWAY_B("gateway-b", "demo__echo", "demo__sleep");
+        GATEWAY_B("gateway-b", "demo__echo", "demo__sleep"),
+        /** The gateway with the plugins the Python Gatekit's guided setup writes: audit_jsonl and call_trace. */
+        GATEWAY_GUIDED("guided", "demo__echo", "demo__sleep"),
+        /** The gateway with the PII filter redacting every message. */
+        GATEWAY_PII("pii", "demo__echo", "demo__sleep");
 
         final String label;
         final String echoTool;
@@ -45,7 +49,7 @@ final class Target implements AutoCloseable {
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("unknown variant '" + text + "' (direct, relay, gateway, gateway-b)");
+            throw new IllegalArgumentException("unknown variant '" + text + "' (direct, relay, gateway, gateway-b, guided, pii)");
         }
     }
 
@@ -102,9 +106,9 @@ final class Target implements AutoCloseable {
                     relay.addAll(launch.demoServer());
                     yield relay;
                 }
-                case GATEWAY, GATEWAY_B -> {
+                case GATEWAY, GATEWAY_B, GATEWAY_GUIDED, GATEWAY_PII -> {
                     Path config = workDir.resolve(kind.label + "-bench.yaml");
-                    Files.writeString(config, gatewayConfig(launch, maxInFlight));
+                    Files.writeString(config, gatewayConfig(launch, maxInFlight) + plugins(kind));
                     Launch gateway = kind == Kind.GATEWAY ? launch : launch.forGatewayB();
                     yield gateway.command("io.gatekit.cli.Main", "gateway", "--config", config.toString());
                 }
@@ -158,6 +162,31 @@ final class Target implements AutoCloseable {
                   level: WARN
                   handlers: ["stderr"]
                 """.formatted(command, maxInFlight, maxInFlight);
+    }
+
+    /** The {@code plugins:} section of a variant's config (relative files land next to the config, in the work dir). */
+    static String plugins(Kind kind) {
+        return switch (kind) {
+            case GATEWAY_GUIDED -> """
+                    plugins:
+                      auditing:
+                        _global:
+                          - handler: audit_jsonl
+                            config: {enabled: true, output_file: logs/gatekit_audit.jsonl}
+                      middleware:
+                        _global:
+                          - handler: call_trace
+                            config: {enabled: true}
+                    """;
+            case GATEWAY_PII -> """
+                    plugins:
+                      security:
+                        _global:
+                          - handler: basic_pii_filter
+                            config: {enabled: true, action: redact}
+                    """;
+            default -> "";
+        };
     }
 
     private void findProcesses() {

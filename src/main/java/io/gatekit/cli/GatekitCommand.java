@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gatekit",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        description = "Gatekit: an MCP gateway that presents many upstream MCP servers as one (the security plugin pipeline is not built yet).",
-        subcommands = {GatewayCommand.class, ValidateCommand.class, StatusCommand.class, DemoServerCommand.class,
+        description = "Gatekit: an MCP gateway that presents many upstream MCP servers as one, with security, middleware and auditing plugins on every message.",
+        subcommands = {GatewayCommand.class, ValidateCommand.class, SchemaCommand.class, StatusCommand.class, DemoServerCommand.class,
                 picocli.CommandLine.HelpCommand.class})
 public final class GatekitCommand implements Runnable {
     @picocli.CommandLine.Spec

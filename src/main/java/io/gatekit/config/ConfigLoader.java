@@ -123,6 +123,11 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** A copy of the configuration's JSON Schema (structure only; plugin options are the plugin layer's). */
+    public static JsonNode schema() {
+        return SchemaCheck.document().deepCopy();
+    }
+
     private static ConfigException unreadable(Path file, String message) {
         return ConfigException.of(new SourceLocation(file.toString(), 0, 0, ""), message);
     }

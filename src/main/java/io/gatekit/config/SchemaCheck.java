@@ -45,6 +45,10 @@ final class SchemaCheck {
         }
     }
 
+    static JsonNode document() {
+        return Holder.DOCUMENT;
+    }
+
     static void validate(JsonNode root, Problems problems) {
         for (Error error : Holder.SCHEMA.validate(root)) {
             report(error, problems);
