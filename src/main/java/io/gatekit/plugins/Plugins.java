@@ -6,6 +6,7 @@ import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -147,6 +149,75 @@ public final class Plugins implements AutoCloseable {
         } finally {
             generation.release();
         }
+    }
+
+    /**
+     * A server-to-client request (sampling, elicitation, roots) from {@code upstream} on its way to a client, through
+     * that upstream's filters (direction: to the client). Returns the request to forward (possibly modified), or the
+     * response to give the upstream instead (blocked, failed closed, or answered by a plugin).
+     *
+     * @param client the client it is for, when known (its principal is what plugins see)
+     */
+    public JsonRpcMessage serverRequest(String upstream, @Nullable ClientSession client, Request request) {
+        if (current.isEmpty()) {
+            return request;
+        }
+        Pipelines generation = acquire();
+        try {
+            Pipeline pipeline = generation.forUpstream(upstream);
+            if (pipeline.isEmpty()) {
+                return request;
+            }
+            PluginContext context = serverContext(upstream, client);
+            PipelineRun run = pipeline.request(request, context);
+            if (pipeline.hasAuditors()) {
+                pipeline.audit(new AuditEvent(AuditEvent.Type.REQUEST, Instant.now(), context, request.id(),
+                        request.method(), null, run.message(), run, 0));
+            }
+            return switch (run.outcome()) {
+                case BLOCKED -> Response.failure(request.id(), blocked("Request", run));
+                case ERROR -> Response.failure(request.id(), failed(run));
+                case COMPLETED_BY_MIDDLEWARE -> Objects.requireNonNull(run.completion()).withId(request.id());
+                default -> run.message();
+            };
+        } finally {
+            generation.release();
+        }
+    }
+
+    /** A client's answer to a server-to-client request, on its way back to {@code upstream}, through its filters. */
+    public Response serverRequestAnswer(String upstream, @Nullable ClientSession client, Request request, Response answer) {
+        if (current.isEmpty()) {
+            return answer;
+        }
+        Pipelines generation = acquire();
+        try {
+            Pipeline pipeline = generation.forUpstream(upstream);
+            if (pipeline.isEmpty()) {
+                return answer;
+            }
+            PluginContext context = new PluginContext(upstream, client == null ? Principal.ANONYMOUS : client.principal(),
+                    client == null ? GATEWAY_CLIENT : client.id(), Direction.TO_UPSTREAM, System.nanoTime());
+            PipelineRun run = pipeline.response(request, answer, context);
+            Response passed = switch (run.outcome()) {
+                case BLOCKED -> Response.failure(answer.id(), blocked("Response", run));
+                case ERROR -> Response.failure(answer.id(), failed(run));
+                case MODIFIED -> (Response) run.message();
+                default -> answer;
+            };
+            if (pipeline.hasAuditors()) {
+                pipeline.audit(new AuditEvent(AuditEvent.Type.RESPONSE, Instant.now(), context, request.id(),
+                        request.method(), null, passed, run, 0));
+            }
+            return passed;
+        } finally {
+            generation.release();
+        }
+    }
+
+    private static PluginContext serverContext(String upstream, @Nullable ClientSession client) {
+        return new PluginContext(upstream, client == null ? Principal.ANONYMOUS : client.principal(),
+                client == null ? GATEWAY_CLIENT : client.id(), Direction.TO_CLIENT, System.nanoTime());
     }
 
     /**

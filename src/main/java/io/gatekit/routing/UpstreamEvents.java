@@ -3,6 +3,7 @@ package io.gatekit.routing;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
+import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.plugins.Plugins;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
@@ -63,13 +64,19 @@ final class UpstreamEvents implements UpstreamListener {
     }
 
     @Override
-    public void onServerRequest(Upstream upstream, Request request, @Nullable CallOrigin origin) {
+    public void onServerRequest(Upstream upstream, Request received, @Nullable CallOrigin origin) {
         ClientSession requester = clientOf(origin);
-        String method = request.method();
-        if ("ping".equals(method)) {
-            upstream.reply(Response.success(request.id(), JsonNodeFactory.instance.objectNode()));
+        if ("ping".equals(received.method())) {
+            upstream.reply(Response.success(received.id(), JsonNodeFactory.instance.objectNode()));
             return;
         }
+        // Through the upstream's plugins first: a sampling prompt or an elicitation can carry what a filter guards.
+        JsonRpcMessage filtered = plugins.serverRequest(upstream.name(), requester, received);
+        if (!(filtered instanceof Request request)) {
+            upstream.reply(((Response) filtered).withId(received.id()));
+            return;
+        }
+        String method = request.method();
         String capability = ClientInfo.capabilityFor(method);
         if ("roots/list".equals(method)) {
             announcer.rootsAskedBy(upstream.name());
@@ -91,7 +98,8 @@ final class UpstreamEvents implements UpstreamListener {
         if (target.isPresent() && target.get().isReady() && target.get().info().hasCapability(capability)) {
             ClientSession client = target.get();
             OutgoingRequest route = new OutgoingRequest(upstream.name(), request.id(), method,
-                    answer -> upstream.reply(answer.withId(request.id())));
+                    answer -> upstream.reply(plugins.serverRequestAnswer(upstream.name(), client, request, answer)
+                            .withId(request.id())));
             if (client.forward(request, route)) {
                 return;
             }

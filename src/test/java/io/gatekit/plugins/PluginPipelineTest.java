@@ -359,6 +359,55 @@ class PluginPipelineTest {
         }
     }
 
+    /** Security that refuses sampling and rewrites (redacts) what a client's model answers. */
+    private static final TestPluginFactory SAMPLING_GUARD = TestPluginFactory.of("sampling_guard", PluginKind.SECURITY,
+            setup -> new SecurityPlugin() {
+                @Override
+                public PluginDecision onRequest(Request request, PluginContext context) {
+                    boolean refused = request.method().equals("sampling/createMessage")
+                            && request.params().toString().contains("refuse me");
+                    return refused ? PluginDecision.block("no sampling of that") : PluginDecision.allow();
+                }
+
+                @Override
+                public PluginDecision onResponse(Request request, Response response, PluginContext context) {
+                    if (!request.method().equals("sampling/createMessage") || response.isError()) {
+                        return PluginDecision.allow();
+                    }
+                    ObjectNode result = (ObjectNode) response.successResult().deepCopy();
+                    ((ObjectNode) result.get("content")).put("text", "[redacted]");
+                    return PluginDecision.modify(Response.success(response.id(), result), "redacted the model");
+                }
+            });
+
+    @Test
+    void serverToClientRequestsAndTheirAnswersMeetTheUpstreamsFilters() {
+        try (GatewayFixture fixture = GatewayFixture.start(config("""
+                  security:
+                    _global:
+                      - handler: sampling_guard
+                """), registry(SAMPLING_GUARD))) {
+            TestClient client = fixture.connect();
+            AtomicInteger asked = new AtomicInteger();
+            client.onServerRequest(request -> {
+                asked.incrementAndGet();
+                ObjectNode result = TestClient.object();
+                result.put("role", "assistant").put("model", "test");
+                result.putObject("content").put("type", "text").put("text", "the model's secret answer");
+                return result;
+            });
+            ObjectNode capabilities = TestClient.object();
+            capabilities.putObject("sampling");
+            client.initialize(capabilities);
+            assertThat(TestClient.text(client.call("tools/call", toolCall("demo__sample", "prompt", "hello"))))
+                    .isEqualTo("[redacted]");
+            assertThat(asked.get()).isEqualTo(1);
+            JsonNode refused = client.call("tools/call", toolCall("demo__sample", "prompt", "refuse me"));
+            assertThat(refused.toString()).contains("no sampling of that");
+            assertThat(asked.get()).as("the blocked request never reached the client").isEqualTo(1);
+        }
+    }
+
     @Test
     void configProblemsNameTheEntryTheFieldAndASuggestion() {
         TestPluginFactory strict = new TestPluginFactory("strict_one", PluginKind.SECURITY, """
