@@ -25,6 +25,8 @@ public final class Pipelines {
     private final Pipeline global;
     private final Map<String, Pipeline> byUpstream;
     private final List<InstalledPlugin> installed;
+    /** Read for every request: a field, not a call on the list. */
+    private final boolean empty;
     /** Messages under way, plus one for being current: at zero a retired generation closes its own plugins. */
     private final AtomicInteger users = new AtomicInteger(1);
     private volatile Set<Plugin> toClose = Set.of();
@@ -33,6 +35,7 @@ public final class Pipelines {
         this.global = global;
         this.byUpstream = Map.copyOf(byUpstream);
         this.installed = List.copyOf(installed);
+        this.empty = installed.isEmpty();
     }
 
     /** The pipeline for a message to or from {@code upstream}; the global one for none. */
@@ -41,7 +44,7 @@ public final class Pipelines {
     }
 
     public boolean isEmpty() {
-        return installed.isEmpty();
+        return empty;
     }
 
     /** Every plugin instance of this generation, each once. */
