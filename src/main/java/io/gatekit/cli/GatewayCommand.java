@@ -3,7 +3,9 @@ package io.gatekit.cli;
 import io.gatekit.config.HotReload;
 import io.gatekit.config.ClientTransport;
 import io.gatekit.Gateway;
+import io.gatekit.faces.stdio.FailedStartFace;
 import io.gatekit.faces.stdio.StdioFace;
+import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
@@ -15,6 +17,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +35,9 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run the gateway. Clients speak MCP on stdin/stdout (or Streamable HTTP with proxy.transport: http); logs go to stderr (or a file).")
 final class GatewayCommand implements Callable<Integer> {
+    /** How long a gateway that cannot start waits for its client's first request, to answer it with why. */
+    static final Duration CLIENT_WAIT_ON_FAILED_START = Duration.ofSeconds(10);
+
     @Mixin
     ConfigOptions options;
 
@@ -48,6 +54,9 @@ final class GatewayCommand implements Callable<Integer> {
             config = options.load();
         } catch (ConfigException e) {
             System.err.println("gatekit: invalid configuration\n" + e.getMessage());
+            if (options.declaredTransport().orElse(ClientTransport.STDIO) == ClientTransport.STDIO) {
+                tellTheClient(e, mcpOut);
+            }
             return 1;
         }
         Logging.configure(config.logging(), verbose);
@@ -111,6 +120,21 @@ final class GatewayCommand implements Callable<Integer> {
             // a signal arrived meanwhile; the hook does the same work
         }
         return 0;
+    }
+
+    /**
+     * A desktop client that launched the gateway shows only a bare disconnect when it exits, so its first request
+     * (normally {@code initialize}) is answered with what is wrong with the config, if it comes soon; then the
+     * gateway exits all the same.
+     */
+    private void tellTheClient(ConfigException failure, FileOutputStream mcpOut) throws InterruptedException {
+        FailedStartFace.Outcome outcome = FailedStartFace.answerFirstRequest(new FileInputStream(FileDescriptor.in), mcpOut,
+                InvalidConfigError.of(failure, Optional.ofNullable(options.config)), CLIENT_WAIT_ON_FAILED_START);
+        System.err.println("gatekit: " + switch (outcome) {
+            case ANSWERED -> "answered the client's first request with error " + ErrorCode.CONFIGURATION_INVALID.code();
+            case INPUT_ENDED -> "stdin closed before a request came";
+            case NO_REQUEST_IN_TIME -> "no request came within " + CLIENT_WAIT_ON_FAILED_START.toSeconds() + " s";
+        });
     }
 
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */

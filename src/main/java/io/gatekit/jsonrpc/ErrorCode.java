@@ -19,7 +19,12 @@ public enum ErrorCode {
     /** The upstream connection closed while the request was in flight. */
     UPSTREAM_CLOSED(-32005),
     /** The gateway is shutting down. */
-    SHUTTING_DOWN(-32006);
+    SHUTTING_DOWN(-32006),
+    /**
+     * The gateway could not start because its configuration is invalid: the stdio face answers the client's first
+     * request with this (every problem in {@code data.problems}), then the process exits.
+     */
+    CONFIGURATION_INVALID(-32007);
 
     private final int code;
 
