@@ -17,9 +17,12 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +66,13 @@ final class GatewayCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(GatewayCommand.class);
         boolean http = config.proxy().transport() == ClientTransport.HTTP;
         Gateway gateway = new Gateway(config, Version.current());
-        HttpFace[] face = new HttpFace[1];
+        // Set once the HTTP face serves; read by the shutdown hook and the config watcher, on their own threads.
+        AtomicReference<@Nullable HttpFace> face = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            if (face[0] != null) {
-                face[0].close();
+            HttpFace serving = face.get();
+            if (serving != null) {
+                serving.close();
             }
             gateway.close();
             try {
@@ -80,10 +85,11 @@ final class GatewayCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         gateway.start();
         StatusFile status = new StatusFile(gateway, Duration.ofSeconds(2));
-        ConfigWatcher watcher = startWatcher(config, gateway, log);
+        ConfigWatcher watcher = startWatcher(config, new LiveReload(gateway, config, verbose,
+                () -> Optional.ofNullable(face.get()).map(f -> f.uri().toString()).orElse("stdio")), log);
         if (http) {
             try {
-                face[0] = new HttpFace(gateway, config.proxy().http().orElseThrow()).start();
+                face.set(new HttpFace(gateway, config.proxy().http().orElseThrow()).start());
             } catch (Exception e) {
                 log.error("cannot serve HTTP on {}:{}: {}", config.proxy().http().orElseThrow().host(),
                         config.proxy().http().orElseThrow().port(), e.toString());
@@ -95,8 +101,9 @@ final class GatewayCommand implements Callable<Integer> {
                 gateway.close();
                 return 1;
             }
-            System.err.println("gatekit: serving MCP on " + face[0].uri());
-            log.info("gatekit {} serving on {} with {} upstream(s) from {}", Version.current(), face[0].uri(),
+            URI uri = Objects.requireNonNull(face.get()).uri();
+            System.err.println("gatekit: serving MCP on " + uri);
+            log.info("gatekit {} serving on {} with {} upstream(s) from {}", Version.current(), uri,
                     config.proxy().enabledUpstreams().size(),
                     config.source().map(Object::toString).orElse("the embedded default"));
             done.await(); // the shutdown hook (a signal) stops the face, the gateway and its upstreams
@@ -138,12 +145,12 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */
-    private @Nullable ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
+    private @Nullable ConfigWatcher startWatcher(GatewayConfig config, LiveReload reload, Logger log) {
         if (options.config == null || config.proxy().hotReload() == HotReload.DISABLED) {
             return null;
         }
         try {
-            return new ConfigWatcher(options.config, file -> options.load(), gateway::reload);
+            return new ConfigWatcher(options.config, file -> options.load(), reload);
         } catch (java.io.IOException e) {
             log.warn("hot reload unavailable: cannot watch {}: {}", options.config, e.toString());
             return null;
