@@ -1,7 +1,9 @@
 package io.gatekit;
 
 import io.gatekit.chain.RequestChain;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.config.TimeoutsConfig;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.control.ClientAdmission;
@@ -38,11 +40,11 @@ import tools.jackson.databind.node.ObjectNode;
  * One running gateway, wired from an immutable config: its upstreams, its clients, and the request chain
  * between them. This is the composition root: the order of the chain's links is written here, once. Faces
  * (stdio, HTTP) sit above it and {@link #open} a client session per connection; any number may be open at once.
- * {@link #reload} swaps the upstream set in place.
+ * {@link #reload} applies a new config in place, each concern by the class that owns it.
  *
  * <p>Concurrency: {@link #reload} holds {@code reloadLock}, so reloads are serialised. The upstream map is
  * immutable and replaced whole through a volatile field, so client threads, the sweeper and the status file read
- * one consistent set without a lock. What faces asked to close with the gateway is a copy-on-write list (added per
+ * one consistent set without a lock; so are the config and the upstream settings. What faces asked to close with the gateway is a copy-on-write list (added per
  * connection, walked at close); {@code deadlines} is volatile, set at start and read at close.
  */
 public final class Gateway implements AutoCloseable {
@@ -56,7 +58,8 @@ public final class Gateway implements AutoCloseable {
     private final Routing routing;
     private final Plugins plugins;
     private final RequestChain chain;
-    private final Upstream.Settings settings;
+    private final Deadlines requestDeadlines;
+    private volatile Upstream.Settings settings;
     private final Object reloadLock = new Object();
     private volatile Map<String, Upstream> upstreams = Map.of();
     private final AtomicLong clientCounter = new AtomicLong();
@@ -80,11 +83,12 @@ public final class Gateway implements AutoCloseable {
         this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec);
         this.routing = new Routing(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
                 sessions, config.proxy().timeouts().connection(), version, codec, this.plugins);
+        this.requestDeadlines = new Deadlines(config.proxy().timeouts().request());
         // The one request chain, in order (docs/ARCHITECTURE.md). Plugins come after targeting, where names are
         // resolved (they see clean names and the upstream), and before the gateway's own methods are answered.
         this.chain = new RequestChain(List.of(
                 new ClientAdmission(admission),
-                new Deadlines(config.proxy().timeouts().request()),
+                requestDeadlines,
                 routing.targeting(),
                 this.plugins.link(),
                 routing.gatewayMethods(),
@@ -160,45 +164,71 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies a new config's upstreams: added ones start, removed ones stop, changed ones restart; the others,
-     * and their requests in flight, are untouched. Clients hear {@code list_changed} as upstreams come and go.
-     * Other sections (timeouts, limits, logging) apply at the next start.
+     * Applies a new config (hot reload) to everything that can change while the gateway runs: timeouts and limits
+     * for the requests read from now on (and the upstream starts from now on), each upstream's in-flight ceiling in
+     * place, and the upstream list (see {@link #replaceUpstreams}). The client face, {@code max_message_bytes} and
+     * logging belong to the process, not to the gateway: its caller reports and applies them.
      */
     public void reload(GatewayConfig next) {
         synchronized (reloadLock) {
             // First, as it may refuse the new config: the running plugins then stay, and so does everything else.
             plugins.reload(next.plugins());
-            Map<String, Upstream> current = upstreams;
-            Map<String, Upstream> updated = new LinkedHashMap<>();
-            List<Upstream> retired = new ArrayList<>();
-            List<Upstream> started = new ArrayList<>();
-            for (UpstreamConfig wanted : next.proxy().enabledUpstreams()) {
-                Upstream existing = current.get(wanted.name());
-                if (existing != null && existing.config().equals(wanted)) {
-                    updated.put(wanted.name(), existing);
-                } else {
-                    if (existing != null) {
-                        retired.add(existing);
-                    }
-                    Upstream fresh = newUpstream(wanted);
-                    updated.put(wanted.name(), fresh);
-                    started.add(fresh);
-                }
+            TimeoutsConfig timeouts = next.proxy().timeouts();
+            settings = settings.withTimeouts(timeouts.connection(), timeouts.request());
+            requestDeadlines.reconfigure(timeouts.request());
+            DeadlineSweeper sweeper = deadlines;
+            if (sweeper != null) {
+                sweeper.reconfigure(timeouts);
             }
-            current.forEach((name, upstream) -> {
-                if (!updated.containsKey(name)) {
-                    retired.add(upstream);
-                }
-            });
-            upstreams = updated;
+            admission.reconfigure(next.proxy().limits().maxInFlightPerClient());
+            routing.reconfigure(timeouts, next.proxy().limits());
+            replaceUpstreams(next);
             config = next;
-            routing.setUpstreams(List.copyOf(updated.values()));
-            started.forEach(Upstream::start);
-            retired.forEach(u -> Thread.ofVirtual().start(u::close));
-            log.info("config reloaded: {} upstream(s); started {}, stopped {}", updated.size(),
-                    started.stream().map(Upstream::name).toList(), retired.stream().map(Upstream::name).toList());
-            routing.allListsChanged();
+            log.info("config reloaded: request_timeout {} ms, connection_timeout {} ms, max_in_flight_per_client {},"
+                    + " list_page_size {}", timeouts.request().toMillis(), timeouts.connection().toMillis(),
+                    next.proxy().limits().maxInFlightPerClient(),
+                    next.proxy().limits().listPageSize());
         }
+    }
+
+    /**
+     * Applies a new config's upstreams: added ones start, removed ones stop, changed ones restart; the others,
+     * and their requests in flight, are untouched (a stdio upstream whose {@code max_in_flight} alone changed keeps
+     * running under its new ceiling). Clients hear {@code list_changed} as upstreams come and go.
+     */
+    @GuardedBy("reloadLock")
+    private void replaceUpstreams(GatewayConfig next) {
+        Map<String, Upstream> current = upstreams;
+        Map<String, Upstream> updated = new LinkedHashMap<>();
+        List<Upstream> retired = new ArrayList<>();
+        List<Upstream> started = new ArrayList<>();
+        for (UpstreamConfig wanted : next.proxy().enabledUpstreams()) {
+            Upstream existing = current.get(wanted.name());
+            if (existing != null && (existing.config().equals(wanted) || existing.adopt(wanted))) {
+                existing.reconfigure(settings);
+                admission.configure(wanted.name(), wanted.maxInFlight());
+                updated.put(wanted.name(), existing);
+            } else {
+                if (existing != null) {
+                    retired.add(existing);
+                }
+                Upstream fresh = newUpstream(wanted);
+                updated.put(wanted.name(), fresh);
+                started.add(fresh);
+            }
+        }
+        current.forEach((name, upstream) -> {
+            if (!updated.containsKey(name)) {
+                retired.add(upstream);
+            }
+        });
+        upstreams = updated;
+        routing.setUpstreams(List.copyOf(updated.values()));
+        started.forEach(Upstream::start);
+        retired.forEach(u -> Thread.ofVirtual().start(u::close));
+        log.info("upstreams reloaded: {} running; started {}, stopped {}", updated.size(),
+                started.stream().map(Upstream::name).toList(), retired.stream().map(Upstream::name).toList());
+        routing.allListsChanged();
     }
 
     public List<Upstream> upstreams() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.GatewayFixture;
 import io.gatekit.testing.TestClient;
+import io.gatekit.upstream.Upstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,52 @@ class LimitsTest {
             // The slots come back: the next call is admitted.
             assertThat(text(client.call("tools/call", toolCall("demo__echo", "message", "again")))).isEqualTo("again");
         }
+    }
+
+    @Test
+    void upstreamCeiling_changedByHotReload_appliesInPlace_withoutRestartingTheUpstream() {
+        String yaml = """
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: demo
+                      command: %%DEMO%%
+                      max_in_flight: %d
+                """;
+        try (GatewayFixture fixture = GatewayFixture.start(yaml.formatted(1))) {
+            TestClient client = fixture.connect();
+            client.initialize(null);
+            fixture.awaitReady("demo");
+            Upstream running = fixture.upstream("demo");
+            long pid = running.pid().orElseThrow();
+            assertThat(sleepers(client, 3)).containsExactly(1, 2);
+
+            fixture.gateway.reload(GatewayFixture.config(yaml.formatted(3)));
+
+            assertThat(fixture.upstream("demo")).isSameAs(running);
+            assertThat(running.pid()).contains(pid);
+            assertThat(running.config().maxInFlight()).isEqualTo(3);
+            assertThat(sleepers(client, 5)).containsExactly(3, 2);
+        }
+    }
+
+    /** Sends {@code count} slow calls at once; how many were answered and how many refused with -32004. */
+    private static List<Integer> sleepers(TestClient client, int count) {
+        List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            calls.add(client.request("tools/call", toolCall("demo__sleep", "ms", 1000)));
+        }
+        int ok = 0;
+        int refused = 0;
+        for (CompletableFuture<JsonNode> call : calls) {
+            JsonNode response = await(call, Duration.ofSeconds(20));
+            if (response.has("result")) {
+                ok++;
+            } else if (response.path("error").path("code").asInt() == -32004) {
+                refused++;
+            }
+        }
+        return List.of(ok, refused);
     }
 
     @Test

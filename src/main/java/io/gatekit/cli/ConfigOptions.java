@@ -1,11 +1,13 @@
 package io.gatekit.cli;
 
+import io.gatekit.config.ClientTransport;
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.plugins.PluginRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -40,6 +42,14 @@ final class ConfigOptions {
             registry = found;
         }
         return found;
+    }
+
+    /**
+     * The client transport the config file names even though it failed to load, when that can be read; empty for
+     * the embedded default (stdio) and for a file too broken to tell.
+     */
+    Optional<ClientTransport> declaredTransport() {
+        return config == null ? Optional.empty() : ConfigLoader.declaredTransport(config, variables());
     }
 
     /**

@@ -3,7 +3,9 @@ package io.gatekit.cli;
 import io.gatekit.config.HotReload;
 import io.gatekit.config.ClientTransport;
 import io.gatekit.Gateway;
+import io.gatekit.faces.stdio.FailedStartFace;
 import io.gatekit.faces.stdio.StdioFace;
+import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
@@ -15,8 +17,12 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +38,9 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", mixinStandardHelpOptions = true,
         description = "Run the gateway. Clients speak MCP on stdin/stdout (or Streamable HTTP with proxy.transport: http); logs go to stderr (or a file).")
 final class GatewayCommand implements Callable<Integer> {
+    /** How long a gateway that cannot start waits for its client's first request, to answer it with why. */
+    static final Duration CLIENT_WAIT_ON_FAILED_START = Duration.ofSeconds(10);
+
     @Mixin
     ConfigOptions options;
 
@@ -48,17 +57,32 @@ final class GatewayCommand implements Callable<Integer> {
             config = options.load();
         } catch (ConfigException e) {
             System.err.println("gatekit: invalid configuration\n" + e.getMessage());
+            if (options.declaredTransport().orElse(ClientTransport.STDIO) == ClientTransport.STDIO) {
+                tellTheClient(e, mcpOut);
+            }
             return 1;
         }
         Logging.configure(config.logging(), verbose);
         Logger log = LoggerFactory.getLogger(GatewayCommand.class);
         boolean http = config.proxy().transport() == ClientTransport.HTTP;
-        Gateway gateway = new Gateway(config, Version.current(), options.registry());
-        HttpFace[] face = new HttpFace[1];
+        Gateway gateway;
+        try {
+            gateway = new Gateway(config, Version.current(), options.registry());
+        } catch (ConfigException e) {
+            // A critical plugin that cannot start (an audit file that cannot be opened): the same answer as a bad file.
+            System.err.println("gatekit: cannot start\n" + e.getMessage());
+            if (!http) {
+                tellTheClient(e, mcpOut);
+            }
+            return 1;
+        }
+        // Set once the HTTP face serves; read by the shutdown hook and the config watcher, on their own threads.
+        AtomicReference<@Nullable HttpFace> face = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            if (face[0] != null) {
-                face[0].close();
+            HttpFace serving = face.get();
+            if (serving != null) {
+                serving.close();
             }
             gateway.close();
             try {
@@ -71,10 +95,11 @@ final class GatewayCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         gateway.start();
         StatusFile status = new StatusFile(gateway, Duration.ofSeconds(2));
-        ConfigWatcher watcher = startWatcher(config, gateway, log);
+        ConfigWatcher watcher = startWatcher(config, new LiveReload(gateway, config, verbose,
+                () -> Optional.ofNullable(face.get()).map(f -> f.uri().toString()).orElse("stdio")), log);
         if (http) {
             try {
-                face[0] = new HttpFace(gateway, config.proxy().http().orElseThrow()).start();
+                face.set(new HttpFace(gateway, config.proxy().http().orElseThrow()).start());
             } catch (Exception e) {
                 log.error("cannot serve HTTP on {}:{}: {}", config.proxy().http().orElseThrow().host(),
                         config.proxy().http().orElseThrow().port(), e.toString());
@@ -86,8 +111,9 @@ final class GatewayCommand implements Callable<Integer> {
                 gateway.close();
                 return 1;
             }
-            System.err.println("gatekit: serving MCP on " + face[0].uri());
-            log.info("gatekit {} serving on {} with {} upstream(s) from {}", Version.current(), face[0].uri(),
+            URI uri = Objects.requireNonNull(face.get()).uri();
+            System.err.println("gatekit: serving MCP on " + uri);
+            log.info("gatekit {} serving on {} with {} upstream(s) from {}", Version.current(), uri,
                     config.proxy().enabledUpstreams().size(),
                     config.source().map(Object::toString).orElse("the embedded default"));
             done.await(); // the shutdown hook (a signal) stops the face, the gateway and its upstreams
@@ -113,13 +139,28 @@ final class GatewayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * A desktop client that launched the gateway shows only a bare disconnect when it exits, so its first request
+     * (normally {@code initialize}) is answered with what is wrong with the config, if it comes soon; then the
+     * gateway exits all the same.
+     */
+    private void tellTheClient(ConfigException failure, FileOutputStream mcpOut) throws InterruptedException {
+        FailedStartFace.Outcome outcome = FailedStartFace.answerFirstRequest(new FileInputStream(FileDescriptor.in), mcpOut,
+                InvalidConfigError.of(failure, Optional.ofNullable(options.config)), CLIENT_WAIT_ON_FAILED_START);
+        System.err.println("gatekit: " + switch (outcome) {
+            case ANSWERED -> "answered the client's first request with error " + ErrorCode.CONFIGURATION_INVALID.code();
+            case INPUT_ENDED -> "stdin closed before a request came";
+            case NO_REQUEST_IN_TIME -> "no request came within " + CLIENT_WAIT_ON_FAILED_START.toSeconds() + " s";
+        });
+    }
+
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */
-    private @Nullable ConfigWatcher startWatcher(GatewayConfig config, Gateway gateway, Logger log) {
+    private @Nullable ConfigWatcher startWatcher(GatewayConfig config, LiveReload reload, Logger log) {
         if (options.config == null || config.proxy().hotReload() == HotReload.DISABLED) {
             return null;
         }
         try {
-            return new ConfigWatcher(options.config, file -> options.load(), gateway::reload);
+            return new ConfigWatcher(options.config, file -> options.load(), reload);
         } catch (java.io.IOException e) {
             log.warn("hot reload unavailable: cannot watch {}: {}", options.config, e.toString());
             return null;

@@ -105,8 +105,7 @@ public final class ConfigLoader {
         Objects.requireNonNull(baseDir, "baseDir");
         Objects.requireNonNull(variables, "variables");
         Problems problems = new Problems(new SourceMap(Objects.requireNonNull(sourceName, "sourceName")));
-        // Editors on Windows like to start UTF-8 files with a byte order mark; it is not content.
-        String text = yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml;
+        String text = withoutByteOrderMark(yaml);
         JsonNode root = YamlTreeReader.read(text, variables, problems);
         if (root == null) {
             if (problems.isEmpty()) {
@@ -126,6 +125,28 @@ public final class ConfigLoader {
     /** A copy of the configuration's JSON Schema (structure only; plugin options are the plugin layer's). */
     public static JsonNode schema() {
         return SchemaCheck.document().deepCopy();
+    }
+
+    /**
+     * The client transport a configuration file names, read as leniently as possible: for a file that failed to
+     * load, so that the gateway knows whether a client waits on its stdin to be told why. Empty when the file cannot
+     * be read or parsed, or names no valid transport (the caller then assumes stdio, the default).
+     */
+    public static Optional<ClientTransport> declaredTransport(Path file, Map<String, String> variables) {
+        try {
+            String text = withoutByteOrderMark(Files.readString(file, StandardCharsets.UTF_8));
+            JsonNode root = YamlTreeReader.read(text, variables, new Problems(new SourceMap(file.toString())));
+            JsonNode transport = root == null ? null : root.path("proxy").path("transport");
+            return transport != null && transport.isString()
+                    ? ConfigChoice.parse(ClientTransport.class, transport.stringValue()) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Editors on Windows like to start UTF-8 files with a byte order mark; it is not content. */
+    private static String withoutByteOrderMark(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     private static ConfigException unreadable(Path file, String message) {

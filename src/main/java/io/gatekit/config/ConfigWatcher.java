@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a config file and hands each valid new version to a consumer (hot reload). Editors save in bursts
  * (truncate, write, rename), so changes are debounced; an invalid file is logged with every problem and the
- * running config stays in force.
+ * running config stays in force. A new version that sets {@code hot_reload: disabled} is the last one applied.
  */
 public final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -64,6 +64,11 @@ public final class ConfigWatcher implements AutoCloseable {
                     GatewayConfig next = load.apply(file);
                     log.info("config file {} changed: reloading", file);
                     onChange.accept(next);
+                    if (next.proxy().hotReload() == HotReload.DISABLED) {
+                        log.info("proxy.hot_reload is now disabled: no longer watching {} (a restart watches it again"
+                                + " if it says so)", file);
+                        return;
+                    }
                 } catch (ConfigException e) {
                     log.error("config file {} changed but is invalid; keeping the running configuration:\n{}", file, e.getMessage());
                 }

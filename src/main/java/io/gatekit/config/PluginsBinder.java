@@ -40,7 +40,7 @@ final class PluginsBinder {
             }
             if (!name.equals(PluginsConfig.GLOBAL_SCOPE) && !upstreamNames.contains(name)) {
                 problems.atKey(at, "no upstream named '" + name + "'; a plugin scope is _global or a name from"
-                        + " proxy.upstreams" + Suggestions.hint(name, upstreamNames));
+                        + " proxy.upstreams" + Suggestions.hint(name, upstreamNames), Suggestions.closest(name, upstreamNames));
                 continue;
             }
             if (scope.getValue().isArray()) {

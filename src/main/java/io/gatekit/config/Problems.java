@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -34,12 +35,17 @@ final class Problems {
 
     /** A problem with the value at {@code path}. */
     void at(FieldPath path, String message) {
-        add(path, map.value(path), message);
+        add(path, map.value(path), message, Optional.empty());
     }
 
     /** A problem with the key of {@code path}: unknown, missing, duplicated. */
     void atKey(FieldPath path, String message) {
-        add(path, map.key(path), message);
+        atKey(path, message, Optional.empty());
+    }
+
+    /** {@link #atKey(FieldPath, String)} with the name the author most likely meant. */
+    void atKey(FieldPath path, String message, Optional<String> suggestion) {
+        add(path, map.key(path), message, suggestion);
     }
 
     /** A problem with no path: a syntax error, or something about the document as a whole. */
@@ -85,12 +91,12 @@ final class Problems {
         return new ConfigException(ordered);
     }
 
-    private void add(FieldPath path, SourceLocation location, String message) {
+    private void add(FieldPath path, SourceLocation location, String message, Optional<String> suggestion) {
         for (FieldPath quiet : settled) {
             if (path.startsWith(quiet)) {
                 return;
             }
         }
-        problems.add(new ConfigProblem(location, message));
+        problems.add(new ConfigProblem(location, message, suggestion));
     }
 }

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
@@ -63,7 +64,8 @@ final class SchemaCheck {
             return;
         }
         switch (String.valueOf(error.getKeyword())) {
-            case "additionalProperties" -> problems.atKey(at.child(property), unknownKey(at, property, error));
+            case "additionalProperties" -> problems.atKey(at.child(property), unknownKey(at, property, error),
+                    misplacedSection(at, property) ? Optional.empty() : Suggestions.closest(property, knownKeys(error)));
             case "required" -> problems.atKey(at.child(property), "missing required key '" + property + "'");
             case "type" -> problems.at(at, wrongType(at, error));
             case "enum" -> problems.at(at, "must be one of " + enumValues(error) + ", got "
@@ -88,7 +90,7 @@ final class SchemaCheck {
     }
 
     private static String unknownKey(FieldPath at, String property, Error error) {
-        if (at.equals(FieldPath.of("proxy")) && TOP_LEVEL_SECTIONS.contains(property)) {
+        if (misplacedSection(at, property)) {
             return "'" + property + "' belongs at the top level, not under 'proxy': move it out of the proxy section";
         }
         List<String> known = knownKeys(error);
@@ -98,6 +100,10 @@ final class SchemaCheck {
                     + " as '" + property + "' go inside 'config'";
         }
         return "unknown key '" + property + "'" + suggestion;
+    }
+
+    private static boolean misplacedSection(FieldPath at, String property) {
+        return at.equals(FieldPath.of("proxy")) && TOP_LEVEL_SECTIONS.contains(property);
     }
 
     /** The {@code properties} next to the {@code additionalProperties} that rejected the key. */

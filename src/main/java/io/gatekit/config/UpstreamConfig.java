@@ -89,6 +89,12 @@ public record UpstreamConfig(
         return transport == UpstreamTransport.HTTP && protocolEra != ProtocolEra.LEGACY;
     }
 
+    /** The same upstream with another in-flight ceiling. */
+    public UpstreamConfig withMaxInFlight(int ceiling) {
+        return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, ceiling, restartOnFailure,
+                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv);
+    }
+
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),

@@ -1,5 +1,7 @@
 package io.gatekit.control;
 
+import io.gatekit.chain.Exchange;
+import io.gatekit.config.TimeoutsConfig;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.upstream.PendingCall;
@@ -22,24 +24,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: one platform thread sweeps. What it reads, each upstream's pending calls, are lock-free tables,
  * and failing a call completes its future, which is safe against the response arriving at the same moment (the
- * first completion wins).
+ * first completion wins). The timeouts its messages name are one immutable record in a volatile field, replaced
+ * by {@link #reconfigure} (hot reload).
  */
 public final class DeadlineSweeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeadlineSweeper.class);
     static final Duration TICK = Duration.ofMillis(20);
 
     private final Supplier<Collection<Upstream>> upstreams;
-    private final Duration requestTimeout;
-    private final Duration connectTimeout;
+    private volatile TimeoutsConfig timeouts;
     private final Thread thread;
     /** Whether the last sweep failed; touched by the sweeper thread only. */
     private boolean failing;
 
     public DeadlineSweeper(Supplier<Collection<Upstream>> upstreams, Duration requestTimeout, Duration connectTimeout) {
         this.upstreams = upstreams;
-        this.requestTimeout = requestTimeout;
-        this.connectTimeout = connectTimeout;
+        this.timeouts = new TimeoutsConfig(requestTimeout, connectTimeout);
         this.thread = Thread.ofPlatform().daemon().name("gatekit-deadlines").start(this::run);
+    }
+
+    /** Names the new timeouts in the errors of calls that run out of time from now on (hot reload). */
+    public void reconfigure(TimeoutsConfig next) {
+        this.timeouts = next;
     }
 
     private void run() {
@@ -79,11 +85,15 @@ public final class DeadlineSweeper implements AutoCloseable {
 
     /** The error a caller sees when its call to {@code upstream} ran out of time. */
     public GatewayException timeout(Upstream upstream, PendingCall call) {
+        TimeoutsConfig current = timeouts;
         if ("initialize".equals(call.method())) {
             return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize got no answer within "
-                    + seconds(connectTimeout) + " (proxy.timeouts.connection_timeout)");
+                    + seconds(current.connection()) + " (proxy.timeouts.connection_timeout)");
         }
-        return timeout(upstream.name(), call.method(), requestTimeout);
+        // A client's request names the timeout it was given when it was read, even if a reload changed it since.
+        Duration allowed = call.origin() instanceof Exchange exchange
+                ? Duration.ofNanos(call.deadlineNanos() - exchange.startNanos()) : current.request();
+        return timeout(upstream.name(), call.method(), allowed);
     }
 
     /** The timeout error for a request, also used by callers that notice the deadline themselves. */

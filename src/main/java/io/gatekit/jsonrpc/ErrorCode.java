@@ -20,6 +20,11 @@ public enum ErrorCode {
     UPSTREAM_CLOSED(-32005),
     /** The gateway is shutting down. */
     SHUTTING_DOWN(-32006),
+    /**
+     * The gateway could not start because its configuration is invalid: the stdio face answers the client's first
+     * request with this (every problem in {@code data.problems}), then the process exits.
+     */
+    CONFIGURATION_INVALID(-32007),
     /** A security plugin blocked the request, or the response to it; {@code data} names the plugin and why. */
     BLOCKED_BY_POLICY(-32010),
     /** A critical plugin failed on the message, which was therefore not processed (fail closed). */

@@ -4,6 +4,8 @@ import io.gatekit.config.LogHandler;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -13,10 +15,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the {@code logging:} section to Logback. The base setup (logback.xml) logs to stderr only: on the
- * stdio face stdout carries MCP messages and nothing else.
+ * stdio face stdout carries MCP messages and nothing else. {@link #configure} may run again with a new section (hot
+ * reload): it sets the level, attaches or detaches the stderr appender, and replaces the file appender.
+ *
+ * <p>Concurrency: Logback's context is the process's own; configure runs at start and then on the config watcher's
+ * thread only. The stderr appender logback.xml made is kept in the context (not here) while detached, so that it can
+ * be attached again.
  */
 public final class Logging {
     private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [%level] %logger{20}: %msg%n";
+    private static final String STDERR = "STDERR";
+    private static final String FILE = "FILE";
+    /** Where the detached stderr appender waits in the context's object map. */
+    private static final String DETACHED_STDERR = "io.gatekit.detachedStderrAppender";
 
     private Logging() {}
 
@@ -25,8 +36,21 @@ public final class Logging {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level level = verbose ? Level.DEBUG : Level.toLevel(config.level(), Level.INFO);
         context.getLogger("io.gatekit").setLevel(level);
-        if (!config.handlers().contains(LogHandler.STDERR)) {
-            root.detachAppender("STDERR");
+        Appender<ILoggingEvent> stderr = root.getAppender(STDERR);
+        if (config.handlers().contains(LogHandler.STDERR)) {
+            if (stderr == null && context.getObject(DETACHED_STDERR) instanceof Appender<?> detached) {
+                @SuppressWarnings("unchecked") // only this class puts it there, and it was root's appender
+                Appender<ILoggingEvent> again = (Appender<ILoggingEvent>) detached;
+                root.addAppender(again);
+            }
+        } else if (stderr != null) {
+            context.putObject(DETACHED_STDERR, stderr);
+            root.detachAppender(stderr);
+        }
+        Appender<ILoggingEvent> previousFile = root.getAppender(FILE);
+        if (previousFile != null) {
+            root.detachAppender(previousFile);
+            previousFile.stop();
         }
         if (config.handlers().contains(LogHandler.FILE) && config.filePath().isPresent()) {
             root.addAppender(fileAppender(context, config));
@@ -44,7 +68,7 @@ public final class Logging {
         String file = config.filePath().orElseThrow().toString();
         RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new RollingFileAppender<>();
         appender.setContext(context);
-        appender.setName("FILE");
+        appender.setName(FILE);
         appender.setFile(file);
         FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
         rolling.setContext(context);

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -47,7 +48,7 @@ public final class PluginRegistry implements PluginCheck {
     private final Map<String, Schema> schemas;
 
     private PluginRegistry(Collection<PluginFactory> found) {
-        Map<String, PluginFactory> byHandler = new TreeMap<>();
+        TreeMap<String, PluginFactory> byHandler = new TreeMap<>();
         for (PluginFactory factory : found) {
             PluginFactory earlier = byHandler.putIfAbsent(factory.handler(), factory);
             if (earlier != null && earlier.getClass() != factory.getClass()) {
@@ -55,7 +56,7 @@ public final class PluginRegistry implements PluginCheck {
                         earlier.getClass().getName(), factory.getClass().getName());
             }
         }
-        this.factories = Map.copyOf(byHandler);
+        this.factories = Collections.unmodifiableSortedMap(byHandler); // sorted: listed in messages
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Map<String, Schema> compiled = new TreeMap<>();
         byHandler.forEach((handler, factory) -> {

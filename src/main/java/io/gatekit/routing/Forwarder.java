@@ -38,7 +38,8 @@ final class Forwarder {
     private static final long SWEEPER_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final AdmissionController admission;
-    private final Duration requestTimeout;
+    /** {@code request_timeout}, for the gateway's own calls; volatile: a hot reload replaces it. */
+    private volatile Duration requestTimeout;
 
     Forwarder(AdmissionController admission, Duration requestTimeout) {
         this.admission = admission;
@@ -47,6 +48,10 @@ final class Forwarder {
 
     Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    void reconfigure(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
     }
 
     /**

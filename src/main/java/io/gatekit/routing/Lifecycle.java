@@ -22,13 +22,18 @@ public final class Lifecycle {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final java.util.function.Supplier<java.util.Collection<Upstream>> upstreams;
-    private final Duration startupWait;
+    /** {@code connection_timeout}: how long initialize waits for upstreams' first attempts; a reload replaces it. */
+    private volatile Duration startupWait;
     private final String version;
 
     Lifecycle(java.util.function.Supplier<java.util.Collection<Upstream>> upstreams, Duration startupWait, String version) {
         this.upstreams = upstreams;
         this.startupWait = startupWait;
         this.version = version;
+    }
+
+    void reconfigure(Duration startupWait) {
+        this.startupWait = startupWait;
     }
 
     ObjectNode initialize(ClientSession client, ObjectNode params) {

@@ -22,12 +22,17 @@ final class ListPager {
     private final ListAggregator lists;
     private final ListCache cache;
     private final Cursors cursors = new Cursors();
-    private final int pageSize;
+    /** {@code list_page_size}; a reload replaces it (cursors hold offsets, so paging on goes on across it). */
+    private volatile int pageSize;
 
     ListPager(UpstreamSet upstreams, ListAggregator lists, ListCache cache, int pageSize) {
         this.upstreams = upstreams;
         this.lists = lists;
         this.cache = cache;
+        this.pageSize = pageSize;
+    }
+
+    void reconfigure(int pageSize) {
         this.pageSize = pageSize;
     }
 

@@ -1,6 +1,8 @@
 package io.gatekit.routing;
 
 import io.gatekit.chain.Link;
+import io.gatekit.config.LimitsConfig;
+import io.gatekit.config.TimeoutsConfig;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.plugins.Plugins;
@@ -16,11 +18,13 @@ import java.util.List;
  * The routing side of one gateway, wired once: the upstream set, the links routing contributes to the request
  * chain (in the order {@code Gateway} places them), what clients coming and going mean for routing, and the
  * listener for what upstreams send on their own. It holds no logic of its own; each job is one class of this
- * package.
+ * package. {@link #reconfigure} passes a hot reload's timeouts and limits to the classes that use them.
  */
 public final class Routing {
     private final UpstreamSet upstreams = new UpstreamSet();
     private final ListCache cache = new ListCache();
+    private final Forwarder forwarder;
+    private final ListPager pager;
     private final Lifecycle lifecycle;
     private final ChangeAnnouncer announcer;
     private final ResourceSubscriptions subscriptions;
@@ -37,7 +41,7 @@ public final class Routing {
     public Routing(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
             Duration startupWait, String version, JsonRpcCodec codec, Plugins plugins) {
         this.plugins = plugins;
-        Forwarder forwarder = new Forwarder(admission, requestTimeout);
+        this.forwarder = new Forwarder(admission, requestTimeout);
         ResourceIndex resources = new ResourceIndex();
         Targets targets = new Targets(upstreams, resources);
         this.lifecycle = new Lifecycle(upstreams::all, startupWait, version);
@@ -45,8 +49,8 @@ public final class Routing {
         this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle);
         this.logLevels = new LogLevels(sessions, upstreams, forwarder);
         this.targeting = new Targeting(targets);
-        this.gatewayMethods = new GatewayMethods(lifecycle,
-                new ListPager(upstreams, new ListAggregator(forwarder, resources, plugins), cache, pageSize), subscriptions, logLevels);
+        this.pager = new ListPager(upstreams, new ListAggregator(forwarder, resources, plugins), cache, pageSize);
+        this.gatewayMethods = new GatewayMethods(lifecycle, pager, subscriptions, logLevels);
         this.inputBridge = new InputBridge(codec, forwarder);
         this.forwarding = new Forwarding(forwarder);
         this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels, heldCalls, plugins);
@@ -105,6 +109,17 @@ public final class Routing {
     /** Whether some upstream is starting (a request for it waits rather than fails). */
     public boolean anyUpstreamStarting() {
         return upstreams.anyStarting();
+    }
+
+    /**
+     * Applies a hot reload's timeouts and limits: the gateway's own calls get the new {@code request_timeout},
+     * {@code initialize} waits up to the new {@code connection_timeout} for upstreams, and merged lists are paged
+     * by the new {@code list_page_size}.
+     */
+    public void reconfigure(TimeoutsConfig timeouts, LimitsConfig limits) {
+        forwarder.reconfigure(timeouts.request());
+        lifecycle.reconfigure(timeouts.connection());
+        pager.reconfigure(limits.listPageSize());
     }
 
     /** Every merged list may have changed (config reload). */

@@ -37,6 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code state} is volatile and read without a lock, but written under {@code stateLock}, so callers waiting in
  * {@code awaitStarted} ({@code stateLock.wait}) are woken by every change. The connection, initialize result, last
  * error and stopping flag are volatile, written by the supervisor (stopping by close); {@code restarts} is atomic.
+ * The config and settings are immutable records in volatile fields, replaced by a hot reload ({@link #adopt},
+ * {@link #reconfigure}) and read by the supervisor at each (re)start.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
@@ -47,8 +49,8 @@ public final class Upstream implements AutoCloseable {
     /** Lifecycle of an upstream as the health view reports it. */
     public enum State { STARTING, READY, BACKOFF, FAILED, STOPPED }
 
-    private final UpstreamConfig config;
-    private final Settings settings;
+    private volatile UpstreamConfig config;
+    private volatile Settings settings;
     private final UpstreamListener listener;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final Object stateLock = new Object();
@@ -63,7 +65,13 @@ public final class Upstream implements AutoCloseable {
 
     /** Process-independent settings shared by every upstream of a gateway. */
     public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration requestTimeout,
-            Duration shutdownGrace, ObjectNode clientCapabilities, ObjectNode clientInfo) {}
+            Duration shutdownGrace, ObjectNode clientCapabilities, ObjectNode clientInfo) {
+
+        /** The same with a hot reload's timeouts. */
+        public Settings withTimeouts(Duration connect, Duration request) {
+            return new Settings(codec, maxMessageBytes, connect, request, shutdownGrace, clientCapabilities, clientInfo);
+        }
+    }
 
     public Upstream(UpstreamConfig config, Settings settings, UpstreamListener listener) {
         this.config = config;
@@ -73,6 +81,26 @@ public final class Upstream implements AutoCloseable {
 
     public String name() {
         return config.name();
+    }
+
+    /**
+     * Takes {@code wanted}, this upstream's config after a hot reload, if it changes only what applies without a
+     * restart: {@code max_in_flight} of a stdio upstream (whose ceiling the gateway's admission enforces; an HTTP
+     * upstream's connection pool is sized from it, so it restarts). False: the caller replaces this upstream.
+     */
+    public boolean adopt(UpstreamConfig wanted) {
+        UpstreamConfig running = config;
+        if (!running.name().equals(wanted.name()) || !running.withMaxInFlight(wanted.maxInFlight()).equals(wanted)
+                || (running.maxInFlight() != wanted.maxInFlight() && running.transport() != UpstreamTransport.STDIO)) {
+            return false;
+        }
+        config = wanted;
+        return true;
+    }
+
+    /** The gateway-wide settings (hot reload: timeouts) for this upstream's next start or restart. */
+    public void reconfigure(Settings next) {
+        settings = next;
     }
 
     public UpstreamConfig config() {
@@ -288,27 +316,28 @@ public final class Upstream implements AutoCloseable {
     }
 
     private UpstreamConnection connect() throws java.io.IOException {
-        UpstreamConnection connection = new UpstreamConnection(this, openWire(), listener);
+        Settings start = settings; // one set for the whole start, whatever a reload does meanwhile
+        UpstreamConnection connection = new UpstreamConnection(this, openWire(start), listener);
         connection.start();
-        ObjectNode params = settings.codec().mapper().createObjectNode();
+        ObjectNode params = start.codec().mapper().createObjectNode();
         params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
-        ObjectNode capabilities = settings.clientCapabilities().deepCopy();
+        ObjectNode capabilities = start.clientCapabilities().deepCopy();
         if (!config.forwardRoots()) {
             capabilities.remove("roots");
         }
         params.set("capabilities", capabilities);
-        params.set("clientInfo", settings.clientInfo());
+        params.set("clientInfo", start.clientInfo());
         CompletableFuture<Response> outcome = new CompletableFuture<>();
         PendingCall call = connection.call(new Request(JsonRpcIds.of(0), "initialize", params), null, outcome,
-                System.nanoTime() + settings.connectTimeout().toNanos());
+                System.nanoTime() + start.connectTimeout().toNanos());
         Response response;
         try {
-            response = outcome.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            response = outcome.get(start.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             connection.abandon(call, "initialize timed out");
             connection.shutdown(Duration.ofMillis(200));
             throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize got no answer within "
-                    + settings.connectTimeout().toSeconds() + " s (proxy.timeouts.connection_timeout)");
+                    + start.connectTimeout().toSeconds() + " s (proxy.timeouts.connection_timeout)");
         } catch (ExecutionException e) {
             connection.shutdown(Duration.ofMillis(200));
             throw e.getCause() instanceof GatewayException g ? g
@@ -335,17 +364,17 @@ public final class Upstream implements AutoCloseable {
         return connection;
     }
 
-    private UpstreamWire openWire() throws java.io.IOException {
+    private UpstreamWire openWire(Settings start) throws java.io.IOException {
         if (config.transport() == UpstreamTransport.HTTP) {
-            return new HttpWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout(),
-                    settings.connectTimeout().plus(settings.requestTimeout()));
+            return new HttpWire(config, start.codec(), start.maxMessageBytes(), start.connectTimeout(),
+                    start.connectTimeout().plus(start.requestTimeout()));
         }
         if (config.transport() == UpstreamTransport.SSE) {
-            return new LegacySseWire(config, settings.codec(), settings.maxMessageBytes(), settings.connectTimeout());
+            return new LegacySseWire(config, start.codec(), start.maxMessageBytes(), start.connectTimeout());
         }
         UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.inheritEnv(),
                 config.cwd());
-        return new StdioWire(name(), process, settings.codec(), settings.maxMessageBytes());
+        return new StdioWire(name(), process, start.codec(), start.maxMessageBytes());
     }
 
     private static Duration backoff(int attempt) {

@@ -5,6 +5,7 @@ import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatekit.testing.GatewayProcess;
+import io.gatekit.testing.HttpGatewayProcess;
 import io.gatekit.testing.Processes;
 import io.gatekit.testing.TestClient;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,86 @@ class HotReloadAndStatusTest {
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> gateway.stderrText().contains("keeping the running configuration"));
             assertThat(gateway.stderrText()).contains("gatekit.yaml:4:");
             assertThat(text(gateway.client.call("tools/call", toolCall("drop__echo", "message", "still")))).isEqualTo("still");
+        }
+    }
+
+    private static final String LIMITS_BEFORE = """
+            proxy:
+              transport: stdio
+              hot_reload: enabled
+              timeouts: {request_timeout: 60}
+              limits: {max_in_flight_per_client: 10}
+              upstreams:
+                - name: keep
+                  command: %DEMO%
+            logging: {level: INFO}
+            """;
+
+    private static final String LIMITS_AFTER = """
+            proxy:
+              transport: stdio
+              hot_reload: enabled
+              timeouts: {request_timeout: 0.5}
+              limits: {max_in_flight_per_client: 1}
+              upstreams:
+                - name: keep
+                  command: %DEMO%
+            logging: {level: DEBUG}
+            """;
+
+    @Test
+    void editedTimeoutsLimitsAndLogLevel_applyToTheRunningGateway() throws Exception {
+        try (GatewayProcess gateway = GatewayProcess.start(dir, LIMITS_BEFORE)) {
+            TestClient client = gateway.client;
+            client.initialize(null);
+            assertThat(text(client.call("tools/call", toolCall("keep__sleep", "ms", 1500)))).isEqualTo("slept 1500 ms");
+            client.notify("notifications/gatekit_probe", null);
+            client.call("ping", null); // answered after the probe was read, and logged or not
+            assertThat(gateway.stderrText()).doesNotContain("notifications/gatekit_probe");
+
+            Files.writeString(dir.resolve("gatekit.yaml"), LIMITS_AFTER.replace("%DEMO%", Processes.demoServerYaml()));
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.stderrText().contains("config reloaded: request_timeout 500 ms"));
+
+            // One request in flight is now this client's ceiling: the next one is refused at once.
+            CompletableFuture<JsonNode> slow = client.request("tools/call", toolCall("keep__sleep", "ms", 1500));
+            JsonNode refused = client.call("tools/call", toolCall("keep__echo", "message", "x")).path("error");
+            assertThat(refused.path("code").asInt()).isEqualTo(-32004);
+            assertThat(refused.path("message").asString()).contains("limit 1, proxy.limits.max_in_flight_per_client");
+            // The same sleep that passed before now outlives request_timeout.
+            JsonNode timedOut = TestClient.await(slow, Duration.ofSeconds(10)).path("error");
+            assertThat(timedOut.path("code").asInt()).isEqualTo(-32001);
+            assertThat(timedOut.path("message").asString()).contains("timed out after 0.500 s");
+
+            client.notify("notifications/gatekit_probe", null);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.stderrText())
+                    .containsPattern("\\[DEBUG\\].*notification notifications/gatekit_probe not routed"));
+        }
+    }
+
+    @Test
+    void aSettingThatNeedsARestart_isNamedInAWarning_andTheRestIsApplied() throws Exception {
+        String http = """
+                proxy:
+                  transport: http
+                  hot_reload: enabled
+                  http: {host: 127.0.0.1, port: %s}
+                  limits: {max_message_bytes: %s}
+                  timeouts: {request_timeout: %s}
+                  upstreams:
+                    - name: keep
+                      command: %DEMO%
+                """;
+        String withDemo = http.replace("%DEMO%", Processes.demoServerYaml());
+        try (HttpGatewayProcess gateway = HttpGatewayProcess.start(dir, withDemo.formatted(0, 1_000_000, 60),
+                Duration.ofSeconds(30))) {
+            Files.writeString(dir.resolve("gatekit.yaml"), withDemo.formatted(1, 2_000_000, 7));
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.stderrText().contains("config reloaded: request_timeout 7000 ms"));
+            assertThat(gateway.stderrText())
+                    .contains("[WARN] ", "proxy.http.port changed: needs a restart; still serving on " + gateway.uri)
+                    .contains("proxy.limits.max_message_bytes changed: needs a restart; still limiting messages to"
+                            + " 1000000 bytes");
         }
     }
 

@@ -64,13 +64,32 @@ class AdmissionControllerTest {
     }
 
     @Test
-    void reconfiguringGivesAFreshCeiling_andOldPermitsDoNotLeakIntoIt() {
+    void raisingACeilingInPlace_keepsCountingThePermitsTakenBeforeIt() {
         admission.configure("files", 1);
         Permit old = admitted("files");
         admission.configure("files", 2);
         admitted("files");
-        old.close(); // released into the replaced ceiling, not the new one
+        rejected(admission.admit("files"));
+        old.close(); // gives its slot back to the resized ceiling
         assertThat(admission.inFlight("files")).isEqualTo(1);
+        admitted("files");
+        rejected(admission.admit("files"));
+    }
+
+    @Test
+    void loweringACeilingInPlace_refusesUntilTheExcessInFlightHasEnded() {
+        admission.configure("files", 3);
+        Permit first = admitted("files");
+        Permit second = admitted("files");
+        Permit third = admitted("files");
+        admission.configure("files", 1);
+        assertThat(admission.inFlight("files")).isEqualTo(3);
+        Admission.Rejected refused = rejected(admission.admit("files"));
+        assertThat(refused.reason().error().message()).contains("already has 1 requests");
+        first.close();
+        second.close();
+        rejected(admission.admit("files"));
+        third.close();
         admitted("files");
         rejected(admission.admit("files"));
     }
@@ -94,6 +113,18 @@ class AdmissionControllerTest {
         Admission.Rejected refused = rejected(admission.admitClient(client));
         assertThat(refused.reason().error().code()).isEqualTo(ErrorCode.OVERLOADED.code());
         assertThat(refused.reason().error().message()).contains("max_in_flight_per_client");
+    }
+
+    @Test
+    void aNewPerClientCeilingAppliesToTheNextRequest() {
+        ClientSession client = new ClientSession("c", m -> true);
+        register(client, 1);
+        register(client, 2);
+        assertThat(admission.admitClient(client)).isInstanceOf(Admission.Admitted.class);
+        admission.reconfigure(1);
+        assertThat(rejected(admission.admitClient(client)).reason().error().message()).contains("limit 1");
+        admission.reconfigure(5);
+        assertThat(admission.admitClient(client)).isInstanceOf(Admission.Admitted.class);
     }
 
     private static void register(ClientSession client, int id) {

@@ -45,8 +45,13 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** A gateway from YAML; {@code %DEMO%} in the text stands for the demo server command. */
     public static GatewayFixture start(String yaml) {
+        return new GatewayFixture(config(yaml));
+    }
+
+    /** The config a fixture runs on (for a hot reload, say); {@code %DEMO%} as in {@link #start}. */
+    public static GatewayConfig config(String yaml) {
         String text = yaml.replace("%DEMO%", Processes.demoServerYaml());
-        return new GatewayFixture(ConfigLoader.parse(text, "test.yaml", Path.of("."), Map.copyOf(System.getenv())));
+        return ConfigLoader.parse(text, "test.yaml", Path.of("."), Map.copyOf(System.getenv()));
     }
 
     /**

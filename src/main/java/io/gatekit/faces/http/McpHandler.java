@@ -46,7 +46,7 @@ final class McpHandler extends Handler.Abstract {
         this.origins = origins;
         this.path = path;
         this.maxMessageBytes = gateway.config().proxy().limits().maxMessageBytes();
-        StreamTimings timings = StreamTimings.of(keepAlive, gateway.config().proxy().timeouts().request());
+        StreamTimings timings = StreamTimings.of(keepAlive, () -> gateway.config().proxy().timeouts().request());
         this.legacy = new LegacyEndpoint(gateway, registry, replies, timings);
         // A stateless request is a one-request client: the session cap bounds how many run at once, too.
         this.modern = new ModernEndpoint(gateway, replies, timings, registry.maxSessions());
