@@ -94,7 +94,7 @@ final class ListAggregator {
 
     /** Fetches one upstream's tool list, which records its aliases (for a call naming an alias not yet seen). */
     void fetchTools(Upstream upstream, long deadlineNanos) {
-        var _ = fetchAll(ListKind.TOOLS, upstream, deadlineNanos);
+        fetchAll(ListKind.TOOLS, upstream, deadlineNanos);
     }
 
     private Part fetchAll(ListKind kind, Upstream upstream, long deadlineNanos) {
