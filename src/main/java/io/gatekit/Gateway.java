@@ -15,6 +15,7 @@ import io.gatekit.plugins.PluginRegistry;
 import io.gatekit.plugins.Plugins;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Routing;
+import io.gatekit.routing.ToolAlias;
 import io.gatekit.session.ClientChannel;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
@@ -241,6 +242,16 @@ public final class Gateway implements AutoCloseable {
 
     public SessionDirectory sessions() {
         return sessions;
+    }
+
+    /** The tools listed under an alias rather than {@code upstream__name}, as last listed (ADR 0015). */
+    public List<ToolAlias> toolAliases() {
+        return routing.toolAliases();
+    }
+
+    /** Lists the merged tools now, as a client would see them, within the request timeout. */
+    public Routing.ToolListing listTools() {
+        return routing.listTools(System.nanoTime() + config.proxy().timeouts().request().toNanos());
     }
 
     /** Closes clients, then stops every upstream in parallel (stdin EOF, SIGTERM, SIGKILL). */

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code gatekit status}: the health of every running gateway on this machine, upstream by upstream. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show running gateways and the health of each upstream (state, pid, restarts, last error).")
+        description = "Show running gateways and the health of each upstream (state, pid, restarts, last error), and the"
+                + " tools listed under an alias.")
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the raw status documents, one JSON object per line.")
     boolean json;
@@ -38,6 +39,10 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.printf("  %-20s %-9s %8s %8d %9d  %s%n", u.path("name").asString(), u.path("state").asString(),
                         u.has("pid") ? u.path("pid").asString() : "-", u.path("restarts").asInt(),
                         u.path("inFlight").asInt(), u.path("lastError").asString(""));
+                for (JsonNode alias : u.path("toolAliases")) {
+                    System.out.printf("    tool %s listed as %s: %s%n", alias.path("tool"), alias.path("alias").asString(),
+                            alias.path("reason").asString());
+                }
             }
         }
         return 0;

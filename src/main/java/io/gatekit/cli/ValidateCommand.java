@@ -1,17 +1,37 @@
 package io.gatekit.cli;
 
+import io.gatekit.Gateway;
 import io.gatekit.config.ConfigException;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.routing.Routing;
+import io.gatekit.routing.ToolAlias;
+import io.gatekit.routing.ToolNames;
+import io.gatekit.upstream.Upstream;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code gatekit validate --config FILE}: checks a config; exit 0 when valid, 1 with every problem listed. */
+/**
+ * {@code gatekit validate --config FILE}: checks a config; exit 0 when valid, 1 with every problem listed. With
+ * {@code --connect} it also starts the enabled upstreams, lists their tools as a client would see them, reports
+ * every tool listed under an alias (a warning) and every upstream left out (exit 2), then stops them.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check a configuration file and report every problem with file, line and field.")
+        description = "Check a configuration file and report every problem with file, line and field.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:the config is valid (tools listed under an alias are warnings)", "1:the config is invalid",
+                "2:with --connect, an upstream failed to start or to list its tools"})
 final class ValidateCommand implements Callable<Integer> {
+    static final int UPSTREAM_FAILED = 2;
+
     @Mixin
     ConfigOptions options;
+
+    @Option(names = "--connect", description = "Also start the enabled upstreams, list their tools, report the tools"
+            + " listed under a provider-safe alias and the upstreams that failed, then stop them.")
+    boolean connect;
 
     @Override
     public Integer call() {
@@ -20,10 +40,32 @@ final class ValidateCommand implements Callable<Integer> {
             System.err.println("OK: " + config.source().map(Object::toString).orElse("embedded default") + " ("
                     + config.proxy().upstreams().size() + " upstreams, " + config.proxy().enabledUpstreams().size()
                     + " enabled)");
-            return 0;
+            return connect ? connect(config) : 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 1;
+        }
+    }
+
+    /** Runs the upstreams just long enough to list their tools; the report goes to stdout, logs to stderr. */
+    private int connect(GatewayConfig config) {
+        try (Gateway gateway = new Gateway(config, Version.current(), options.registry())) {
+            gateway.start();
+            Duration startWait = config.proxy().timeouts().connection().plusSeconds(1);
+            gateway.upstreams().forEach(upstream -> upstream.awaitFirstAttempt(startWait));
+            Routing.ToolListing listing = gateway.listTools();
+            for (Upstream upstream : gateway.upstreams()) {
+                String problem = listing.leftOut().get(upstream.name());
+                System.out.println("upstream " + upstream.name() + ": "
+                        + (problem == null ? upstream.state().name().toLowerCase(java.util.Locale.ROOT) : "FAILED: " + problem));
+            }
+            for (ToolAlias alias : listing.aliases()) {
+                System.out.println("alias " + alias.alias() + " for tool " + ToolNames.quoted(alias.original())
+                        + " of upstream " + alias.upstream() + ": " + alias.reason().description());
+            }
+            System.out.println(listing.tools() + " tools, " + listing.aliases().size() + " listed under an alias, "
+                    + listing.leftOut().size() + " upstream(s) failed");
+            return listing.leftOut().isEmpty() ? 0 : UPSTREAM_FAILED;
         }
     }
 }

@@ -23,6 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code elicitation/create} under the key {@code ok}, with an opaque {@code requestState} this server minted;
  *       retried with {@code inputResponses.ok} and that same {@code requestState} it returns a complete result
  *       ({@code "confirmed: <action>"}). A state it did not mint, or one already used, is an invalid-params error.</li>
+ *   <li>Extra tools named by {@code DEMO_EXTRA_TOOL_NAMES}, a JSON array of strings (JSON escapes reach any
+ *       character, NUL included; a name may repeat): each {@code {message, fail}} returns {@code "<its name>: <message>"},
+ *       or with {@code fail: true} a JSON-RPC error naming it, to test how a gateway lists and calls names that
+ *       providers would refuse.</li>
  * </ul>
  *
  * <p>Concurrency: called from many request threads at once. Subscriptions and minted request states are concurrent
@@ -36,9 +40,23 @@ final class DemoTools {
 
     private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> issuedStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.List<String> extraNames = extraNames(System.getenv("DEMO_EXTRA_TOOL_NAMES"));
 
     DemoTools(DemoServer server) {
         this.server = server;
+    }
+
+    private static java.util.List<String> extraNames(@org.jspecify.annotations.Nullable String json) {
+        if (json == null || json.isBlank()) {
+            return java.util.List.of();
+        }
+        JsonNode names = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json);
+        java.util.List<String> extra = new java.util.ArrayList<>();
+        names.valueStream().filter(JsonNode::isString).forEach(name -> extra.add(name.stringValue()));
+        if (!names.isArray() || extra.size() != names.size()) {
+            throw new IllegalArgumentException("DEMO_EXTRA_TOOL_NAMES must be a JSON array of strings: " + json);
+        }
+        return java.util.List.copyOf(extra);
     }
 
     JsonNode list() {
@@ -58,6 +76,10 @@ final class DemoTools {
         tools.add(tool("change_tools", "Signals that the tool list changed."));
         tools.add(tool("confirm", "Asks the user to confirm, as a multi round-trip request (input_required, then retry).",
                 "message", "string"));
+        for (String name : extraNames) {
+            tools.add(tool(name, "Returns its own name and the message; fails when fail is true.", "message", "string",
+                    "fail", "boolean"));
+        }
         return result;
     }
 
@@ -111,7 +133,15 @@ final class DemoTools {
                 server.notifyClient("notifications/tools/list_changed", null);
                 yield text("changed");
             }
-            default -> throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown tool: " + name);
+            default -> {
+                if (!extraNames.contains(name)) {
+                    throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown tool: " + name);
+                }
+                if (args.path("fail").asBoolean(false)) {
+                    throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Tool '" + name + "' failed on purpose");
+                }
+                yield text(name + ": " + args.path("message").asString(""));
+            }
         };
     }
 

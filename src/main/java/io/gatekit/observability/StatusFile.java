@@ -1,6 +1,7 @@
 package io.gatekit.observability;
 
 import io.gatekit.Gateway;
+import io.gatekit.routing.ToolAlias;
 import io.gatekit.upstream.Upstream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,7 +55,7 @@ public final class StatusFile implements AutoCloseable {
         return base.resolve("gatekit-status");
     }
 
-    /** The status document: this process, its config, clients, and every upstream's health. */
+    /** The status document: this process, its config, clients, every upstream's health and its tools listed under an alias. */
     public ObjectNode snapshot() {
         ObjectNode status = JsonNodeFactory.instance.objectNode();
         status.put("pid", ProcessHandle.current().pid());
@@ -61,6 +64,8 @@ public final class StatusFile implements AutoCloseable {
         status.put("config", gateway.config().source().map(Object::toString).orElse("embedded default"));
         status.put("clients", gateway.sessions().size());
         ArrayNode upstreams = status.putArray("upstreams");
+        Map<String, List<ToolAlias>> aliases = gateway.toolAliases().stream()
+                .collect(Collectors.groupingBy(ToolAlias::upstream));
         for (Upstream upstream : gateway.upstreams()) {
             ObjectNode u = upstreams.addObject();
             u.put("name", upstream.name());
@@ -71,6 +76,12 @@ public final class StatusFile implements AutoCloseable {
             u.put("since", upstream.lastChange().toString());
             upstream.info().ifPresent(info -> u.put("server", info.serverInfo().path("name").asString("")));
             upstream.lastError().ifPresent(error -> u.put("lastError", error));
+            List<ToolAlias> listed = aliases.getOrDefault(upstream.name(), List.of());
+            if (!listed.isEmpty()) {
+                ArrayNode entries = u.putArray("toolAliases");
+                listed.forEach(alias -> entries.addObject().put("tool", alias.original()).put("alias", alias.alias())
+                        .put("reason", alias.reason().description()));
+            }
         }
         return status;
     }

@@ -27,8 +27,9 @@ import tools.jackson.databind.node.StringNode;
 /**
  * Builds a merged list by asking every ready upstream that has the capability, in parallel, following each
  * upstream's own pagination, and merging in config order with names (tools, prompts) and URIs (resources,
- * templates) qualified as {@code upstream__...}. An upstream that is down or fails is left out and named in
- * the snapshot rather than failing the whole list.
+ * templates) qualified as {@code upstream__...}; a tool whose qualified name providers would refuse is listed under
+ * the alias {@link ToolAliases} gives it. An upstream that is down or fails is left out and named in the snapshot
+ * rather than failing the whole list.
  */
 final class ListAggregator {
     private static final Logger log = LoggerFactory.getLogger(ListAggregator.class);
@@ -36,11 +37,13 @@ final class ListAggregator {
 
     private final Forwarder forwarder;
     private final ResourceIndex resources;
+    private final ToolAliases toolAliases;
     private final Plugins plugins;
 
-    ListAggregator(Forwarder forwarder, ResourceIndex resources, Plugins plugins) {
+    ListAggregator(Forwarder forwarder, ResourceIndex resources, ToolAliases toolAliases, Plugins plugins) {
         this.forwarder = forwarder;
         this.resources = resources;
+        this.toolAliases = toolAliases;
         this.plugins = plugins;
     }
 
@@ -89,7 +92,14 @@ final class ListAggregator {
     /** One upstream's items, all pages, and the caching hints its pages gave (merged). */
     private record Part(List<JsonNode> items, ListCache.CacheHints hints) {}
 
+    /** Fetches one upstream's tool list, which records its aliases (for a call naming an alias not yet seen). */
+    void fetchTools(Upstream upstream, long deadlineNanos) {
+        fetchAll(ListKind.TOOLS, upstream, deadlineNanos);
+    }
+
     private Part fetchAll(ListKind kind, Upstream upstream, long deadlineNanos) {
+        // Read before the first page: a change while fetching leaves what is recorded stale, so it is fetched again.
+        long toolsEpoch = kind == ListKind.TOOLS ? toolAliases.epoch() : 0;
         List<JsonNode> items = new ArrayList<>();
         ListCache.CacheHints hints = null;
         String cursor = null;
@@ -109,11 +119,13 @@ final class ListAggregator {
             ListCache.CacheHints pageHints = ListCache.CacheHints.of(response.successResult());
             hints = hints == null ? pageHints : hints.merge(pageHints);
             for (JsonNode item : response.successResult().path(kind.resultKey)) {
-                items.add(qualify(kind, upstream.name(), item));
+                items.add(item);
             }
             JsonNode next = response.successResult().get("nextCursor");
             if (next == null || !next.isString() || next.stringValue().isEmpty()) {
-                return new Part(items, hints);
+                // Tools are named over the whole list: whether a name collides depends on the others.
+                return new Part(kind == ListKind.TOOLS ? toolAliases.expose(upstream.name(), items, toolsEpoch)
+                        : items.stream().map(item -> qualify(kind, upstream.name(), item)).toList(), hints);
             }
             cursor = next.stringValue();
         }

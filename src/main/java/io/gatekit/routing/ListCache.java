@@ -121,7 +121,8 @@ final class ListCache {
         }
     }
 
-    private synchronized long epoch(ListKind kind) {
+    /** The epoch of {@code kind}: moved on by every invalidation. */
+    synchronized long epoch(ListKind kind) {
         return epochs.getOrDefault(kind, 0L);
     }
 

@@ -52,7 +52,7 @@ final class ListPager {
             }
             offset = Math.min(position.offset(), snapshot.items().size());
         } else {
-            snapshot = cache.get(kind, () -> lists.build(kind, List.copyOf(upstreams.all()), deadline));
+            snapshot = merged(kind, deadline);
         }
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         ArrayNode page = result.putArray(kind.resultKey);
@@ -73,5 +73,10 @@ final class ListPager {
             snapshot.leftOut().forEach(unavailable::put);
         }
         return result;
+    }
+
+    /** The merged list of {@code kind}: the cached one, or one built now. */
+    ListCache.Snapshot merged(ListKind kind, long deadline) {
+        return cache.get(kind, () -> lists.build(kind, List.copyOf(upstreams.all()), deadline));
     }
 }

@@ -13,6 +13,7 @@ import io.gatekit.upstream.UpstreamListener;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The routing side of one gateway, wired once: the upstream set, the links routing contributes to the request
@@ -24,12 +25,13 @@ public final class Routing {
     private final UpstreamSet upstreams = new UpstreamSet();
     private final ListCache cache = new ListCache();
     private final Forwarder forwarder;
-    private final ListPager pager;
+    private final ToolAliases toolAliases = new ToolAliases(() -> cache.epoch(ListKind.TOOLS));
     private final Lifecycle lifecycle;
     private final ChangeAnnouncer announcer;
     private final ResourceSubscriptions subscriptions;
     private final LogLevels logLevels;
     private final Targeting targeting;
+    private final ListPager lists;
     private final GatewayMethods gatewayMethods;
     private final HeldCalls heldCalls = new HeldCalls();
     private final InputBridge inputBridge;
@@ -43,14 +45,15 @@ public final class Routing {
         this.plugins = plugins;
         this.forwarder = new Forwarder(admission, requestTimeout);
         ResourceIndex resources = new ResourceIndex();
-        Targets targets = new Targets(upstreams, resources);
+        ListAggregator aggregator = new ListAggregator(forwarder, resources, toolAliases, plugins);
+        Targets targets = new Targets(upstreams, resources, toolAliases, aggregator::fetchTools);
         this.lifecycle = new Lifecycle(upstreams::all, startupWait, version);
         this.announcer = new ChangeAnnouncer(sessions, cache, upstreams);
         this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle);
         this.logLevels = new LogLevels(sessions, upstreams, forwarder);
         this.targeting = new Targeting(targets);
-        this.pager = new ListPager(upstreams, new ListAggregator(forwarder, resources, plugins), cache, pageSize);
-        this.gatewayMethods = new GatewayMethods(lifecycle, pager, subscriptions, logLevels);
+        this.lists = new ListPager(upstreams, aggregator, cache, pageSize);
+        this.gatewayMethods = new GatewayMethods(lifecycle, lists, subscriptions, logLevels);
         this.inputBridge = new InputBridge(codec, forwarder);
         this.forwarding = new Forwarding(forwarder);
         this.events = new UpstreamEvents(sessions, announcer, subscriptions, logLevels, heldCalls, plugins);
@@ -100,6 +103,21 @@ public final class Routing {
     public void setUpstreams(List<Upstream> next) {
         upstreams.replace(next);
         cache.invalidateAll();
+        toolAliases.retain(upstreams.names());
+    }
+
+    /** What listing the tools found: how many, the upstreams left out and why, the tools listed under an alias. */
+    public record ToolListing(int tools, Map<String, String> leftOut, List<ToolAlias> aliases) {}
+
+    /** Lists the merged tools (from the cache, or fetched now), as a client would see them. */
+    public ToolListing listTools(long deadlineNanos) {
+        ListCache.Snapshot tools = lists.merged(ListKind.TOOLS, deadlineNanos);
+        return new ToolListing(tools.items().size(), tools.leftOut(), toolAliases());
+    }
+
+    /** The tools listed under an alias, as last listed, in config order of their upstreams. */
+    public List<ToolAlias> toolAliases() {
+        return toolAliases.aliases(upstreams.names());
     }
 
     public Collection<Upstream> upstreams() {
@@ -119,7 +137,7 @@ public final class Routing {
     public void reconfigure(TimeoutsConfig timeouts, LimitsConfig limits) {
         forwarder.reconfigure(timeouts.request());
         lifecycle.reconfigure(timeouts.connection());
-        pager.reconfigure(limits.listPageSize());
+        lists.reconfigure(limits.listPageSize());
     }
 
     /** Every merged list may have changed (config reload). */

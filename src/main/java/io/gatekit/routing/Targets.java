@@ -7,16 +7,19 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.upstream.Upstream;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ObjLongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * The {@code upstream__name} rule applied to requests: which upstream a tool, prompt, resource or completion
- * belongs to, the params renamed into that upstream's own terms, and an upstream's error renamed back into the
- * client's. The one place where requests are resolved to an upstream.
+ * belongs to (a tool listed under an alias through {@link ToolAliases}), the params renamed into that upstream's
+ * own terms, and an upstream's error renamed back into the client's. The one place where requests are resolved
+ * to an upstream.
  */
 public final class Targets {
     /** The methods that go to exactly one upstream, found by the name or URI they carry. */
@@ -25,22 +28,34 @@ public final class Targets {
 
     private final UpstreamSet upstreams;
     private final ResourceIndex resources;
+    private final ToolAliases toolAliases;
+    private final ObjLongConsumer<Upstream> fetchTools;
 
-    Targets(UpstreamSet upstreams, ResourceIndex resources) {
+    /** @param fetchTools lists an upstream's tools by a deadline, recording their aliases in {@code toolAliases} */
+    Targets(UpstreamSet upstreams, ResourceIndex resources, ToolAliases toolAliases, ObjLongConsumer<Upstream> fetchTools) {
         this.upstreams = upstreams;
         this.resources = resources;
+        this.toolAliases = toolAliases;
+        this.fetchTools = fetchTools;
     }
 
     /**
-     * Where a single-upstream request goes: tools and prompts by qualified name, resources by qualified URI,
-     * completions by their ref. Throws -32602 when the name or URI belongs to no upstream.
+     * Where a single-upstream request goes: tools and prompts by qualified name (or a tool by its alias), resources
+     * by qualified URI, completions by their ref. Throws -32602 when the name or URI belongs to no upstream.
+     * {@code mayFetch} says whether this thread may wait for a tool list, to resolve an alias not seen yet
+     * ({@link #mayFetchTools}).
      */
-    Target target(String method, ObjectNode params) {
+    Target target(String method, ObjectNode params, long deadlineNanos, boolean mayFetch) {
         String upstream;
         String name;
         switch (method) {
-            case "tools/call", "prompts/get" -> {
-                Namespace.Qualified q = resolve(requireString(params, "name", method), method.startsWith("tools") ? "tool" : "prompt");
+            case "tools/call" -> {
+                Namespace.Qualified q = resolveTool(requireString(params, "name", method), deadlineNanos, mayFetch);
+                upstream = q.upstream();
+                name = q.name();
+            }
+            case "prompts/get" -> {
+                Namespace.Qualified q = resolve(requireString(params, "name", method), "prompt");
                 upstream = q.upstream();
                 name = q.name();
             }
@@ -83,15 +98,44 @@ public final class Targets {
         };
     }
 
-    /** An upstream's error names the tool as it knows it; show the client the name it used. */
+    /** An upstream's error names the tool as it knows it; show the client the qualified name. */
     static JsonRpcError qualifyError(JsonRpcError error, Target target) {
+        return qualifyError(error, target, Namespace.qualify(target.upstream().name(), target.name()));
+    }
+
+    /** An upstream's error names the tool as it knows it; show the client {@code qualified}, the name it used. */
+    static JsonRpcError qualifyError(JsonRpcError error, Target target, String qualified) {
         String message = error.message();
-        String qualified = Namespace.qualify(target.upstream().name(), target.name());
-        if (message.contains(target.name()) && !message.contains(qualified)) {
+        // An empty name is in every message, everywhere: nothing to rename.
+        if (!target.name().isEmpty() && message.contains(target.name()) && !message.contains(qualified)) {
             message = message.replaceAll("(?<![\\w.-])" + Pattern.quote(target.name()) + "(?![\\w.-])",
                     Matcher.quoteReplacement(qualified));
         }
         return new JsonRpcError(error.code(), message, error.data());
+    }
+
+    /**
+     * A tool by the name clients see: a listed alias, else {@code upstream__name}. An alias-shaped name that no
+     * list has shown yet makes the upstreams it could belong to list their tools once (when {@code mayFetch}).
+     */
+    private Namespace.Qualified resolveTool(String called, long deadlineNanos, boolean mayFetch) {
+        Namespace.Qualified aliased = toolAliases.resolve(called);
+        if (aliased == null && mayFetch) {
+            for (String candidate : toolAliases.staleCandidates(called, upstreams.names())) {
+                Upstream upstream = upstreams.get(candidate);
+                if (upstream != null) {
+                    toolAliases.refreshIfStale(candidate, () -> fetchTools.accept(upstream, deadlineNanos));
+                }
+            }
+            aliased = toolAliases.resolve(called);
+        }
+        return aliased != null ? aliased : resolve(called, "tool");
+    }
+
+    /** Whether resolving {@code params}' tool may wait for a tool list: an alias not seen yet, with a list to fetch. */
+    boolean mayFetchTools(ObjectNode params) {
+        return params.get("name") instanceof StringNode name && toolAliases.resolve(name.stringValue()) == null
+                && !toolAliases.staleCandidates(name.stringValue(), upstreams.names()).isEmpty();
     }
 
     Namespace.Qualified resolve(String qualified, String what) {

@@ -2,33 +2,40 @@ package io.gatekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatekit.routing.ToolNames;
 import io.gatekit.testing.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code gatekit validate} as a real process: exit codes and messages with file, line and field. */
+/**
+ * {@code gatekit validate} as a real process: exit codes and messages with file, line and field; with
+ * {@code --connect}, the upstreams started and the tools listed under an alias reported.
+ */
 @Timeout(60)
 class ValidateCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String stderr) {}
+    private record Result(int exit, String stdout, String stderr) {}
 
-    private Result validate(String yaml) throws IOException, InterruptedException {
+    private Result validate(String yaml, String... options) throws IOException, InterruptedException {
         Path config = dir.resolve("gatekit.yaml");
         Files.writeString(config, yaml);
-        Process process = new ProcessBuilder(Processes.gatekit("validate", "--config", config.toString()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), stderr);
+        Path stderr = dir.resolve("stderr.txt");
+        List<String> command = new ArrayList<>(Processes.gatekit("validate", "--config", config.toString()));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), stdout, Files.readString(stderr));
     }
 
     @Test
@@ -75,5 +82,42 @@ class ValidateCommandTest {
         assertThat(result.exit()).isEqualTo(1);
         assertThat(result.stderr()).contains("gatekit.yaml:9:").contains("unknown plugin handler 'basic_pii_filtre'")
                 .contains("plugins.security._global[0].handler");
+    }
+
+    @Test
+    void connect_reportsToolsListedUnderAnAlias_asWarnings_exitsZero() throws Exception {
+        Result result = validate("""
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: files
+                      command: %s
+                      env: {DEMO_EXTRA_TOOL_NAMES: '["my tool", "a.b"]'}
+                """.formatted(Processes.demoServerYaml()), "--connect");
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("upstream files: ready")
+                .contains("alias " + ToolNames.alias("files", "my tool") + " for tool \"my tool\" of upstream files: "
+                        + ToolNames.Reason.ILLEGAL_CHARACTERS.description())
+                .contains("alias " + ToolNames.alias("files", "a.b") + " for tool \"a.b\"")
+                .contains("2 listed under an alias, 0 upstream(s) failed");
+        assertThat(result.stderr()).contains("OK").contains("[WARN]").contains(ToolNames.alias("files", "my tool"));
+    }
+
+    @Test
+    void connect_reportsAnUpstreamThatFailsToStart_exitsTwo() throws Exception {
+        Result result = validate("""
+                proxy:
+                  transport: stdio
+                  timeouts:
+                    connection_timeout: 5
+                  upstreams:
+                    - name: broken
+                      command: ["/nonexistent/mcp-server"]
+                    - name: files
+                      command: %s
+                """.formatted(Processes.demoServerYaml()), "--connect");
+        assertThat(result.exit()).as(result.stderr()).isEqualTo(2);
+        assertThat(result.stdout()).contains("upstream broken: FAILED").contains("/nonexistent/mcp-server")
+                .contains("upstream files: ready").contains("0 listed under an alias, 1 upstream(s) failed");
     }
 }
