@@ -1,6 +1,7 @@
 /**
- * The plugin registry: the handlers this build provides (none yet) and the start-up check that refuses a
- * config enabling any other, with its file and line (fail closed).
+ * The plugin pipeline (ADR 0017): the API of the three families, the registry that finds handlers (the built-ins
+ * in {@code plugins.middleware} and {@code audit}, and third-party jars) and checks every entry at config load, and
+ * the pipeline that runs them on the request chain.
  */
 @NullMarked
 package io.gatekit.plugins;
