@@ -3,6 +3,7 @@ package io.gatekit.plugins;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public final class Pipelines {
     /** Messages under way, plus one for being current: at zero a retired generation closes its own plugins. */
     private final AtomicInteger users = new AtomicInteger(1);
     private volatile Set<Plugin> toClose = Set.of();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     Pipelines(Pipeline global, Map<String, Pipeline> byUpstream, List<InstalledPlugin> installed) {
         this.global = global;
@@ -76,13 +78,32 @@ public final class Pipelines {
 
     /** Ends one use (or, from {@link #retire}, being current). */
     void release() {
-        if (users.decrementAndGet() == 0) {
-            for (Plugin plugin : toClose) {
-                try {
-                    plugin.close();
-                } catch (RuntimeException e) {
-                    log.warn("closing plugin {} failed", plugin, e);
-                }
+        if (users.decrementAndGet() != 0) {
+            return;
+        }
+        Set<Plugin> closing = toClose;
+        if (closing.isEmpty()) {
+            closed.complete(null);
+            return;
+        }
+        // The last message may be on a reader thread; closing an auditor drains its queue, which must not hold it.
+        Thread.ofVirtual().name("gatekit-plugin-retire").start(() -> {
+            closeAll(closing);
+            closed.complete(null);
+        });
+    }
+
+    /** Completes when this generation has been retired and the plugins only it used are closed (files flushed). */
+    CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    private static void closeAll(Set<Plugin> closing) {
+        for (Plugin plugin : closing) {
+            try {
+                plugin.close();
+            } catch (RuntimeException e) {
+                log.warn("closing plugin {} failed", plugin, e);
             }
         }
     }
