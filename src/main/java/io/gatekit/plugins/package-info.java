@@ -1,5 +1,5 @@
 /**
- * The plugin registry: the handlers this build provides (none yet) and the start-up check that refuses a
+ * The plugin registry: the handlers this build provides (the built-in security filters) and the start-up check that refuses a
  * config enabling any other, with its file and line (fail closed).
  */
 @NullMarked
