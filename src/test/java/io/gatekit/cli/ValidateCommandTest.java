@@ -69,10 +69,11 @@ class ValidateCommandTest {
                 plugins:
                   security:
                     _global:
-                      - handler: basic_pii_filter
+                      - handler: basic_pii_filtr
                         config: {enabled: true, action: redact}
                 """);
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.stderr()).contains("gatekit.yaml:9:").contains("Handler 'basic_pii_filter' is not available");
+        assertThat(result.stderr()).contains("gatekit.yaml:9:").contains("unknown plugin handler 'basic_pii_filtr'")
+                .contains("did you mean 'basic_pii_filter'");
     }
 }
