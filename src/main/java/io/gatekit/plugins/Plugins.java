@@ -19,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class Plugins implements AutoCloseable {
     private final Path baseDirectory;
     private final SharedResources shared = new SharedResources();
     private final PluginLink link;
+    private final JsonRpcCodec codec;
     private final Object swapLock = new Object();
     private volatile Pipelines current = Pipelines.none();
 
@@ -54,6 +56,7 @@ public final class Plugins implements AutoCloseable {
         this.registry = registry;
         this.baseDirectory = baseDirectory;
         this.link = new PluginLink(this, codec);
+        this.codec = codec;
         this.current = new PluginBuilder(registry, baseDirectory, shared, Pipelines.none()).build(config);
         describe(current);
     }
@@ -241,7 +244,11 @@ public final class Plugins implements AutoCloseable {
             }
             PluginContext context = new PluginContext(upstream, Principal.ANONYMOUS, GATEWAY_CLIENT,
                     Direction.TO_CLIENT, System.nanoTime());
-            PipelineRun run = pipeline.response(request, page, context);
+            // The upstream's result arrives as raw bytes: filters that read bodies get the tree.
+            JsonNode result = page.result();
+            Response seen = result != null && pipeline.readsBodies(request.method())
+                    ? Response.success(page.id(), codec.materialize(result)) : page;
+            PipelineRun run = pipeline.response(request, seen, context);
             return switch (run.outcome()) {
                 case BLOCKED -> throw new GatewayException(blocked("Response", run));
                 case ERROR -> throw new GatewayException(failed(run));

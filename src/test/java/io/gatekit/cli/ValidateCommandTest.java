@@ -80,7 +80,7 @@ class ValidateCommandTest {
                         config: {enabled: true, action: redact}
                 """);
         assertThat(result.exit()).isEqualTo(1);
-        assertThat(result.stderr()).contains("gatekit.yaml:9:").contains("unknown plugin handler 'basic_pii_filtre'")
+        assertThat(result.stderr()).contains("gatekit.yaml:9:").contains("unknown plugin handler 'basic_pii_filtre'; did you mean 'basic_pii_filter'?")
                 .contains("plugins.security._global[0].handler");
     }
 
