@@ -1,5 +1,6 @@
 package io.gatekit.jsonrpc;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -11,9 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
  * response ({@code result} kept raw) and a plain {@code tools/call} request ({@code params} of {@code name} and
  * {@code arguments}, the arguments kept raw). Nothing else is built, which is what makes a forwarded message cheap
  * (ADR 0002). The values passed on raw are still checked to be well-formed JSON (strings, escapes, numbers,
- * literals, nesting), so a malformed one is not relayed. Anything unusual (escapes in a key, name or method, an
- * {@code error}, {@code _meta}, a duplicate member, a fractional id, a nesting deeper than 512) gives null: the
- * caller then takes the full parser, with its precise errors. One instance per call; not thread-safe.
+ * literals, nesting) without a key repeated within one object (ADR 0014), so a malformed or ambiguous one is not
+ * relayed. Anything unusual (escapes in a key, name or method, an {@code error}, {@code _meta}, a duplicate member,
+ * a fractional id, a nesting deeper than 512) gives null: the caller then takes the full parser, with its precise
+ * errors. One instance per call; not thread-safe.
  */
 final class EnvelopeScanner {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -29,11 +31,14 @@ final class EnvelopeScanner {
     private final byte[] b;
     private final int end;
     private int i;
+    /** The keys of the objects inside the raw value being skipped, to refuse a repeated one. */
+    private final ObjectKeys keys;
 
     private EnvelopeScanner(byte[] bytes, int offset, int length) {
         this.b = bytes;
         this.i = offset;
         this.end = offset + length;
+        this.keys = new ObjectKeys(bytes);
     }
 
     /** The message, or null when it is not one of the two shapes (or looks unusual in any way). */
@@ -201,7 +206,7 @@ final class EnvelopeScanner {
     /** A string without escapes or control characters (ASCII or UTF-8), as a Java string. */
     private String plainString() {
         int start = plainStringBody();
-        return new String(b, start, i - 1 - start, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(b, start, i - 1 - start, StandardCharsets.UTF_8);
     }
 
     /** Steps over a string without escapes or control characters; returns where its text starts. */
@@ -231,7 +236,7 @@ final class EnvelopeScanner {
         switch (cur()) {
             case '{' -> skipContainer(depth, '}', true);
             case '[' -> skipContainer(depth, ']', false);
-            case '"' -> skipString();
+            case '"' -> skipString(false);
             case 't' -> expectLiteral(TRUE);
             case 'f' -> expectLiteral(FALSE);
             case 'n' -> expectLiteral(NULL);
@@ -253,10 +258,23 @@ final class EnvelopeScanner {
             i++;
             return;
         }
+        int mark = keys.mark();
+        ObjectKeys.Index index = null;
         while (true) {
             if (object) {
                 skipWhitespace();
-                skipString();
+                int start = i + 1;
+                skipString(true);
+                int stop = i - 1;
+                if (index != null) {
+                    if (!index.add(start, stop)) {
+                        throw UNUSUAL;
+                    }
+                } else if (!keys.addLinear(mark, start, stop)) {
+                    throw UNUSUAL;
+                } else if (keys.count(mark) == ObjectKeys.LINEAR) {
+                    index = keys.index(mark);
+                }
                 skipWhitespace();
                 expectByte(':');
             }
@@ -269,11 +287,16 @@ final class EnvelopeScanner {
                 continue;
             }
             expectByte(close);
+            keys.release(mark);
             return;
         }
     }
 
-    private void skipString() {
+    /**
+     * Steps over a string. An escape in a member's key gives up: the full parser compares keys after unescaping
+     * (a key and its escaped spelling are the same key), {@link ObjectKeys} compares bytes.
+     */
+    private void skipString(boolean key) {
         expectByte('"');
         while (true) {
             int c = cur() & 0xff;
@@ -285,6 +308,9 @@ final class EnvelopeScanner {
                 throw UNUSUAL;
             }
             if (c == '\\') {
+                if (key) {
+                    throw UNUSUAL;
+                }
                 i++;
                 switch (cur()) {
                     case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> i++;
@@ -381,6 +407,6 @@ final class EnvelopeScanner {
     }
 
     private static byte[] ascii(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

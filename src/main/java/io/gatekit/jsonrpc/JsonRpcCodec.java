@@ -6,8 +6,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,6 +24,10 @@ public final class JsonRpcCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JsonMapper mapper;
+    /** The streaming envelope reader's parsers: they refuse a repeated key, even inside a value skipped raw. */
+    private final ObjectReader envelopeReader;
+    /** Reads a text refused for a repeated key, last value winning, only to find its id and kind for the error. */
+    private final ObjectReader lastKeyWins;
     private final boolean rawResults;
     private boolean rawArguments;
 
@@ -52,7 +59,13 @@ public final class JsonRpcCodec {
         // shared pool's deque showed up at 5-8% in profiles.
         this.mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints)
                 .recyclerPool(platformThreads ? tools.jackson.core.util.JsonRecyclerPools.threadLocalPool()
-                        : tools.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool()).build()).build();
+                        : tools.jackson.core.util.JsonRecyclerPools.newConcurrentDequePool()).build())
+                // A repeated key would let two readers of one message see different values (ADR 0014). Trees
+                // detect it for free (the map's put returns the value it replaced); raw values are checked as read.
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .build();
+        this.envelopeReader = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        this.lastKeyWins = mapper.reader().without(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     }
 
     public JsonRpcCodec() {
@@ -100,9 +113,29 @@ public final class JsonRpcCodec {
         try {
             tree = mapper.readTree(bytes, offset, length);
         } catch (JacksonException e) {
+            DuplicateKey duplicate = DuplicateKey.first(mapper, bytes, offset, length);
+            if (duplicate != null) {
+                return duplicateKey(duplicate, lastKeyWins.readTree(bytes, offset, length));
+            }
             return invalid(null, ErrorCode.PARSE_ERROR, "Parse error: " + firstLine(e.getOriginalMessage()));
         }
         return interpret(tree);
+    }
+
+    /**
+     * The answer to a well-formed message that repeats a key: -32600, with the id when the envelope has exactly one
+     * readable id, so a request's error is correlated and a response still settles the call that waits for it. A
+     * response is not answerable (no error ping-pong); its id tells the receiver which call to fail.
+     */
+    private static Decoded duplicateKey(DuplicateKey duplicate, JsonNode lastWins) {
+        boolean idRepeated = duplicate.pointer().equals("/id");
+        JsonNode id = lastWins.get("id");
+        JsonNode readableId = !idRepeated && JsonRpcIds.isValid(id) ? id : null;
+        boolean response = lastWins.isObject() && !lastWins.has("method")
+                && (lastWins.has("result") || lastWins.has("error"));
+        String message = (response ? "Invalid response: " : "Invalid Request: ") + duplicate.describe()
+                + " (a key may appear only once per object)";
+        return new Decoded.Invalid(readableId, JsonRpcError.of(ErrorCode.INVALID_REQUEST, message), !response);
     }
 
     /**
@@ -112,7 +145,7 @@ public final class JsonRpcCodec {
      * (other methods, errors, anything unusual), which then takes the full path with its precise errors.
      */
     private @Nullable Decoded decodeEnvelope(byte[] bytes, int offset, int length) {
-        try (JsonParser parser = mapper.createParser(bytes, offset, length)) {
+        try (JsonParser parser = envelopeReader.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -156,8 +156,24 @@ final class UpstreamConnection implements MessageHandler {
                 log.warn("upstream {} sent an invalid message: {}", owner.name(), invalid.error().message());
                 if (invalid.answerable() && invalid.id() != null) {
                     wire.send(Response.failure(invalid.id(), invalid.error()));
+                } else if (!invalid.answerable()) {
+                    onInvalidResponse(invalid);
                 }
             }
+        }
+    }
+
+    /**
+     * A response that could not be read as one (a repeated key, both result and error, ...): if its id is a call's,
+     * that call fails now with what was wrong, instead of waiting for its deadline or relaying a guess.
+     */
+    private void onInvalidResponse(Decoded.Invalid invalid) {
+        JsonNode id = invalid.id();
+        PendingCall call = id != null && id.canConvertToLong() ? pending.remove(id.asLong()) : null;
+        if (call != null) {
+            call.outcome().completeExceptionally(new GatewayException(ErrorCode.INTERNAL_ERROR,
+                    "Upstream '" + owner.name() + "' sent a response Gatekit could not pass on: "
+                            + invalid.error().message()));
         }
     }
 

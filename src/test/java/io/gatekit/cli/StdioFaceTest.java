@@ -92,6 +92,29 @@ class StdioFaceTest {
     }
 
     @Test
+    void repeatedKey_atAnyDepth_isInvalidRequest_andTheConnectionSurvives() throws Exception {
+        client.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"dup-arguments\",\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"demo__echo\",\"arguments\":{\"message\":\"ok\",\"message\":\"dup\"}}}");
+        client.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"dup-escaped\",\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"demo__echo\",\"arguments\":{\"message\":\"ok\",\"\\u006dessage\":\"dup\"}}}");
+        client.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"dup-params\",\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"demo__echo\",\"name\":\"demo__add\"}}");
+        java.util.Map<String, JsonNode> errors = new java.util.HashMap<>();
+        while (errors.size() < 3) {
+            JsonNode next = client.unmatched.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next).as("an answer to each refused line").isNotNull();
+            errors.put(next.path("id").asString(), next.path("error"));
+        }
+        assertThat(errors.values()).allSatisfy(error -> assertThat(error.path("code").asInt()).isEqualTo(-32600));
+        assertThat(errors.get("dup-arguments").path("message").asString())
+                .contains("duplicate key \"message\" at /params/arguments/message");
+        assertThat(errors.get("dup-escaped").path("message").asString())
+                .contains("duplicate key \"message\" at /params/arguments/message");
+        assertThat(errors.get("dup-params").path("message").asString()).contains("duplicate key \"name\" at /params/name");
+        assertThat(text(client.call("tools/call", toolCall("demo__echo", "message", "ok")))).isEqualTo("ok");
+    }
+
+    @Test
     void unknownMethod_andUnknownTool_getPreciseErrors() {
         JsonNode method = client.call("no/such/method", null);
         assertThat(method.path("error").path("code").asInt()).isEqualTo(-32601);

@@ -3,8 +3,14 @@ package io.gatekit.jsonrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -18,6 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class EnvelopeScannerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final JsonRpcCodec full = new JsonRpcCodec(1 << 20);
     private final JsonRpcCodec codec = new JsonRpcCodec(1 << 20, true);
@@ -104,6 +111,117 @@ class EnvelopeScannerTest {
         assertThat(scan("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + nested + "}")).isNull();
     }
 
+    private static String response(String result) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + result + "}";
+    }
+
+    private static String toolCall(String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a__b\",\"arguments\":" + arguments + "}}";
+    }
+
+    /** An object of the given keys, each with the value 1. */
+    private static String objectOf(List<String> keys) {
+        return keys.stream().map(key -> "\"" + key + "\":1").collect(Collectors.joining(",", "{", "}"));
+    }
+
+    /** The scanner refuses a raw value that repeats a key; the full parser then says which (JsonRpcCodecTest). */
+    @Test
+    void aKeyRepeatedInsideARawValueIsNeverRelayed() {
+        List<String> sixteen = IntStream.range(0, 16).mapToObj(k -> "key" + k).toList();
+        List<String> many = IntStream.range(0, 300).mapToObj(k -> "k" + k).toList();
+        String[] values = {
+            "{\"a\":1,\"a\":2}",
+            "{\"content\":[{\"type\":\"text\",\"text\":\"x\",\"text\":\"y\"}]}",
+            "[{\"k\":{\"deep\":{\"x\":1,\"y\":{\"x\":2},\"x\":3}}}]",
+            "{\"a\":{\"b\":1},\"a\":{\"c\":1}}",
+            "{\"a\":1,\"\\u0061\":2}", // an escaped key: the full parser compares the unescaped names
+            "{\"é\":1,\"é\":2}",
+            "{\"\":1,\"\":2}",
+            // the first key again as the last of 16 (searched one by one) and as the 17th (through the index)
+            objectOf(Stream.concat(sixteen.stream().limit(15), Stream.of("key0")).toList()),
+            objectOf(Stream.concat(sixteen.stream(), Stream.of("key0")).toList()),
+            objectOf(Stream.concat(many.stream(), Stream.of("k137")).toList()),
+            objectOf(Stream.concat(many.stream(), Stream.of("k299")).toList()),
+        };
+        for (String value : values) {
+            assertThat(scan(response(value))).as(value).isNull();
+            assertThat(scan(toolCall(value))).as(value).isNull();
+        }
+    }
+
+    @Test
+    void distinctKeysPass_howeverManyAndHoweverTheyHash() {
+        List<String> many = IntStream.range(0, 1000).mapToObj(k -> "k" + k).toList();
+        // Each of these 1,024 keys has the same 31-polynomial hash ("Aa" and "BB" do), so the index's probe
+        // sequences grow until the object moves to the set; they must still all be told apart.
+        List<String> colliding = IntStream.range(0, 1024).mapToObj(n -> {
+            StringBuilder key = new StringBuilder();
+            for (int bit = 0; bit < 10; bit++) {
+                key.append((n >> bit & 1) == 0 ? "Aa" : "BB");
+            }
+            return key.toString();
+        }).toList();
+        for (List<String> keys : List.of(many, colliding)) {
+            assertAgrees(response(objectOf(keys)));
+            assertAgrees(toolCall("[" + objectOf(keys) + "," + objectOf(keys) + "]"));
+            // the same keys one level down, in two sibling objects, and beside a parent that has them too
+            assertAgrees(response("{\"a\":" + objectOf(keys) + ",\"b\":" + objectOf(keys) + ",\"" + keys.get(0) + "\":2}"));
+        }
+        assertThat(scan(response(objectOf(Stream.concat(colliding.stream(), Stream.of(colliding.get(700))).toList())))).isNull();
+    }
+
+    /**
+     * Random objects with keys from a small alphabet, so that some repeat: the scanner accepts exactly those where
+     * no object repeats a key, and reads them as Jackson does.
+     */
+    @Test
+    void randomObjectsAreRefusedExactlyWhenAKeyRepeats() {
+        Random random = new Random(20261124);
+        int refused = 0;
+        for (int n = 0; n < 2000; n++) {
+            String value = randomObjectText(random, 0);
+            String text = random.nextBoolean() ? response(value) : toolCall(value);
+            boolean repeats = repeatsAKey(value);
+            if (repeats) {
+                refused++;
+                assertThat(scan(text)).as(text).isNull();
+            } else {
+                assertAgrees(text);
+            }
+        }
+        assertThat(refused).isBetween(200, 1800);
+    }
+
+    /** The oracle: Jackson's own check, on the tree it builds. */
+    private static boolean repeatsAKey(String value) {
+        try {
+            STRICT.readTree(value);
+            return false;
+        } catch (JacksonException e) {
+            return true;
+        }
+    }
+
+    private static String randomObjectText(Random random, int depth) {
+        String[] keys = {"a", "b", "c", "é", "ab", "ba", ""};
+        StringBuilder text = new StringBuilder("{");
+        for (int k = random.nextInt(depth == 0 ? 5 : 4); k > 0; k--) {
+            if (text.length() > 1) {
+                text.append(',');
+            }
+            text.append('"').append(keys[random.nextInt(keys.length)]).append("\":");
+            int kind = random.nextInt(depth > 2 ? 1 : 3);
+            if (kind == 0) {
+                text.append(random.nextInt(10));
+            } else if (kind == 1) {
+                text.append(randomObjectText(random, depth + 1));
+            } else {
+                text.append('[').append(randomObjectText(random, depth + 1)).append(']');
+            }
+        }
+        return text.append('}').toString();
+    }
+
     @Test
     void readsOnlyItsOwnSliceOfASharedBuffer() {
         String first = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"abc";
@@ -165,7 +283,7 @@ class EnvelopeScannerTest {
             default -> {
                 ObjectNode object = NODES.objectNode();
                 for (int k = random.nextInt(4); k > 0; k--) {
-                    object.set(randomString(random), randomValue(random, depth + 1));
+                    object.set(randomKey(random), randomValue(random, depth + 1));
                 }
                 yield object;
             }
@@ -173,9 +291,17 @@ class EnvelopeScannerTest {
     }
 
     private static String randomString(Random random) {
-        String alphabet = "ab \"\\/\n\t\u0001é😀{}[]:,";
+        return randomText(random, "ab \"\\/\n\t\u0001é😀{}[]:,", 8);
+    }
+
+    /** A key as real messages have them: the scanner leaves keys with escapes to the full parser. */
+    private static String randomKey(Random random) {
+        return randomText(random, "ab é€{}[]:,/", 5);
+    }
+
+    private static String randomText(Random random, String alphabet, int maxLength) {
         StringBuilder text = new StringBuilder();
-        for (int k = random.nextInt(8); k > 0; k--) {
+        for (int k = random.nextInt(maxLength); k > 0; k--) {
             text.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return text.toString();

@@ -148,4 +148,82 @@ class JsonRpcCodecTest {
         assertThat(new String(clients.encode(request.withId(io.gatekit.jsonrpc.JsonRpcIds.of("r\"1"))), StandardCharsets.UTF_8))
                 .isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":\"r\\\"1\",\"method\":\"tools/call\",\"params\":{\"arguments\":[true],\"name\":\"a__é\"}}");
     }
+
+    /** The three codecs: the full parser, the upstream side (raw results) and the client side (raw arguments). */
+    private static java.util.List<JsonRpcCodec> everyCodec() {
+        return java.util.List.of(new JsonRpcCodec(1 << 20), new JsonRpcCodec(1 << 20, true), JsonRpcCodec.forClients(1 << 20));
+    }
+
+    /**
+     * A repeated key at any depth, in any shape, on every codec (so through the byte-level scanner, the streaming
+     * envelope reader and the full parser alike) is -32600 naming the key and where it is; the id is kept when the
+     * envelope has one, and only a response is unanswerable.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        // the task's example: a tools/call whose arguments say two things (the scanner's fast shape)
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"message\":\"ok\",\"message\":\"dup\"}}} | 1 | true | message | /params/arguments/message",
+        // the same with _meta (the streaming envelope reader's shape)
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"_meta\":{\"progressToken\":1},\"name\":\"x\",\"arguments\":{\"message\":\"ok\",\"message\":\"dup\"}}} | 2 | true | message | /params/arguments/message",
+        // a key and its escaped spelling are one key
+        "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"message\":\"ok\",\"\\u006dessage\":\"dup\"}}} | 3 | true | message | /params/arguments/message",
+        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"a\":[{\"b\":{\"c\":1,\"d\":2,\"c\":3}}]}}} | 4 | true | c | /params/arguments/a/0/b/c",
+        // params and envelope
+        "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"name\":\"y\"}} | 5 | true | name | /params/name",
+        "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"method\":\"tools/list\"} | 6 | true | method | /method",
+        "{\"jsonrpc\":\"2.0\",\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"} | 7 | true | jsonrpc | /jsonrpc",
+        "{\"jsonrpc\":\"2.0\",\"id\":8,\"id\":9,\"method\":\"ping\"} | | true | id | /id",
+        "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"initialize\",\"params\":{\"capabilities\":{\"roots\":{},\"roots\":{\"listChanged\":true}}}} | 10 | true | roots | /params/capabilities/roots",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":1,\"progress\":2}} | | true | progress | /params/progress",
+        // responses: result (the scanner's other fast shape), error, error data
+        "{\"jsonrpc\":\"2.0\",\"id\":11,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"a\",\"text\":\"b\"}]}} | 11 | false | text | /result/content/0/text",
+        "{\"jsonrpc\":\"2.0\",\"id\":12,\"result\":{},\"result\":{\"x\":1}} | 12 | false | result | /result",
+        "{\"jsonrpc\":\"2.0\",\"id\":13,\"error\":{\"code\":1,\"message\":\"m\",\"code\":2}} | 13 | false | code | /error/code",
+        "{\"jsonrpc\":\"2.0\",\"id\":14,\"error\":{\"code\":1,\"message\":\"m\",\"data\":{\"why\":1,\"why\":2}}} | 14 | false | why | /error/data/why",
+        "{\"jsonrpc\":\"2.0\",\"id\":15,\"result\":{\"a/b\":1,\"a/b\":2}} | 15 | false | a/b | /result/a~1b",
+    })
+    void decode_repeatedKey_atAnyDepth_isInvalidRequest_namingTheKeyAndPath(String json, Integer id, boolean answerable,
+            String key, String path) {
+        for (JsonRpcCodec each : everyCodec()) {
+            Decoded decoded = each.decode(json.getBytes(StandardCharsets.UTF_8));
+            assertThat(decoded).as("%s", json).isInstanceOf(Decoded.Invalid.class);
+            Decoded.Invalid invalid = (Decoded.Invalid) decoded;
+            assertThat(invalid.error().code()).isEqualTo(-32600);
+            assertThat(invalid.error().message()).contains("duplicate key \"" + key + "\" at " + path)
+                    .startsWith(answerable ? "Invalid Request: " : "Invalid response: ");
+            assertThat(invalid.answerable()).isEqualTo(answerable);
+            if (id == null) {
+                assertThat(invalid.id()).isNull();
+            } else {
+                assertThat(invalid.id().asInt()).isEqualTo(id);
+            }
+        }
+    }
+
+    @Test
+    void decode_sameKeyInDifferentObjects_isFine() {
+        String arguments = "{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}],\"c\":{\"k\":1},\"k\":2}";
+        for (JsonRpcCodec each : everyCodec()) {
+            assertThat(each.decode(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":"
+                    + arguments + "}}").getBytes(StandardCharsets.UTF_8))).isInstanceOf(Decoded.Ok.class);
+            assertThat(each.decode(("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + arguments + "}").getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(Decoded.Ok.class);
+        }
+    }
+
+    @Test
+    void decode_malformedTextThatAlsoRepeatsAKey_isAParseError() {
+        for (JsonRpcCodec each : everyCodec()) {
+            Decoded decoded = each.decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"a\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8));
+            assertThat(((Decoded.Invalid) decoded).error().code()).isEqualTo(-32700);
+        }
+    }
+
+    @Test
+    void decode_repeatedLongKey_isNamedShortened() {
+        String key = "k".repeat(5000);
+        Decoded.Invalid invalid = (Decoded.Invalid) decode(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"" + key + "\":1,\"" + key + "\":2}}");
+        assertThat(invalid.error().message()).contains("duplicate key \"kkk").hasSizeLessThan(600);
+    }
 }

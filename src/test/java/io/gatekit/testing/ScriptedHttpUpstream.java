@@ -156,7 +156,12 @@ public final class ScriptedHttpUpstream implements AutoCloseable {
     }
 
     public static void json(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = TestClient.JSON.writeValueAsBytes(body);
+        json(exchange, status, TestClient.JSON.writeValueAsString(body));
+    }
+
+    /** A JSON answer written as given: for bodies a tree cannot hold, such as a key that appears twice. */
+    public static void json(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
@@ -171,6 +176,11 @@ public final class ScriptedHttpUpstream implements AutoCloseable {
 
     /** Writes one SSE event (id, retry and data each optional) and flushes it. */
     public static void event(OutputStream out, String id, Integer retryMillis, JsonNode data) throws IOException {
+        textEvent(out, id, retryMillis, data == null ? "" : TestClient.JSON.writeValueAsString(data));
+    }
+
+    /** Writes one SSE event whose data is the given text, as given. */
+    public static void textEvent(OutputStream out, String id, Integer retryMillis, String data) throws IOException {
         StringBuilder event = new StringBuilder();
         if (id != null) {
             event.append("id: ").append(id).append('\n');
@@ -178,7 +188,7 @@ public final class ScriptedHttpUpstream implements AutoCloseable {
         if (retryMillis != null) {
             event.append("retry: ").append(retryMillis).append('\n');
         }
-        event.append("data: ").append(data == null ? "" : TestClient.JSON.writeValueAsString(data)).append("\n\n");
+        event.append("data: ").append(data).append("\n\n");
         out.write(event.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
     }

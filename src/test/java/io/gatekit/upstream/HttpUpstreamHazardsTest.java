@@ -110,6 +110,72 @@ class HttpUpstreamHazardsTest {
         }
     }
 
+    /**
+     * A response that repeats a key fails its call at once with what was wrong, instead of relaying one of the two
+     * values (or hanging until the deadline); the upstream stays usable.
+     */
+    @Test
+    void responseThatRepeatsAKey_failsItsCallClearly() {
+        server.onToolsCall = (exchange, body) -> {
+            if (body.path("params").path("arguments").path("message").asString("").equals("dup")) {
+                ScriptedHttpUpstream.json(exchange, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + body.get("id")
+                        + ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"one\",\"text\":\"two\"}]}}");
+            } else {
+                ScriptedHttpUpstream.json(exchange, 200, result(body.get("id"), "Echo: " + body.path("params").path("arguments").path("message").asString()));
+            }
+        };
+        TestClient client = connect();
+        JsonNode failed = client.call("tools/call", toolCall("up__echo", "message", "dup"));
+        assertThat(failed.path("error").path("code").asInt()).isEqualTo(-32603);
+        assertThat(failed.path("error").path("message").asString())
+                .contains("Upstream 'up'")
+                .contains("duplicate key \"text\" at /result/content/0/text");
+        assertThat(TestClient.text(client.call("tools/call", toolCall("up__echo", "message", "x")))).isEqualTo("Echo: x");
+    }
+
+    /**
+     * A notification that repeats a key is dropped; a request that does is answered -32600 (to the upstream) and
+     * goes no further; messages after them on the same stream arrive as usual.
+     */
+    @Test
+    void unsolicitedMessagesThatRepeatAKey_areNotPassedOn() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger gets = new AtomicInteger();
+        server.onGet = (exchange, body) -> {
+            if (gets.incrementAndGet() > 1) {
+                status(exchange, 405);
+                return;
+            }
+            OutputStream out = startEvents(exchange);
+            ScriptedHttpUpstream.textEvent(out, "g1", null, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                    + "\"params\":{\"level\":\"error\",\"data\":\"dup\",\"data\":\"again\"}}");
+            ScriptedHttpUpstream.textEvent(out, "g2", null, "{\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"method\":\"roots/list\","
+                    + "\"params\":{\"_meta\":{\"x\":1,\"x\":2}}}");
+            ScriptedHttpUpstream.textEvent(out, "g3", null, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\","
+                    + "\"params\":{\"level\":\"error\",\"data\":\"valid\"}}");
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        TestClient client = connect();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.notifications.stream()
+                    .anyMatch(n -> n.path("params").path("data").asString("").equals("valid")));
+            assertThat(client.notifications).noneMatch(n -> n.path("params").path("data").asString("").matches("dup|again"));
+            assertThat(client.serverRequests).isEmpty();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.seen("POST", null).stream()
+                    .anyMatch(seen -> seen.body().path("id").asString("").equals("srv-1")));
+            Seen answer = server.seen("POST", null).stream()
+                    .filter(seen -> seen.body().path("id").asString("").equals("srv-1")).findFirst().orElseThrow();
+            assertThat(answer.body().path("error").path("code").asInt()).isEqualTo(-32600);
+            assertThat(answer.body().path("error").path("message").asString()).contains("duplicate key \"x\" at /params/_meta/x");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
     @Test
     void getStreamRefusedWith405_isNotedOnce_notRetried() {
         TestClient client = connect();

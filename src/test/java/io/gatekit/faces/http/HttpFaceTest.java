@@ -153,6 +153,27 @@ class HttpFaceTest {
     }
 
     @Test
+    void repeatedKey_is400WithInvalidRequest_namingTheKey_andTheSessionGoesOn() throws Exception {
+        String session = f.initialize();
+        HttpResponse<String> arguments = f.send(f.post(session,
+                call(9, "demo__echo", "{\"message\":\"ok\",\"message\":\"dup\"}")).build());
+        assertThat(arguments.statusCode()).isEqualTo(400);
+        assertThat(json(arguments).path("id").asInt()).isEqualTo(9);
+        assertThat(json(arguments).path("error").path("code").asInt()).isEqualTo(-32600);
+        assertThat(json(arguments).path("error").path("message").asString())
+                .contains("duplicate key \"message\" at /params/arguments/message");
+
+        // In the envelope, with the key spelled with an escape the second time: still one key, and no id is guessed.
+        HttpResponse<String> envelope = f.send(f.post(session,
+                "{\"jsonrpc\":\"2.0\",\"id\":10,\"\\u0069d\":11,\"method\":\"ping\"}").build());
+        assertThat(envelope.statusCode()).isEqualTo(400);
+        assertThat(json(envelope).path("id").isNull()).isTrue();
+        assertThat(json(envelope).path("error").path("message").asString()).contains("duplicate key \"id\" at /id");
+
+        assertThat(f.send(f.post(session, call(12, "demo__echo", "{\"message\":\"ok\"}")).build()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void foreignHostOrOrigin_is403() throws Exception {
         assertThat(rawStatus("POST", "evil.example.com", null)).isEqualTo(403);
         assertThat(rawStatus("POST", "localhost:" + f.face.port(), "http://evil.example.com")).isEqualTo(403);
