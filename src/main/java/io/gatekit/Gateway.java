@@ -11,6 +11,9 @@ import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.control.Deadlines;
 import io.gatekit.control.UpstreamAdmission;
 import io.gatekit.jsonrpc.JsonRpcCodec;
+import io.gatekit.observability.GatewayEvents;
+import io.gatekit.observability.Observability;
+import io.gatekit.observability.Observation;
 import io.gatekit.plugins.PluginRegistry;
 import io.gatekit.plugins.Plugins;
 import io.gatekit.routing.ClientDispatcher;
@@ -59,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     private final Routing routing;
     private final Plugins plugins;
     private final RequestChain chain;
+    private final Observability observability;
     private final Deadlines requestDeadlines;
     private volatile Upstream.Settings settings;
     private final Object reloadLock = new Object();
@@ -81,13 +85,16 @@ public final class Gateway implements AutoCloseable {
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
-        this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec);
+        this.observability = new Observability(this::upstreams, sessions::size);
+        GatewayEvents events = observability.events();
+        this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec, events::pluginRan);
         this.routing = new Routing(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
                 sessions, config.proxy().timeouts().connection(), version, codec, this.plugins);
         this.requestDeadlines = new Deadlines(config.proxy().timeouts().request());
         // The one request chain, in order (docs/ARCHITECTURE.md). Plugins come after targeting, where names are
         // resolved (they see clean names and the upstream), and before the gateway's own methods are answered.
         this.chain = new RequestChain(List.of(
+                new Observation(events),
                 new ClientAdmission(admission),
                 requestDeadlines,
                 routing.targeting(),
@@ -135,8 +142,10 @@ public final class Gateway implements AutoCloseable {
         String id = name + "-" + clientCounter.incrementAndGet();
         ClientSession session = new ClientSession(id, channel);
         sessions.add(session);
+        observability.events().sessionOpened();
         ClientDispatcher dispatcher = new ClientDispatcher(session, chain, routing, drainGrace, () -> {
             sessions.remove(session);
+            observability.events().sessionClosed();
             onClosed.run();
         });
         return new ClientEndpoint(session, dispatcher);
@@ -238,6 +247,11 @@ public final class Gateway implements AutoCloseable {
 
     public Optional<Upstream> upstream(String name) {
         return Optional.ofNullable(upstreams.get(name));
+    }
+
+    /** The gateway's metrics and health, for the endpoints that publish them. */
+    public Observability observability() {
+        return observability;
     }
 
     public SessionDirectory sessions() {

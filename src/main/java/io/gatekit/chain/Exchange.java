@@ -39,6 +39,8 @@ public final class Exchange implements CallOrigin {
     private @Nullable List<AutoCloseable> moreAtEnd;
     /** What links keep about this exchange for its way back, by type (rarely more than one entry). */
     private @Nullable Map<Class<?>, Object> attachments;
+    /** The observation link's per-request state: a field of its own, so observing costs no attachment map. */
+    private @Nullable Object observation;
     /** How many links let the request pass; the answer flows back through these. */
     int passed;
 
@@ -123,6 +125,15 @@ public final class Exchange implements CallOrigin {
     /** What {@link #attach} kept under {@code type}, or null. */
     public <T> @Nullable T attachment(Class<T> type) {
         return attachments == null ? null : type.cast(attachments.get(type));
+    }
+
+    /** What the observation link (first in the chain) keeps about this exchange, or null. */
+    public @Nullable Object observation() {
+        return observation;
+    }
+
+    public void observation(Object state) {
+        this.observation = state;
     }
 
     /** Releases {@code resource} when the exchange ends, however it ends (answered, failed, cancelled). */

@@ -11,6 +11,7 @@ import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.ConfigWatcher;
 import io.gatekit.observability.Logging;
 import io.gatekit.observability.StatusFile;
+import io.gatekit.faces.http.AdminListener;
 import io.gatekit.faces.http.HttpFace;
 import java.time.Duration;
 import java.io.FileDescriptor;
@@ -76,6 +77,7 @@ final class GatewayCommand implements Callable<Integer> {
             }
             return 1;
         }
+        AdminListener admin = startAdmin(gateway, log);
         // Set once the HTTP face serves; read by the shutdown hook and the config watcher, on their own threads.
         AtomicReference<@Nullable HttpFace> face = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
@@ -83,6 +85,9 @@ final class GatewayCommand implements Callable<Integer> {
             HttpFace serving = face.get();
             if (serving != null) {
                 serving.close();
+            }
+            if (admin != null) {
+                admin.close();
             }
             gateway.close();
             try {
@@ -108,6 +113,9 @@ final class GatewayCommand implements Callable<Integer> {
                     watcher.close();
                 }
                 status.close();
+                if (admin != null) {
+                    admin.close();
+                }
                 gateway.close();
                 return 1;
             }
@@ -130,6 +138,9 @@ final class GatewayCommand implements Callable<Integer> {
             watcher.close();
         }
         status.close();
+        if (admin != null) {
+            admin.close();
+        }
         gateway.close();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -152,6 +163,20 @@ final class GatewayCommand implements Callable<Integer> {
             case INPUT_ENDED -> "stdin closed before a request came";
             case NO_REQUEST_IN_TIME -> "no request came within " + CLIENT_WAIT_ON_FAILED_START.toSeconds() + " s";
         });
+    }
+
+    /** The admin listener when {@code proxy.admin} is set; a port that cannot be bound is logged, not fatal. */
+    private static @Nullable AdminListener startAdmin(Gateway gateway, Logger log) {
+        var config = gateway.config().proxy().admin();
+        if (config.isEmpty()) {
+            return null;
+        }
+        try {
+            return AdminListener.start(config.get(), gateway.observability());
+        } catch (Exception e) {
+            log.error("cannot serve the admin endpoints on {}:{}: {}", config.get().host(), config.get().port(), e.toString());
+            return null;
+        }
     }
 
     /** Hot reload when the config file asks for it ({@code proxy.hot_reload: enabled}, or {@code auto}). */

@@ -34,6 +34,9 @@ final class StatusCommand implements Callable<Integer> {
             }
             System.out.printf("gateway pid %d (config %s), %d client(s), updated %s%n", status.path("pid").asLong(),
                     status.path("config").asString(), status.path("clients").asInt(), status.path("updated").asString());
+            System.out.printf("  load: %d request(s) in flight, %.1f request(s)/s, %d since start%n",
+                    status.path("inFlight").asLong(), status.path("requestsPerSecond").asDouble(),
+                    status.path("requestsTotal").asLong());
             System.out.printf("  %-20s %-9s %8s %8s %9s  %s%n", "UPSTREAM", "STATE", "PID", "RESTARTS", "IN-FLIGHT", "LAST ERROR");
             for (JsonNode u : status.path("upstreams")) {
                 System.out.printf("  %-20s %-9s %8s %8d %9d  %s%n", u.path("name").asString(), u.path("state").asString(),

@@ -62,7 +62,8 @@ final class ConfigBinder {
         if (!problems.isEmpty()) {
             return null;
         }
-        return problems.build(PROXY, () -> new ProxyConfig(Objects.requireNonNull(transport, "transport"), upstreams, timeouts, limits, http, hotReload));
+        return problems.build(PROXY, () -> new ProxyConfig(Objects.requireNonNull(transport, "transport"), upstreams, timeouts, limits, http, hotReload,
+                admin(node.path("admin"))));
     }
 
     private LimitsConfig limits(JsonNode node) {
@@ -86,6 +87,14 @@ final class ConfigBinder {
                 Nodes.integer(node, "max_sessions", HttpConfig.DEFAULT_MAX_SESSIONS),
                 Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE),
                 tls(node.path("tls"))));
+    }
+
+    private Optional<AdminConfig> admin(JsonNode node) {
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(problems.build(PROXY.child("admin"), () -> new AdminConfig(
+                Nodes.string(node, "host").orElse(AdminConfig.DEFAULT_HOST), Nodes.integer(node, "port", 0))));
     }
 
     private Optional<TlsConfig> tls(JsonNode node) {
@@ -127,7 +136,8 @@ final class ConfigBinder {
         }
         return problems.build(LOGGING, () -> new LoggingConfig(level == null ? "INFO" : level, handlers, filePath,
                 Nodes.integer(node, "max_file_size_mb", LoggingConfig.DEFAULT_MAX_FILE_SIZE_MB),
-                Nodes.integer(node, "backup_count", LoggingConfig.DEFAULT_BACKUP_COUNT)));
+                Nodes.integer(node, "backup_count", LoggingConfig.DEFAULT_BACKUP_COUNT),
+                Nodes.string(node, "format").filter("json"::equalsIgnoreCase).isPresent() ? LogFormat.JSON : LogFormat.TEXT));
     }
 
     private static Set<String> namesOf(JsonNode upstreams) {

@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param filePath the log file, present whenever {@code file} is a handler
  * @param maxFileSizeMb size at which the file rolls over
  * @param backupCount rolled files kept
+ * @param format text, or JSON lines ({@code format: json}; any other {@code format} is a Python pattern, ignored)
  */
 public record LoggingConfig(
-        String level, List<LogHandler> handlers, Optional<Path> filePath, int maxFileSizeMb, int backupCount) {
+        String level, List<LogHandler> handlers, Optional<Path> filePath, int maxFileSizeMb, int backupCount,
+        LogFormat format) {
 
     static final Set<String> LEVELS = Set.of("DEBUG", "INFO", "WARN", "ERROR");
     static final int DEFAULT_MAX_FILE_SIZE_MB = 10;
@@ -33,6 +35,7 @@ public record LoggingConfig(
         if (handlers.contains(LogHandler.FILE) && filePath.isEmpty()) {
             throw new IllegalArgumentException("the file log handler needs a file path");
         }
+        Objects.requireNonNull(format, "format");
         if (maxFileSizeMb < 1 || backupCount < 0) {
             throw new IllegalArgumentException("max_file_size_mb must be >= 1 and backup_count >= 0");
         }
@@ -41,7 +44,7 @@ public record LoggingConfig(
     /** INFO to stderr. */
     public static LoggingConfig defaults() {
         return new LoggingConfig("INFO", List.of(LogHandler.STDERR), Optional.empty(), DEFAULT_MAX_FILE_SIZE_MB,
-                DEFAULT_BACKUP_COUNT);
+                DEFAULT_BACKUP_COUNT, LogFormat.TEXT);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Set;
  * @param transport client-facing transport, {@code stdio} or {@code http}; {@code http} needs {@code http}
  * @param upstreams every configured upstream, enabled or not, in config order; names are unique
  * @param hotReload {@code auto}, {@code enabled} or {@code disabled}
+ * @param admin the admin listener ({@code /metrics}, {@code /healthz}, {@code /readyz}), when configured
  */
 public record ProxyConfig(
         ClientTransport transport,
@@ -19,7 +20,8 @@ public record ProxyConfig(
         TimeoutsConfig timeouts,
         LimitsConfig limits,
         Optional<HttpConfig> http,
-        HotReload hotReload) {
+        HotReload hotReload,
+        Optional<AdminConfig> admin) {
 
     static final HotReload DEFAULT_HOT_RELOAD = HotReload.DISABLED;
 
@@ -42,6 +44,7 @@ public record ProxyConfig(
             throw new IllegalArgumentException("the http transport needs an http section");
         }
         Objects.requireNonNull(hotReload, "hotReload");
+        Objects.requireNonNull(admin, "admin");
     }
 
     /** Enabled upstreams only, in config order. */

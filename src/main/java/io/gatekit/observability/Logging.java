@@ -3,7 +3,11 @@ package io.gatekit.observability;
 import io.gatekit.config.LogHandler;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import io.gatekit.config.LogFormat;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
@@ -47,6 +51,15 @@ public final class Logging {
             context.putObject(DETACHED_STDERR, stderr);
             root.detachAppender(stderr);
         }
+        Appender<ILoggingEvent> current = root.getAppender(STDERR);
+        if (current instanceof OutputStreamAppender<ILoggingEvent> console) {
+            boolean wantJson = config.format() == LogFormat.JSON;
+            if (wantJson != console.getEncoder() instanceof JsonEncoder) {
+                console.stop();
+                console.setEncoder(encoder(context, config.format()));
+                console.start();
+            }
+        }
         Appender<ILoggingEvent> previousFile = root.getAppender(FILE);
         if (previousFile != null) {
             root.detachAppender(previousFile);
@@ -61,6 +74,22 @@ public final class Logging {
     public static void configureQuiet() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.getLogger("io.gatekit").setLevel(Level.WARN);
+    }
+
+    /** Text lines in the gateway's pattern, or Logback's JSON encoder: one object per line, MDC included. */
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format) {
+        if (format == LogFormat.JSON) {
+            JsonEncoder json = new JsonEncoder();
+            json.setContext(context);
+            json.setWithFormattedMessage(true);
+            json.start();
+            return json;
+        }
+        PatternLayoutEncoder text = new PatternLayoutEncoder();
+        text.setContext(context);
+        text.setPattern(PATTERN);
+        text.start();
+        return text;
     }
 
     private static RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> fileAppender(
@@ -81,13 +110,9 @@ public final class Logging {
         trigger.setContext(context);
         trigger.setMaxFileSize(FileSize.valueOf(config.maxFileSizeMb() + "MB"));
         trigger.start();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
         appender.setRollingPolicy(rolling);
         appender.setTriggeringPolicy(trigger);
-        appender.setEncoder(encoder);
+        appender.setEncoder(encoder(context, config.format()));
         appender.start();
         return appender;
     }

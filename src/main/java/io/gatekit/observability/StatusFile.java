@@ -32,6 +32,10 @@ public final class StatusFile implements AutoCloseable {
     private final Path file;
     private final Instant started = Instant.now();
     private final Thread thread;
+    /** The request count and time of the previous write, for the rate; only the writing thread touches them. */
+    private long lastCount;
+    private long lastNanos = System.nanoTime();
+    private volatile double requestsPerSecond;
 
     public StatusFile(Gateway gateway, Duration interval) {
         this.gateway = gateway;
@@ -63,6 +67,11 @@ public final class StatusFile implements AutoCloseable {
         status.put("updated", Instant.now().toString());
         status.put("config", gateway.config().source().map(Object::toString).orElse("embedded default"));
         status.put("clients", gateway.sessions().size());
+        PrometheusEvents metrics = gateway.observability().metrics();
+        status.put("sessions", gateway.sessions().size());
+        status.put("inFlight", metrics.inFlight());
+        status.put("requestsTotal", metrics.requestCount());
+        status.put("requestsPerSecond", Math.round(requestsPerSecond * 10) / 10.0);
         ArrayNode upstreams = status.putArray("upstreams");
         Map<String, List<ToolAlias>> aliases = gateway.toolAliases().stream()
                 .collect(Collectors.groupingBy(ToolAlias::upstream));
@@ -87,6 +96,13 @@ public final class StatusFile implements AutoCloseable {
     }
 
     private void write() {
+        long count = gateway.observability().metrics().requestCount();
+        long now = System.nanoTime();
+        if (now > lastNanos) {
+            requestsPerSecond = (count - lastCount) * 1e9 / (now - lastNanos);
+        }
+        lastCount = count;
+        lastNanos = now;
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

@@ -31,10 +31,18 @@ final class PluginLink implements Link {
 
     private final Plugins plugins;
     private final JsonRpcCodec codec;
+    private final StageObserver stages;
 
-    PluginLink(Plugins plugins, JsonRpcCodec codec) {
+    PluginLink(Plugins plugins, JsonRpcCodec codec, StageObserver stages) {
         this.plugins = plugins;
         this.codec = codec;
+        this.stages = stages;
+    }
+
+    private void observe(PipelineRun run) {
+        for (StageResult stage : run.stages()) {
+            stages.ran(stage.handler(), stage.nanos());
+        }
     }
 
     /** What the way back needs: the generation, the scope's pipeline, and the request as the plugins passed it. */
@@ -72,6 +80,7 @@ final class PluginLink implements Link {
         Request request = exchange.request();
         Request seen = pipeline.readsBodies(request.method()) ? materialized(request) : request;
         PipelineRun run = pipeline.request(seen, state.context());
+        observe(run);
         Request passed = run.outcome() == PipelineOutcome.MODIFIED ? (Request) run.message() : request;
         exchange.attach(State.class, new State(state.generation(), pipeline, state.context(), passed));
         if (pipeline.hasAuditors()) {
@@ -110,6 +119,7 @@ final class PluginLink implements Link {
         PluginContext context = state.context().toClient();
         PipelineRun run = MERGED_LISTS.contains(exchange.method()) ? PipelineRun.untouched(response)
                 : pipeline.response(state.request(), response, context);
+        observe(run);
         Response answer = switch (run.outcome()) {
             case BLOCKED -> Response.failure(response.id(), Plugins.blocked("Response", run));
             case ERROR -> Response.failure(response.id(), Plugins.failed(run));

@@ -53,9 +53,19 @@ public final class Plugins implements AutoCloseable {
      * @throws io.gatekit.config.ConfigException when an entry is invalid or a critical plugin cannot start
      */
     public Plugins(PluginRegistry registry, PluginsConfig config, Path baseDirectory, JsonRpcCodec codec) {
+        this(registry, config, baseDirectory, codec, StageObserver.NONE);
+    }
+
+    /**
+     * As above, telling {@code stages} how long each plugin took on each message (metrics).
+     *
+     * @throws io.gatekit.config.ConfigException when an entry is invalid or a critical plugin cannot start
+     */
+    public Plugins(PluginRegistry registry, PluginsConfig config, Path baseDirectory, JsonRpcCodec codec,
+            StageObserver stages) {
         this.registry = registry;
         this.baseDirectory = baseDirectory;
-        this.link = new PluginLink(this, codec);
+        this.link = new PluginLink(this, codec, stages);
         this.codec = codec;
         this.current = new PluginBuilder(registry, baseDirectory, shared, Pipelines.none()).build(config);
         describe(current);

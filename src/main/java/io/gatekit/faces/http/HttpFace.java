@@ -2,6 +2,7 @@ package io.gatekit.faces.http;
 
 import io.gatekit.Gateway;
 import io.gatekit.config.HttpConfig;
+import io.gatekit.observability.HealthEndpoints;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -37,7 +38,7 @@ public final class HttpFace implements AutoCloseable {
         this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
         OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
         this.handler = new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive());
-        this.server = jettyServer(http, handler);
+        this.server = jettyServer(http, new HealthEndpoints(gateway.observability(), handler));
         this.connector = (ServerConnector) server.getConnectors()[0];
     }
 
