@@ -35,6 +35,14 @@ class FairAdmissionTest {
         return calls;
     }
 
+    /** A new client of {@code fixture}, initialized, once the demo upstream is ready. */
+    private static TestClient connected(GatewayFixture fixture) {
+        TestClient client = fixture.connect();
+        client.initialize(null);
+        fixture.awaitReady("demo");
+        return client;
+    }
+
     private static JsonNode error(JsonNode response) {
         assertThat(response.has("error")).as("an error: %s", response).isTrue();
         return response.path("error");
@@ -43,9 +51,7 @@ class FairAdmissionTest {
     @Test
     void fiveHundredPipelinedCallsAgainstTheDefaultCeilingOf100_areAllAnswered() {
         try (GatewayFixture fixture = GatewayFixture.demo("", "")) {
-            TestClient client = fixture.connect();
-            client.initialize(null);
-            fixture.awaitReady("demo");
+            TestClient client = connected(fixture);
             List<CompletableFuture<JsonNode>> calls = sleepers(client, 500, 200);
             Awaitility.await().atMost(LONG).until(() -> fixture.gateway.queued("demo") > 0);
             int answered = 0;
@@ -65,9 +71,7 @@ class FairAdmissionTest {
                 max_in_flight: 2
                 max_queued: 3
                 """)) {
-            TestClient client = fixture.connect();
-            client.initialize(null);
-            fixture.awaitReady("demo");
+            TestClient client = connected(fixture);
             List<CompletableFuture<JsonNode>> calls = sleepers(client, 10, 500);
             int ok = 0;
             for (CompletableFuture<JsonNode> call : calls.subList(0, 5)) {
@@ -96,9 +100,7 @@ class FairAdmissionTest {
                       max_in_flight: 1
                 """;
         try (GatewayFixture fixture = GatewayFixture.start(yaml.formatted("30"))) {
-            TestClient client = fixture.connect();
-            client.initialize(null);
-            fixture.awaitReady("demo");
+            TestClient client = connected(fixture);
             JsonNode slowId = JsonNodeFactory.instance.stringNode("slow");
             CompletableFuture<JsonNode> slow = client.request(slowId, "tools/call", toolCall("demo__sleep", "ms", 20_000));
             Awaitility.await().atMost(LONG).until(() -> fixture.upstream("demo").inFlightCount() == 1);
@@ -149,9 +151,7 @@ class FairAdmissionTest {
                 max_in_flight: 1
                 max_queued: 1
                 """)) {
-            TestClient client = fixture.connect();
-            client.initialize(null);
-            fixture.awaitReady("demo");
+            TestClient client = connected(fixture);
             long before = toolCalls(client);
             JsonNodeFactory nodes = JsonNodeFactory.instance;
             CompletableFuture<JsonNode> slow = client.request(nodes.stringNode("slow"), "tools/call",
@@ -185,9 +185,7 @@ class FairAdmissionTest {
                 max_in_flight: 10
                 max_in_flight_per_tool: {sleep: 1}
                 """)) {
-            TestClient client = fixture.connect();
-            client.initialize(null);
-            fixture.awaitReady("demo");
+            TestClient client = connected(fixture);
             List<CompletableFuture<JsonNode>> calls = sleepers(client, 3, 1500);
             Awaitility.await().atMost(LONG).until(() -> fixture.gateway.queued("demo") == 2);
 
