@@ -84,7 +84,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
-        this.admission = new AdmissionController(config.proxy().limits().maxInFlightPerClient());
+        this.admission = new AdmissionController(config.proxy().limits());
         this.observability = new Observability(this::upstreams, sessions::size);
         GatewayEvents events = observability.events();
         this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec, events::pluginRan);
@@ -117,7 +117,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Upstream newUpstream(UpstreamConfig upstream) {
-        admission.configure(upstream.name(), upstream.maxInFlight());
+        admission.configure(upstream.name(), upstream.limits());
+        String name = upstream.name();
+        observability.events().queueDepthSource(name, () -> admission.queued(name));
         return new Upstream(upstream, settings, routing.events());
     }
 
@@ -128,7 +130,7 @@ public final class Gateway implements AutoCloseable {
     /** Starts every enabled upstream in the background; clients may connect at once. */
     public void start() {
         upstreams.values().forEach(Upstream::start);
-        deadlines = new DeadlineSweeper(() -> upstreams.values(), config.proxy().timeouts().request(),
+        deadlines = new DeadlineSweeper(() -> upstreams.values(), admission, config.proxy().timeouts().request(),
                 config.proxy().timeouts().connection());
     }
 
@@ -190,7 +192,7 @@ public final class Gateway implements AutoCloseable {
             if (sweeper != null) {
                 sweeper.reconfigure(timeouts);
             }
-            admission.reconfigure(next.proxy().limits().maxInFlightPerClient());
+            admission.reconfigure(next.proxy().limits());
             routing.reconfigure(timeouts, next.proxy().limits());
             replaceUpstreams(next);
             config = next;
@@ -203,8 +205,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies a new config's upstreams: added ones start, removed ones stop, changed ones restart; the others,
-     * and their requests in flight, are untouched (a stdio upstream whose {@code max_in_flight} alone changed keeps
-     * running under its new ceiling). Clients hear {@code list_changed} as upstreams come and go.
+     * and their requests in flight, are untouched (an upstream whose admission limits alone changed keeps running
+     * under the new ones, unless it is an HTTP one whose {@code max_in_flight} changed). Clients hear {@code list_changed} as upstreams come and go.
      */
     @GuardedBy("reloadLock")
     private void replaceUpstreams(GatewayConfig next) {
@@ -216,7 +218,7 @@ public final class Gateway implements AutoCloseable {
             Upstream existing = current.get(wanted.name());
             if (existing != null && (existing.config().equals(wanted) || existing.adopt(wanted))) {
                 existing.reconfigure(settings);
-                admission.configure(wanted.name(), wanted.maxInFlight());
+                admission.configure(wanted.name(), wanted.limits());
                 updated.put(wanted.name(), existing);
             } else {
                 if (existing != null) {
@@ -252,6 +254,11 @@ public final class Gateway implements AutoCloseable {
     /** The gateway's metrics and health, for the endpoints that publish them. */
     public Observability observability() {
         return observability;
+    }
+
+    /** Requests waiting for a slot of {@code upstream} (its queue and its tools'). */
+    public int queued(String upstream) {
+        return admission.queued(upstream);
     }
 
     public SessionDirectory sessions() {

@@ -16,13 +16,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
-/** Scenario 8: in-flight ceilings reject the excess at once with a clear error; nothing hangs. */
+/**
+ * Scenario 8: in-flight ceilings without a wait queue ({@code max_queued: 0}) reject the excess at once with a clear
+ * error; nothing hangs. (With the default queue the excess waits: {@link FairAdmissionTest}.)
+ */
 @Timeout(60)
 class LimitsTest {
 
     @Test
     void upstreamCeiling_rejectsExcess_withOverloadedError() {
-        try (GatewayFixture fixture = GatewayFixture.demo("", "max_in_flight: 5")) {
+        try (GatewayFixture fixture = GatewayFixture.demo("", """
+                max_in_flight: 5
+                max_queued: 0
+                """)) {
             TestClient client = fixture.connect();
             client.initialize(null);
             fixture.awaitReady("demo");
@@ -41,6 +47,7 @@ class LimitsTest {
                     assertThat(response.path("error").path("code").asInt()).isEqualTo(-32004);
                     assertThat(response.path("error").path("message").asString())
                             .contains("'demo'").contains("max_in_flight");
+                    assertThat(response.path("error").path("data").path("reason").asString()).isEqualTo("queue_full");
                 }
             }
             assertThat(ok).isEqualTo(5);
@@ -51,7 +58,7 @@ class LimitsTest {
     }
 
     @Test
-    void upstreamCeiling_changedByHotReload_appliesInPlace_withoutRestartingTheUpstream() {
+    void upstreamCeilingAndQueue_changedByHotReload_applyInPlace_withoutRestartingTheUpstream() {
         String yaml = """
                 proxy:
                   transport: stdio
@@ -59,8 +66,9 @@ class LimitsTest {
                     - name: demo
                       command: %%DEMO%%
                       max_in_flight: %d
+                      max_queued: %d
                 """;
-        try (GatewayFixture fixture = GatewayFixture.start(yaml.formatted(1))) {
+        try (GatewayFixture fixture = GatewayFixture.start(yaml.formatted(1, 0))) {
             TestClient client = fixture.connect();
             client.initialize(null);
             fixture.awaitReady("demo");
@@ -68,12 +76,16 @@ class LimitsTest {
             long pid = running.pid().orElseThrow();
             assertThat(sleepers(client, 3)).containsExactly(1, 2);
 
-            fixture.gateway.reload(GatewayFixture.config(yaml.formatted(3)));
+            fixture.gateway.reload(GatewayFixture.config(yaml.formatted(3, 0)));
 
             assertThat(fixture.upstream("demo")).isSameAs(running);
             assertThat(running.pid()).contains(pid);
             assertThat(running.config().maxInFlight()).isEqualTo(3);
             assertThat(sleepers(client, 5)).containsExactly(3, 2);
+
+            fixture.gateway.reload(GatewayFixture.config(yaml.formatted(1, 4)));
+            assertThat(fixture.upstream("demo")).isSameAs(running);
+            assertThat(sleepers(client, 6)).as("one in flight, four queued, one refused").containsExactly(5, 1);
         }
     }
 

@@ -9,8 +9,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What a {@link Link} decided about a request on its way in: go on (as it is, or with a modified message),
- * answer now (a result or an error; the links before this one still see the answer on its way back), or answer
- * later (the last link's upstream call). This generalises the old admission decision: a refusal is an answer.
+ * answer now (a result or an error; the links before this one still see the answer on its way back), answer
+ * later (the last link's upstream call), or go on later (admission's wait for a slot). This generalises the old
+ * admission decision: a refusal is an answer.
  */
 public sealed interface Decision {
 
@@ -22,6 +23,13 @@ public sealed interface Decision {
 
     /** The answer arrives later (an upstream call in flight); nothing after this link runs. */
     record Later(CompletableFuture<Response> answer) implements Decision {}
+
+    /**
+     * Go on later, holding no thread: the links after this one run when {@code ready} completes, on the thread that
+     * completes it. If it fails, the failure is the answer (as if this link had answered it: the links before it see
+     * it on the way back; a cancellation gets no answer).
+     */
+    record Resume(CompletableFuture<?> ready) implements Decision {}
 
     Proceed PROCEED = new Proceed(null);
 
@@ -43,5 +51,9 @@ public sealed interface Decision {
 
     static Decision later(CompletableFuture<Response> answer) {
         return new Later(answer);
+    }
+
+    static Decision resumeWhen(CompletableFuture<?> ready) {
+        return new Resume(ready);
     }
 }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: a request starts on the thread that read it and stays there while no link needs to block; at the
  * first link that may block for this exchange the rest of the way in (or back) moves to a virtual thread. So a
  * plain forward to a ready upstream costs no thread at all, and the same links run for it as for a list that
- * fans out to every upstream.
+ * fans out to every upstream. A link that must wait for something other than the answer (admission, for a slot)
+ * returns {@link Decision#resumeWhen}: the request then holds no thread until the rest of the chain is resumed on the
+ * thread that completes the wait.
  *
  * <p>Concurrency: immutable after construction; all per-request state is on the {@link Exchange}.
  */
@@ -96,6 +98,19 @@ public final class RequestChain {
                 case Decision.Later(var answer) -> {
                     // The stage whenComplete returns is dropped: outward handles every outcome, failures included.
                     var _ = answer.whenComplete((response, failure) -> outward(exchange, response, failure));
+                    return;
+                }
+                case Decision.Resume(var ready) -> {
+                    int next = i + 1;
+                    // As for Later: the dropped stage's outcome is handled here, a failure becoming this link's answer.
+                    var _ = ready.whenComplete((ignored, failure) -> {
+                        if (failure == null) {
+                            exchange.passed = next;
+                            inward(exchange, next);
+                        } else {
+                            outward(exchange, null, failure);
+                        }
+                    });
                     return;
                 }
             }

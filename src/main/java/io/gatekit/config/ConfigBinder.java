@@ -71,7 +71,10 @@ final class ConfigBinder {
                 Nodes.integer(node, "max_message_bytes", LimitsConfig.DEFAULT_MESSAGE_BYTES),
                 Nodes.integer(node, "max_in_flight_per_upstream", LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM),
                 Nodes.integer(node, "max_in_flight_per_client", LimitsConfig.DEFAULT_IN_FLIGHT_PER_CLIENT),
-                Nodes.integer(node, "list_page_size", LimitsConfig.DEFAULT_LIST_PAGE_SIZE)));
+                Nodes.integer(node, "list_page_size", LimitsConfig.DEFAULT_LIST_PAGE_SIZE),
+                Nodes.integer(node, "max_queued_per_upstream", LimitsConfig.DEFAULT_QUEUED_PER_UPSTREAM),
+                Nodes.rateLimit(node, "rate_limit_per_client"),
+                Nodes.positiveIntegers(node, "client_weights")));
         // Out-of-range values were reported by the schema; keep binding with defaults to find more problems.
         return limits == null ? LimitsConfig.defaults() : limits;
     }

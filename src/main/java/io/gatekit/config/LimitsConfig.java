@@ -1,5 +1,9 @@
 package io.gatekit.config;
 
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * The {@code proxy.limits} section: bounds that keep one client or upstream from exhausting the gateway.
  *
@@ -7,14 +11,21 @@ package io.gatekit.config;
  * @param maxInFlightPerUpstream default concurrency cap for an upstream without its own {@code max_in_flight}
  * @param maxInFlightPerClient concurrent requests one client may have open, default 10000
  * @param listPageSize items per page of the gateway's merged lists (tools/list, ...), default 1000
+ * @param maxQueuedPerUpstream default bound of an upstream's wait queue (requests over its ceiling wait there, fairly
+ *     across clients, until a slot frees or their deadline passes), default 1000; 0 refuses at once
+ * @param rateLimitPerClient requests per second each client may send, if limited
+ * @param clientWeights a client's share of a contended upstream, by the {@code clientInfo.name} it gave in
+ *     {@code initialize} (default 1: a client of weight 2 is served two queued requests for another's one)
  */
-public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int maxInFlightPerClient, int listPageSize) {
+public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int maxInFlightPerClient, int listPageSize,
+        int maxQueuedPerUpstream, Optional<RateLimitConfig> rateLimitPerClient, Map<String, Integer> clientWeights) {
 
     static final int MIN_MESSAGE_BYTES = 1024;
     static final int DEFAULT_MESSAGE_BYTES = 16 * 1024 * 1024;
     static final int DEFAULT_IN_FLIGHT_PER_UPSTREAM = 100;
     static final int DEFAULT_IN_FLIGHT_PER_CLIENT = 10_000;
     static final int DEFAULT_LIST_PAGE_SIZE = 1000;
+    static final int DEFAULT_QUEUED_PER_UPSTREAM = 1000;
 
     public LimitsConfig {
         if (maxMessageBytes < MIN_MESSAGE_BYTES) {
@@ -26,11 +37,21 @@ public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int 
         if (listPageSize < 1) {
             throw new IllegalArgumentException("list_page_size must be >= 1, got " + listPageSize);
         }
+        if (maxQueuedPerUpstream < 0) {
+            throw new IllegalArgumentException("max_queued_per_upstream must be >= 0, got " + maxQueuedPerUpstream);
+        }
+        Objects.requireNonNull(rateLimitPerClient, "rateLimitPerClient");
+        clientWeights = Map.copyOf(clientWeights);
+        clientWeights.forEach((client, weight) -> {
+            if (weight < 1) {
+                throw new IllegalArgumentException("client_weights." + client + " must be >= 1, got " + weight);
+            }
+        });
     }
 
     /** Every limit at its default. */
     public static LimitsConfig defaults() {
         return new LimitsConfig(DEFAULT_MESSAGE_BYTES, DEFAULT_IN_FLIGHT_PER_UPSTREAM, DEFAULT_IN_FLIGHT_PER_CLIENT,
-                DEFAULT_LIST_PAGE_SIZE);
+                DEFAULT_LIST_PAGE_SIZE, DEFAULT_QUEUED_PER_UPSTREAM, Optional.empty(), Map.of());
     }
 }

@@ -3,6 +3,8 @@ package io.gatekit.config;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -46,5 +48,33 @@ final class Nodes {
         }
         long nanos = seconds.movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
         return nanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+    }
+
+    /** A {@code {requests_per_second, burst}} object; absent (or reported by the schema) reads as no limit. */
+    static Optional<RateLimitConfig> rateLimit(JsonNode object, String key) {
+        JsonNode limit = object.get(key);
+        JsonNode rate = limit == null ? null : limit.get("requests_per_second");
+        if (rate == null || !rate.isNumber() || !(rate.doubleValue() > 0)
+                || rate.doubleValue() > RateLimitConfig.MAX_REQUESTS_PER_SECOND) {
+            return Optional.empty();
+        }
+        double perSecond = rate.doubleValue();
+        return Optional.of(new RateLimitConfig(perSecond, Math.max(1, integer(limit, "burst",
+                RateLimitConfig.defaultBurst(perSecond)))));
+    }
+
+    /** An object of positive integers by name ({@code max_in_flight_per_tool}, {@code client_weights}). */
+    static Map<String, Integer> positiveIntegers(JsonNode object, String key) {
+        Map<String, Integer> values = new LinkedHashMap<>();
+        JsonNode map = object.get(key);
+        if (map != null && map.isObject()) {
+            for (Map.Entry<String, JsonNode> entry : map.properties()) {
+                int value = integer(map, entry.getKey(), 0);
+                if (value >= 1) {
+                    values.put(entry.getKey(), value);
+                }
+            }
+        }
+        return values;
     }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param command program and arguments, non-empty for stdio, empty for http
  * @param env variables for the child, on top of a safe few of the gateway's own (HOME, LOGNAME, PATH, SHELL, TERM,
  *     USER), or of all of them with {@code inheritEnv}
- * @param maxInFlight concurrent requests the gateway sends this upstream
+ * @param limits what the gateway lets through to it: the in-flight ceiling, the wait queue's bound, per-tool
+ *     ceilings and a rate limit
  * @param maxRestartAttempts 0 means unlimited
  * @param serverIdentity the {@code serverInfo.name} the server is expected to report, if pinned
  * @param caFile PEM CA certificates an https upstream's certificate must chain to, instead of the JDK's defaults
@@ -38,7 +39,7 @@ public record UpstreamConfig(
         Map<String, String> env,
         Optional<Path> cwd,
         Optional<URI> url,
-        int maxInFlight,
+        UpstreamLimits limits,
         boolean restartOnFailure,
         int maxRestartAttempts,
         boolean tlsVerify,
@@ -76,9 +77,7 @@ public record UpstreamConfig(
             throw new IllegalArgumentException("protocol_era: modern needs transport: http (Gatekit speaks the stateless "
                     + "2026-07-28 era to Streamable HTTP upstreams only)");
         }
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("max_in_flight must be >= 1, got " + maxInFlight);
-        }
+        Objects.requireNonNull(limits, "limits");
         if (maxRestartAttempts < 0) {
             throw new IllegalArgumentException("max_restart_attempts must be >= 0, got " + maxRestartAttempts);
         }
@@ -89,16 +88,21 @@ public record UpstreamConfig(
         return transport == UpstreamTransport.HTTP && protocolEra != ProtocolEra.LEGACY;
     }
 
-    /** The same upstream with another in-flight ceiling. */
-    public UpstreamConfig withMaxInFlight(int ceiling) {
-        return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, ceiling, restartOnFailure,
+    /** Concurrent requests the gateway sends this upstream ({@code max_in_flight}). */
+    public int maxInFlight() {
+        return limits.maxInFlight();
+    }
+
+    /** The same upstream with other admission limits. */
+    public UpstreamConfig withLimits(UpstreamLimits other) {
+        return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, other, restartOnFailure,
                 maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv);
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
-                LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM, true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
+                UpstreamLimits.ofCeiling(LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM), true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
                 ProtocolEra.AUTO, false);
     }
 }

@@ -5,7 +5,10 @@ import io.gatekit.chain.Exchange;
 import io.gatekit.chain.Link;
 import io.gatekit.jsonrpc.GatewayException;
 
-/** The first link: a client over its own in-flight ceiling is refused before anything else is done for it. */
+/**
+ * The first link: a client over its own in-flight ceiling or its rate limit is refused before anything else is done
+ * for it.
+ */
 public final class ClientAdmission implements Link {
     private final AdmissionController admission;
 
@@ -15,7 +18,7 @@ public final class ClientAdmission implements Link {
 
     @Override
     public Decision onRequest(Exchange exchange) {
-        return admission.admitClient(exchange.client()) instanceof Admission.Rejected(GatewayException reason)
-                ? Decision.fail(reason.error()) : Decision.proceed();
+        GatewayException refused = admission.admitClient(exchange.client());
+        return refused == null ? Decision.proceed() : Decision.fail(refused.error());
     }
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enforces request deadlines for every upstream call from one thread: each tick, calls past their deadline
- * fail with -32001 and their upstream gets {@code notifications/cancelled}. One sweep over the in-flight maps
+ * fail with -32001 and their upstream gets {@code notifications/cancelled}, and requests still waiting in an
+ * admission queue past theirs are refused ({@code deadline_exceeded}, -32001). One sweep over the in-flight maps
  * costs far less than a timer per request, and the forwarding path then needs no thread waiting per call.
  * Deadlines are honoured to within one tick.
  *
@@ -32,13 +33,17 @@ public final class DeadlineSweeper implements AutoCloseable {
     static final Duration TICK = Duration.ofMillis(20);
 
     private final Supplier<Collection<Upstream>> upstreams;
+    private final AdmissionController admission;
     private volatile TimeoutsConfig timeouts;
     private final Thread thread;
     /** Whether the last sweep failed; touched by the sweeper thread only. */
     private boolean failing;
 
-    public DeadlineSweeper(Supplier<Collection<Upstream>> upstreams, Duration requestTimeout, Duration connectTimeout) {
+    /** @param admission whose waiting requests are refused when their deadline passes, on the same ticks */
+    public DeadlineSweeper(Supplier<Collection<Upstream>> upstreams, AdmissionController admission, Duration requestTimeout,
+            Duration connectTimeout) {
         this.upstreams = upstreams;
+        this.admission = admission;
         this.timeouts = new TimeoutsConfig(requestTimeout, connectTimeout);
         this.thread = Thread.ofPlatform().daemon().name("gatekit-deadlines").start(this::run);
     }
@@ -63,6 +68,11 @@ public final class DeadlineSweeper implements AutoCloseable {
         RuntimeException failure = null;
         try {
             long now = System.nanoTime();
+            try {
+                admission.expireQueued(now);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
             for (Upstream upstream : upstreams.get()) {
                 try {
                     upstream.expireOverdue(now, call -> timeout(upstream, call));

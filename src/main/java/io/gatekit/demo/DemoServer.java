@@ -51,6 +51,8 @@ public final class DemoServer implements MessageHandler {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicLong cancelNotices = new AtomicLong();
     private final AtomicLong cancelledRunning = new AtomicLong();
+    /** Every tools/call received, so a test can tell that a request never reached the server. */
+    private final AtomicLong toolCalls = new AtomicLong();
     private volatile JsonNode clientCapabilities = NODES.objectNode();
     private volatile String logLevel = "info";
 
@@ -121,7 +123,10 @@ public final class DemoServer implements MessageHandler {
             case "initialize" -> initialize(params);
             case "ping" -> NODES.objectNode();
             case "tools/list" -> withCacheHints(tools.list());
-            case "tools/call" -> tools.call(params);
+            case "tools/call" -> {
+                toolCalls.incrementAndGet();
+                yield tools.call(params);
+            }
             case "prompts/list" -> withCacheHints(DemoTools.prompts());
             case "prompts/get" -> DemoTools.prompt(params);
             case "resources/list" -> withCacheHints(DemoTools.resources());
@@ -186,6 +191,7 @@ public final class DemoServer implements MessageHandler {
         ObjectNode stats = NODES.objectNode();
         stats.put("cancelNotices", cancelNotices.get());
         stats.put("cancelledRunning", cancelledRunning.get());
+        stats.put("toolCalls", toolCalls.get());
         stats.put("running", running.size() - 1);
         stats.put("pid", ProcessHandle.current().pid());
         return stats;

@@ -70,7 +70,7 @@ final class DemoTools {
         tools.add(tool("elicit", "Asks the user a question (elicitation).", "message", "string"));
         tools.add(tool("fail", "Fails: mode=error gives a JSON-RPC error, mode=tool an isError result.", "mode", "string"));
         tools.add(tool("crash", "Exits the demo server process at once with the given code.", "code", "integer"));
-        tools.add(tool("stats", "Reports the demo server's counters (cancellations seen, requests running, pid)."));
+        tools.add(tool("stats", "Reports the demo server's counters (cancellations seen, requests running, tools/call received, pid)."));
         tools.add(tool("log", "Sends a log message at the given level.", "level", "string", "text", "string"));
         tools.add(tool("touch", "Signals that a subscribed resource changed.", "uri", "string"));
         tools.add(tool("change_tools", "Signals that the tool list changed."));

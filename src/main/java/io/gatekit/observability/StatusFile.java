@@ -82,6 +82,7 @@ public final class StatusFile implements AutoCloseable {
             upstream.pid().ifPresent(pid -> u.put("pid", pid));
             u.put("restarts", upstream.restarts());
             u.put("inFlight", upstream.inFlightCount());
+            u.put("queued", gateway.queued(upstream.name()));
             u.put("since", upstream.lastChange().toString());
             upstream.info().ifPresent(info -> u.put("server", info.serverInfo().path("name").asString("")));
             upstream.lastError().ifPresent(error -> u.put("lastError", error));

@@ -4,6 +4,8 @@ import io.gatekit.control.Admission;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.control.DeadlineSweeper;
 import io.gatekit.control.Permit;
+import io.gatekit.control.Slot;
+import io.gatekit.control.Ticket;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcError;
@@ -29,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * AND tells the upstream to cancel; a client cancel tells the upstream too and produces no answer. Neither
  * disturbs the connection. Two forms: {@link #send} registers the call and returns, the answer completing the
  * future on the upstream's reader thread (a client request, admitted by the chain); {@link #call} admits and waits
- * on the calling virtual thread (the gateway's own calls: lists, subscriptions, log levels, input retries).
+ * on the calling virtual thread (the gateway's own calls: lists, subscriptions, log levels, input retries), waiting in
+ * the upstream's queue, as a flow of their own, when its ceiling is full.
  * Deadlines are enforced for both by the {@link DeadlineSweeper}.
  */
 final class Forwarder {
@@ -78,11 +81,12 @@ final class Forwarder {
      */
     Response call(@Nullable CallOrigin origin, Upstream upstream, Request request, CompletableFuture<Response> outcome,
             long deadlineNanos) {
-        Admission decision = admission.admit(upstream.name());
-        if (decision instanceof Admission.Rejected(GatewayException reason)) {
-            throw reason;
-        }
-        try (Permit permit = ((Admission.Admitted) decision).permit()) {
+        Slot slot = switch (admission.admit(upstream.name(), deadlineNanos)) {
+            case Admission.Admitted(Permit permit) -> permit;
+            case Admission.Queued(Ticket ticket) -> awaitTurn(ticket, upstream, request, deadlineNanos);
+            case Admission.Rejected(GatewayException reason) -> throw reason;
+        };
+        try (slot) {
             PendingCall call = upstream.call(request, origin, outcome, deadlineNanos);
             try {
                 // The sweeper normally fails the call at its deadline; this bound is the backstop.
@@ -102,6 +106,28 @@ final class Forwarder {
                 upstream.abandon(call, "Gatekit is shutting down");
                 throw new GatewayException(ErrorCode.SHUTTING_DOWN, "Gatekit is shutting down");
             }
+        }
+    }
+
+    /**
+     * Waits, on this virtual thread, for the slot {@code ticket} queued for; throws the refusal when the deadline
+     * passes first (the sweeper's, or this thread's own bound as a backstop).
+     */
+    private Ticket awaitTurn(Ticket ticket, Upstream upstream, Request request, long deadlineNanos) {
+        try {
+            ticket.ready().get(Math.max(deadlineNanos - System.nanoTime() + SWEEPER_SLACK_NANOS, 0), TimeUnit.NANOSECONDS);
+            return ticket;
+        } catch (TimeoutException e) {
+            ticket.close();
+            throw DeadlineSweeper.timeout(upstream.name(), request.method(), requestTimeout);
+        } catch (ExecutionException e) {
+            ticket.close();
+            throw e.getCause() instanceof GatewayException g ? g
+                    : new GatewayException(ErrorCode.INTERNAL_ERROR, "Waiting for a slot failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ticket.close();
+            throw new GatewayException(ErrorCode.SHUTTING_DOWN, "Gatekit is shutting down");
         }
     }
 

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Concurrency: the maps are concurrent: request threads register and finish, the reader thread cancels and
  * answers. Info, log level, listen grant, {@code ready} and {@code closed} are volatile, each written by one step
- * (initialize, setLevel, listen, close) and read from any thread.
+ * (initialize, setLevel, listen, close) and read from any thread. Attachments are a concurrent map.
  */
 public final class ClientSession {
     private final String id;
@@ -37,6 +37,8 @@ public final class ClientSession {
     private volatile Principal principal = Principal.ANONYMOUS;
     private volatile boolean ready;
     private volatile boolean closed;
+    /** What other layers keep per client, by type (admission: the client's token bucket); rarely more than one. */
+    private final Map<Class<?>, Object> attachments = new ConcurrentHashMap<>(2);
 
     public ClientSession(String id, ClientChannel channel) {
         this.id = id;
@@ -45,6 +47,16 @@ public final class ClientSession {
 
     public String id() {
         return id;
+    }
+
+    /** What {@link #attach} kept for this client under {@code type}, or null. */
+    public <T> @Nullable T attachment(Class<T> type) {
+        return type.cast(attachments.get(type));
+    }
+
+    /** Keeps {@code value} for this client under its type (a layer's own private type is its key). */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, value);
     }
 
     public ClientInfo info() {

@@ -85,12 +85,13 @@ public final class Upstream implements AutoCloseable {
 
     /**
      * Takes {@code wanted}, this upstream's config after a hot reload, if it changes only what applies without a
-     * restart: {@code max_in_flight} of a stdio upstream (whose ceiling the gateway's admission enforces; an HTTP
-     * upstream's connection pool is sized from it, so it restarts). False: the caller replaces this upstream.
+     * restart: its admission limits (enforced by the gateway's admission: queue bound, per-tool ceilings, rate limit,
+     * and {@code max_in_flight}, except that an HTTP upstream's connection pool is sized from the latter, so a change
+     * of it restarts an HTTP upstream). False: the caller replaces this upstream.
      */
     public boolean adopt(UpstreamConfig wanted) {
         UpstreamConfig running = config;
-        if (!running.name().equals(wanted.name()) || !running.withMaxInFlight(wanted.maxInFlight()).equals(wanted)
+        if (!running.name().equals(wanted.name()) || !running.withLimits(wanted.limits()).equals(wanted)
                 || (running.maxInFlight() != wanted.maxInFlight() && running.transport() != UpstreamTransport.STDIO)) {
             return false;
         }

@@ -139,7 +139,7 @@ class ConfigLoaderTest {
         assertThat(proxy.hotReload()).isEqualTo(HotReload.DISABLED);
         assertThat(proxy.http()).isEmpty();
         assertThat(proxy.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(60), Duration.ofSeconds(60)));
-        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000, 1000));
+        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000, 1000, 1000, Optional.empty(), Map.of()));
         UpstreamConfig upstream = proxy.upstreams().getFirst();
         assertThat(upstream.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
         assertThat(upstream).extracting(UpstreamConfig::enabled, UpstreamConfig::transport,
@@ -163,10 +163,18 @@ class ConfigLoaderTest {
                   hot_reload: auto
                   http: {host: 0.0.0.0, port: 9090, path: /gateway}
                   timeouts: {request_timeout: 2.5, connection_timeout: 10}
-                  limits: {max_message_bytes: 2048, max_in_flight_per_upstream: 7, max_in_flight_per_client: 3}
+                  limits:
+                    max_message_bytes: 2048
+                    max_in_flight_per_upstream: 7
+                    max_in_flight_per_client: 3
+                    max_queued_per_upstream: 50
+                    rate_limit_per_client: {requests_per_second: 2.5}
+                    client_weights: {claude-code: 3}
                   upstreams:
                     - name: one
                       command: [server]
+                      max_in_flight_per_tool: {slow_tool: 2}
+                      rate_limit: {requests_per_second: 10, burst: 20}
                       env: {PORT: 8080, DEBUG: true, NAME: x}
                       max_restart_attempts: 4
                       restart_on_failure: false
@@ -175,6 +183,7 @@ class ConfigLoaderTest {
                       enabled: false
                       command: [server]
                       max_in_flight: 2
+                      max_queued: 0
                 logging: {level: warning, handlers: [stderr]}
                 """);
 
@@ -183,14 +192,17 @@ class ConfigLoaderTest {
         assertThat(proxy.hotReload()).isEqualTo(HotReload.AUTO);
         assertThat(proxy.timeouts().request()).isEqualTo(Duration.ofMillis(2500));
         assertThat(proxy.timeouts().connection()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(2048, 7, 3, 1000));
+        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(2048, 7, 3, 1000, 50,
+                Optional.of(new RateLimitConfig(2.5, 3)), Map.of("claude-code", 3)));
         UpstreamConfig one = proxy.upstreams().get(0);
         assertThat(one.env()).containsExactlyInAnyOrderEntriesOf(Map.of("PORT", "8080", "DEBUG", "true", "NAME", "x"));
         assertThat(one.maxInFlight()).isEqualTo(7);
         assertThat(one.maxRestartAttempts()).isEqualTo(4);
         assertThat(one.restartOnFailure()).isFalse();
         assertThat(one.serverIdentity()).contains("one-server");
-        assertThat(proxy.upstreams().get(1).maxInFlight()).isEqualTo(2);
+        assertThat(one.limits()).isEqualTo(new UpstreamLimits(7, 50, Map.of("slow_tool", 2),
+                Optional.of(new RateLimitConfig(10, 20))));
+        assertThat(proxy.upstreams().get(1).limits()).isEqualTo(new UpstreamLimits(2, 0, Map.of(), Optional.empty()));
         assertThat(proxy.enabledUpstreams()).extracting(UpstreamConfig::name).containsExactly("one");
         assertThat(config.logging().level()).isEqualTo("WARN");
     }

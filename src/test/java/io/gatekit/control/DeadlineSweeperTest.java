@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.gatekit.config.LimitsConfig;
 import io.gatekit.testing.LogCapture;
 import io.gatekit.upstream.Upstream;
 import java.time.Duration;
@@ -33,7 +34,8 @@ class DeadlineSweeperTest {
             }
             return List.of();
         };
-        try (DeadlineSweeper sweeper = new DeadlineSweeper(upstreams, Duration.ofSeconds(60), Duration.ofSeconds(60))) {
+        try (DeadlineSweeper sweeper = new DeadlineSweeper(upstreams,
+                new AdmissionController(LimitsConfig.defaults()), Duration.ofSeconds(60), Duration.ofSeconds(60))) {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> sweeps.get() >= 6);
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> log.events(Level.INFO).size() == 1);
         }

@@ -207,7 +207,7 @@ final class ListenStream implements ClientChannel {
             throws IOException {
         SseStream open = sse;
         if (open == null) {
-            replies.json(response, callback, 200, answer);
+            replies.answer(response, callback, 200, answer);
             return;
         }
         open.event(null, codec.encode(answer));

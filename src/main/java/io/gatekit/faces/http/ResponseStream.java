@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Drains one posted request onto its POST: JSON if the answer comes within a keep-alive interval, else an event stream
  * carrying the request's progress, keep-alive comments and finally the answer. {@code finish} turns the answer
  * into what the client gets (the modern era adds {@code resultType}), {@code status} picks the HTTP status of an
- * answer sent as JSON (a streamed one is already 200). Used once, by the request's own thread.
+ * answer sent as JSON (a streamed one is already 200; an admission refusal sent as JSON is 429). Used once, by the request's own thread.
  */
 final class ResponseStream {
     private static final Logger log = LoggerFactory.getLogger(ResponseStream.class);
@@ -74,7 +74,7 @@ final class ResponseStream {
                     message = finish.apply(answer);
                 }
                 if (message instanceof JsonRpcMessage.Response answer && sse == null) {
-                    replies.json(response, callback, status.applyAsInt(answer), answer);
+                    replies.answer(response, callback, status.applyAsInt(answer), answer);
                     return answer;
                 }
                 streaming().event(post.stream() + "-" + ++events, codec.encode(message));
