@@ -109,7 +109,7 @@ final class Target implements AutoCloseable {
                 case GATEWAY, GATEWAY_B, GATEWAY_GUIDED, GATEWAY_PII -> {
                     Path config = workDir.resolve(kind.label + "-bench.yaml");
                     Files.writeString(config, gatewayConfig(launch, maxInFlight) + plugins(kind));
-                    Launch gateway = kind == Kind.GATEWAY ? launch : launch.forGatewayB();
+                    Launch gateway = kind == Kind.GATEWAY_B ? launch.forGatewayB() : launch;
                     yield gateway.command("io.gatekit.cli.Main", "gateway", "--config", config.toString());
                 }
             };
