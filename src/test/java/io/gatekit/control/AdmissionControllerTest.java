@@ -8,6 +8,7 @@ import io.gatekit.config.UpstreamLimits;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import java.util.Map;
 import java.util.Optional;
@@ -197,6 +198,20 @@ class AdmissionControllerTest {
         assertThat(refused.error().message()).contains("'files'").contains("rate_limit");
         admission.configure("files", new UpstreamLimits(10, 0, Map.of(), Optional.empty()));
         assertThat(gate.rateLimit()).isNull();
+    }
+
+    @Test
+    void aClientsWeightComesFromTheNameItGaveInInitialize() {
+        LimitsConfig defaults = LimitsConfig.defaults();
+        admission.reconfigure(new LimitsConfig(defaults.maxMessageBytes(), defaults.maxInFlightPerUpstream(), 10,
+                defaults.listPageSize(), 5, Optional.empty(), Map.of("heavy", 3)));
+        ClientSession heavy = new ClientSession("h", m -> true);
+        ClientSession other = new ClientSession("o", m -> true);
+        assertThat(admission.weightOf(heavy)).as("before initialize").isEqualTo(1);
+        heavy.initialized(new ClientInfo("2025-11-25", JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.objectNode().put("name", "heavy")));
+        assertThat(admission.weightOf(heavy)).isEqualTo(3);
+        assertThat(admission.weightOf(other)).isEqualTo(1);
     }
 
     private static void register(ClientSession client, int id) {
