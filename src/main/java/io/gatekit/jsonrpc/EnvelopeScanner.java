@@ -53,6 +53,25 @@ final class EnvelopeScanner {
         }
     }
 
+    /**
+     * Whether {@code bytes[offset, offset + length)} is one JSON value the scanner would keep raw: well-formed, and
+     * no key in it repeated within its object or spelled with an escape.
+     */
+    static boolean passesRaw(byte[] bytes, int offset, int length) {
+        EnvelopeScanner scanner = new EnvelopeScanner(bytes, offset, length);
+        try {
+            scanner.skipWhitespace();
+            scanner.skipValue(0);
+            scanner.skipWhitespace();
+            return scanner.i == scanner.end;
+        } catch (RuntimeException e) {
+            if (e != UNUSUAL) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
     private @Nullable Decoded envelope(boolean rawResults, boolean rawArguments) {
         expect('{');
         boolean version = false;
@@ -258,22 +277,16 @@ final class EnvelopeScanner {
             i++;
             return;
         }
-        int mark = keys.mark();
-        ObjectKeys.Index index = null;
+        if (object) {
+            keys.open();
+        }
         while (true) {
             if (object) {
                 skipWhitespace();
                 int start = i + 1;
                 skipString(true);
-                int stop = i - 1;
-                if (index != null) {
-                    if (!index.add(start, stop)) {
-                        throw UNUSUAL;
-                    }
-                } else if (!keys.addLinear(mark, start, stop)) {
+                if (!keys.add(start, i - 1)) {
                     throw UNUSUAL;
-                } else if (keys.count(mark) == ObjectKeys.LINEAR) {
-                    index = keys.index(mark);
                 }
                 skipWhitespace();
                 expectByte(':');
@@ -287,7 +300,9 @@ final class EnvelopeScanner {
                 continue;
             }
             expectByte(close);
-            keys.release(mark);
+            if (object) {
+                keys.close();
+            }
             return;
         }
     }

@@ -6,7 +6,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -24,8 +23,6 @@ public final class JsonRpcCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JsonMapper mapper;
-    /** The streaming envelope reader's parsers: they refuse a repeated key, even inside a value skipped raw. */
-    private final ObjectReader envelopeReader;
     /** Reads a text refused for a repeated key, last value winning, only to find its id and kind for the error. */
     private final ObjectReader lastKeyWins;
     private final boolean rawResults;
@@ -64,7 +61,6 @@ public final class JsonRpcCodec {
                 // detect it for free (the map's put returns the value it replaced); raw values are checked as read.
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .build();
-        this.envelopeReader = mapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
         this.lastKeyWins = mapper.reader().without(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     }
 
@@ -142,10 +138,12 @@ public final class JsonRpcCodec {
      * The fast path for the two messages that dominate traffic: a success response (its {@code result} kept as
      * raw bytes, with {@code rawResults}) and a {@code tools/call} request (its {@code arguments} kept raw, with
      * {@code rawArguments}). Only the envelope is read, with the streaming parser. Null for anything else
-     * (other methods, errors, anything unusual), which then takes the full path with its precise errors.
+     * (other methods, errors, anything unusual, a key that repeats: ADR 0014), which then takes the full path with
+     * its precise errors. Repeats are looked for here without the parser's own detection, which would cost a set
+     * per object: the envelope's and params' members by hand, trees by the tree reader, raw values by the scanner.
      */
     private @Nullable Decoded decodeEnvelope(byte[] bytes, int offset, int length) {
-        try (JsonParser parser = envelopeReader.createParser(bytes, offset, length)) {
+        try (JsonParser parser = mapper.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -154,13 +152,22 @@ public final class JsonRpcCodec {
             String method = null;
             ObjectNode params = null;
             boolean version = false;
+            boolean versionSeen = false;
             while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                 String member = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (member) {
-                    case "jsonrpc" -> version = value == JsonToken.VALUE_STRING && "2.0".equals(parser.getString());
+                    case "jsonrpc" -> {
+                        if (versionSeen) {
+                            return null;
+                        }
+                        versionSeen = true;
+                        version = value == JsonToken.VALUE_STRING && "2.0".equals(parser.getString());
+                    }
                     case "id" -> {
-                        if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+                        if (id != null) {
+                            return null;
+                        } else if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
                             id = NODES.numberNode(parser.getIntValue());
                         } else if (value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.LONG) {
                             id = NODES.numberNode(parser.getLongValue());
@@ -171,26 +178,32 @@ public final class JsonRpcCodec {
                         }
                     }
                     case "method" -> {
-                        if (value != JsonToken.VALUE_STRING) {
+                        if (method != null || value != JsonToken.VALUE_STRING) {
                             return null;
                         }
                         method = parser.getString();
                     }
                     case "result" -> {
-                        if (!rawResults) {
+                        if (!rawResults || result != null) {
                             return null;
                         }
                         result = raw(parser, bytes, offset);
+                        if (result == null) {
+                            return null;
+                        }
                     }
                     case "params" -> {
-                        if (!rawArguments || value != JsonToken.START_OBJECT) {
+                        if (!rawArguments || params != null || value != JsonToken.START_OBJECT) {
                             return null;
                         }
                         params = NODES.objectNode();
                         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                             String name = parser.currentName();
                             parser.nextToken();
-                            params.set(name, "arguments".equals(name) ? raw(parser, bytes, offset) : parser.readValueAsTree());
+                            JsonNode param = "arguments".equals(name) ? raw(parser, bytes, offset) : parser.readValueAsTree();
+                            if (param == null || params.replace(name, param) != null) {
+                                return null;
+                            }
                         }
                     }
                     default -> {
@@ -225,11 +238,17 @@ public final class JsonRpcCodec {
         return null;
     }
 
-    /** The value the parser is at, as a raw node over a copy of its bytes. */
-    private static JsonNode raw(JsonParser parser, byte[] bytes, int offset) {
+    /**
+     * The value the parser is at, as a raw node over a copy of its bytes; null when the scanner will not vouch for
+     * it as raw (a key repeated, or spelled with an escape, inside it).
+     */
+    private static @Nullable JsonNode raw(JsonParser parser, byte[] bytes, int offset) {
         int start = (int) parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
         int end = (int) parser.currentLocation().getByteOffset();
+        if (!EnvelopeScanner.passesRaw(bytes, offset + start, end - start)) {
+            return null;
+        }
         return new RawJson(Arrays.copyOfRange(bytes, offset + start, offset + end), 0, end - start).node();
     }
 

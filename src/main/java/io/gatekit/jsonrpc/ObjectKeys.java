@@ -8,48 +8,60 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The keys of the objects {@link EnvelopeScanner} is inside, as spans of its buffer, so that it can refuse a key
- * repeated within one object (ADR 0014) without making strings. An object's keys sit on one stack above its
- * parent's, from its {@link #mark} until it is {@link #release}d. Up to {@link #LINEAR} keys an object is searched
- * key by key, comparing a fingerprint made in constant time (length, first and last bytes) before any bytes: nearly
- * every object is that small, and hashing every key would cost more than the search. Past it, an {@link Index} of
- * the object's keys by a full hash makes each further key cost the same, and should hostile keys all collide, a
- * tree-backed hash set takes over, so no object costs quadratic time. Keys with escapes never come here (the
- * scanner leaves them to the full parser). One instance per scan; not thread-safe.
+ * repeated within one object (ADR 0014) without making strings. The scanner {@link #open}s an object, {@link #add}s
+ * its keys and {@link #close}s it; an object's keys sit on one stack above its parent's. Up to {@link #LINEAR} keys
+ * an object is searched key by key, comparing a fingerprint made in constant time (length, first and last bytes)
+ * before any bytes: nearly every object is that small, and hashing every key would cost more than the search. Past
+ * it, an {@link Index} of the object's keys by a full hash makes each further key cost the same, and should hostile
+ * keys all collide, a tree-backed hash set takes over, so no object costs quadratic time. The state lives here, not
+ * in the scanner's frames, which keeps its byte loops lean. Keys with escapes never come here (the scanner leaves
+ * them to the full parser). One instance per scan; not thread-safe.
  */
 final class ObjectKeys {
     static final int LINEAR = 16;
     /** A probe sequence this long means the hashes collide badly: likely an attack, so the set takes over. */
     private static final int MAX_PROBES = 32;
-    private static final int FIELDS = 3; // start, stop, fingerprint
+    private static final int FIELDS = 3; // start, stop, fingerprint (in an index: full hash)
 
     private final byte[] b;
     private int[] keys = new int[FIELDS * 8];
     private int top;
+    /** Where each open object's keys start on the stack, outermost first. */
+    private int[] marks = new int[8];
+    private int depth;
+    /** The open objects' indexes, for those with many keys, by depth; made when first needed. */
+    private @Nullable Index @Nullable [] indexes;
 
     ObjectKeys(byte[] bytes) {
         this.b = bytes;
     }
 
-    /** Where the keys of an object opened now will start. */
-    int mark() {
-        return top;
+    /** An object opens: its keys start here. */
+    void open() {
+        if (depth == marks.length) {
+            marks = Arrays.copyOf(marks, depth * 2);
+        }
+        marks[depth++] = top;
     }
 
-    /** Forgets the keys of the object that started at {@code mark}. */
-    void release(int mark) {
-        top = mark;
+    /** The innermost open object closes: its keys are forgotten. */
+    void close() {
+        depth--;
+        top = marks[depth];
+        if (indexes != null && depth < indexes.length) {
+            indexes[depth] = null;
+        }
     }
 
-    /** How many keys the object started at {@code mark} has on the stack. */
-    int count(int mark) {
-        return (top - mark) / FIELDS;
-    }
-
-    /**
-     * Adds the key {@code b[start, stop)} to the object started at {@code mark}, searching its keys one by one:
-     * false when the object already has it. For the first {@link #LINEAR} keys; then {@link #index}.
-     */
-    boolean addLinear(int mark, int start, int stop) {
+    /** Adds the key {@code b[start, stop)} to the innermost open object: false when that object already has it. */
+    boolean add(int start, int stop) {
+        int frame = depth - 1;
+        Index[] known = indexes;
+        if (known != null && frame < known.length && known[frame] != null) {
+            return known[frame].add(start, stop);
+        }
+        // The common case, kept small so that it is compiled into the scanner's loop.
+        int mark = marks[frame];
         int length = stop - start;
         int fingerprint = length == 0 ? 0 : (length << 16) ^ (b[start] << 8) ^ (b[stop - 1] & 0xff);
         for (int k = mark; k < top; k += FIELDS) {
@@ -58,12 +70,19 @@ final class ObjectKeys {
             }
         }
         push(start, stop, fingerprint);
+        if (top - mark == FIELDS * LINEAR) {
+            startIndex(frame, mark);
+        }
         return true;
     }
 
-    /** An index over the keys the object started at {@code mark} has so far, for its further keys. */
-    Index index(int mark) {
-        return new Index(mark);
+    private void startIndex(int frame, int mark) {
+        Index[] known = indexes;
+        if (known == null || frame >= known.length) {
+            known = Arrays.copyOf(known == null ? new Index[0] : known, Math.max(8, 2 * depth));
+            indexes = known;
+        }
+        known[frame] = new Index(mark);
     }
 
     private void push(int start, int stop, int fingerprint) {
@@ -99,16 +118,16 @@ final class ObjectKeys {
     }
 
     /**
-     * The keys of one object with many: open addressing over their places on the stack, whose third field here
+     * The keys of one object with many: open addressing over their places on the stack, whose third field then
      * holds the key's full hash instead of its fingerprint.
      */
-    final class Index {
+    private final class Index {
         private final int mark;
         /** A key's place on the stack plus one; 0 is a free slot. */
         private int[] slots = new int[4 * LINEAR];
         private @Nullable Set<String> collided;
 
-        private Index(int mark) {
+        Index(int mark) {
             this.mark = mark;
             for (int k = mark; k < top; k += FIELDS) {
                 keys[k + 2] = hash(keys[k], keys[k + 1]);
@@ -119,7 +138,7 @@ final class ObjectKeys {
         /** Adds a key of this object: false when the object already has it. */
         boolean add(int start, int stop) {
             Set<String> set = collided;
-            if (set == null && 2 * (count(mark) + 1) > slots.length) {
+            if (set == null && 2 * ((top - mark) / FIELDS + 1) > slots.length) {
                 slots = new int[slots.length * 2];
                 set = place();
             }

@@ -165,6 +165,8 @@ class JsonRpcCodecTest {
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"message\":\"ok\",\"message\":\"dup\"}}} | 1 | true | message | /params/arguments/message",
         // the same with _meta (the streaming envelope reader's shape)
         "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"_meta\":{\"progressToken\":1},\"name\":\"x\",\"arguments\":{\"message\":\"ok\",\"message\":\"dup\"}}} | 2 | true | message | /params/arguments/message",
+        "{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"_meta\":{\"progressToken\":1,\"progressToken\":2},\"arguments\":{}}} | 16 | true | progressToken | /params/_meta/progressToken",
+        "{\"jsonrpc\":\"2.0\",\"id\":17,\"method\":\"tools/call\",\"params\":{\"_meta\":{},\"name\":\"x\",\"arguments\":{},\"arguments\":{}}} | 17 | true | arguments | /params/arguments",
         // a key and its escaped spelling are one key
         "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"message\":\"ok\",\"\\u006dessage\":\"dup\"}}} | 3 | true | message | /params/arguments/message",
         "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"a\":[{\"b\":{\"c\":1,\"d\":2,\"c\":3}}]}}} | 4 | true | c | /params/arguments/a/0/b/c",
@@ -180,6 +182,7 @@ class JsonRpcCodecTest {
         "{\"jsonrpc\":\"2.0\",\"id\":12,\"result\":{},\"result\":{\"x\":1}} | 12 | false | result | /result",
         "{\"jsonrpc\":\"2.0\",\"id\":13,\"error\":{\"code\":1,\"message\":\"m\",\"code\":2}} | 13 | false | code | /error/code",
         "{\"jsonrpc\":\"2.0\",\"id\":14,\"error\":{\"code\":1,\"message\":\"m\",\"data\":{\"why\":1,\"why\":2}}} | 14 | false | why | /error/data/why",
+        "{\"jsonrpc\":\"2.0\",\"id\":18,\"result\":{\"x\":{\"\\u0061\":1,\"a\":2}}} | 18 | false | a | /result/x/a",
         "{\"jsonrpc\":\"2.0\",\"id\":15,\"result\":{\"a/b\":1,\"a/b\":2}} | 15 | false | a/b | /result/a~1b",
     })
     void decode_repeatedKey_atAnyDepth_isInvalidRequest_namingTheKeyAndPath(String json, Integer id, boolean answerable,
