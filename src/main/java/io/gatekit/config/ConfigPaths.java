@@ -9,7 +9,7 @@ import java.util.Optional;
  * wherever the gateway happens to be started, so a config means the same thing from any shell (Python Gatekit
  * ADR-012); {@code ~} is the user's home because MCP client configs are full of it.
  */
-final class ConfigPaths {
+public final class ConfigPaths {
 
     private final Path baseDir;
 
@@ -23,6 +23,17 @@ final class ConfigPaths {
 
     /** @throws InvalidPathException when the text cannot be a path on this platform */
     Path resolve(String written) {
+        return resolve(baseDir, written);
+    }
+
+    /**
+     * {@code written} as a config file means it: {@code ~} and {@code ~/...} in the user's home, anything else
+     * relative to {@code baseDir} (the file's directory). For code outside this package that resolves paths from a
+     * config (plugins' files).
+     *
+     * @throws InvalidPathException when the text cannot be a path on this platform
+     */
+    public static Path resolve(Path baseDir, String written) {
         Path path;
         if (written.equals("~")) {
             path = home();
@@ -31,7 +42,7 @@ final class ConfigPaths {
         } else {
             path = Path.of(written);
         }
-        return baseDir.resolve(path).normalize();
+        return baseDir.toAbsolutePath().resolve(path).normalize();
     }
 
     /** {@link #resolve(String)}, reporting text that is not a path instead of throwing. */

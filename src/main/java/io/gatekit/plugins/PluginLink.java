@@ -66,11 +66,11 @@ final class PluginLink implements Link {
 
     @Override
     public Decision onRequest(Exchange exchange) {
-        if (plugins.isEmpty() && exchange.attachment(State.class) == null) {
-            return Decision.proceed();
-        }
         State state = exchange.attachment(State.class);
         if (state == null) {
+            if (plugins.isEmpty()) {
+                return Decision.proceed();
+            }
             state = begin(exchange);
         }
         if (state.pipeline().isEmpty()) {

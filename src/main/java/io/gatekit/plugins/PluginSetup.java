@@ -1,5 +1,6 @@
 package io.gatekit.plugins;
 
+import io.gatekit.config.ConfigPaths;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -24,10 +25,8 @@ public record PluginSetup(JsonNode options, @Nullable String upstream, Path base
         Objects.requireNonNull(shared, "shared");
     }
 
-    /** {@code path} (with a leading {@code ~} for the home directory) resolved against {@link #baseDirectory}. */
+    /** {@code path} resolved as the config file means it (a leading {@code ~} is the home directory). */
     public Path resolve(String path) {
-        String expanded = path.equals("~") || path.startsWith("~/")
-                ? System.getProperty("user.home") + path.substring(1) : path;
-        return baseDirectory.resolve(expanded).normalize();
+        return ConfigPaths.resolve(baseDirectory, path);
     }
 }

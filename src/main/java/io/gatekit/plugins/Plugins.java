@@ -18,6 +18,8 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import org.slf4j.Logger;
@@ -130,37 +132,42 @@ public final class Plugins implements AutoCloseable {
 
     /** A notification about a request (progress) on its way to the client that made it; null when stopped. */
     @Nullable Notification aboutRequest(Pipeline pipeline, PluginContext context, Notification notification) {
-        PipelineRun run = pipeline.notification(notification, context.toClient());
-        if (pipeline.hasAuditors()) {
-            pipeline.audit(new AuditEvent(AuditEvent.Type.NOTIFICATION, Instant.now(), context.toClient(), null,
-                    notification.method(), null, run.message(), run, 0));
-        }
-        return run.passes() ? (Notification) run.message() : null;
+        return filtered(pipeline, context.toClient(), notification);
     }
 
     private @Nullable Notification notification(@Nullable String upstream, Principal principal, String clientId,
             Direction direction, Notification notification) {
+        return through(upstream, notification, pipeline -> !pipeline.isEmpty(), pipeline -> filtered(pipeline,
+                new PluginContext(upstream, principal, clientId, direction, System.nanoTime()), notification));
+    }
+
+    /** {@code notification} through {@code pipeline}'s filters and auditors; null when a filter stopped it. */
+    private static @Nullable Notification filtered(Pipeline pipeline, PluginContext context, Notification notification) {
+        PipelineRun run = pipeline.notification(notification, context);
+        if (pipeline.hasAuditors()) {
+            pipeline.audit(new AuditEvent(AuditEvent.Type.NOTIFICATION, Instant.now(), context, null,
+                    notification.method(), null, run.message(), run, 0));
+        }
+        if (!run.passes()) {
+            log.debug("{} notification {} stopped by plugin {}: {}", context.direction(), notification.method(),
+                    run.decidedBy(), run.reason());
+            return null;
+        }
+        return (Notification) run.message();
+    }
+
+    /**
+     * {@code work} on {@code upstream}'s pipeline of the current generation, held for the while; {@code unchanged}
+     * when no plugin is configured or the pipeline is not one {@code applies} to.
+     */
+    private <T> T through(@Nullable String upstream, T unchanged, Predicate<Pipeline> applies, Function<Pipeline, T> work) {
         if (current.isEmpty()) {
-            return notification;
+            return unchanged;
         }
         Pipelines generation = acquire();
         try {
             Pipeline pipeline = generation.forUpstream(upstream);
-            if (pipeline.isEmpty()) {
-                return notification;
-            }
-            PluginContext context = new PluginContext(upstream, principal, clientId, direction, System.nanoTime());
-            PipelineRun run = pipeline.notification(notification, context);
-            if (pipeline.hasAuditors()) {
-                pipeline.audit(new AuditEvent(AuditEvent.Type.NOTIFICATION, Instant.now(), context, null,
-                        notification.method(), null, run.message(), run, 0));
-            }
-            if (!run.passes()) {
-                log.debug("{} notification {} stopped by plugin {}: {}", direction, notification.method(),
-                        run.decidedBy(), run.reason());
-                return null;
-            }
-            return (Notification) run.message();
+            return applies.test(pipeline) ? work.apply(pipeline) : unchanged;
         } finally {
             generation.release();
         }
@@ -174,16 +181,8 @@ public final class Plugins implements AutoCloseable {
      * @param client the client it is for, when known (its principal is what plugins see)
      */
     public JsonRpcMessage serverRequest(String upstream, @Nullable ClientSession client, Request request) {
-        if (current.isEmpty()) {
-            return request;
-        }
-        Pipelines generation = acquire();
-        try {
-            Pipeline pipeline = generation.forUpstream(upstream);
-            if (pipeline.isEmpty()) {
-                return request;
-            }
-            PluginContext context = serverContext(upstream, client);
+        return through(upstream, (JsonRpcMessage) request, pipeline -> !pipeline.isEmpty(), pipeline -> {
+            PluginContext context = clientContext(upstream, client, Direction.TO_CLIENT);
             PipelineRun run = pipeline.request(request, context);
             if (pipeline.hasAuditors()) {
                 pipeline.audit(new AuditEvent(AuditEvent.Type.REQUEST, Instant.now(), context, request.id(),
@@ -195,24 +194,13 @@ public final class Plugins implements AutoCloseable {
                 case COMPLETED_BY_MIDDLEWARE -> Objects.requireNonNull(run.completion()).withId(request.id());
                 default -> run.message();
             };
-        } finally {
-            generation.release();
-        }
+        });
     }
 
     /** A client's answer to a server-to-client request, on its way back to {@code upstream}, through its filters. */
     public Response serverRequestAnswer(String upstream, @Nullable ClientSession client, Request request, Response answer) {
-        if (current.isEmpty()) {
-            return answer;
-        }
-        Pipelines generation = acquire();
-        try {
-            Pipeline pipeline = generation.forUpstream(upstream);
-            if (pipeline.isEmpty()) {
-                return answer;
-            }
-            PluginContext context = new PluginContext(upstream, client == null ? Principal.ANONYMOUS : client.principal(),
-                    client == null ? GATEWAY_CLIENT : client.id(), Direction.TO_UPSTREAM, System.nanoTime());
+        return through(upstream, answer, pipeline -> !pipeline.isEmpty(), pipeline -> {
+            PluginContext context = clientContext(upstream, client, Direction.TO_UPSTREAM);
             PipelineRun run = pipeline.response(request, answer, context);
             Response passed = switch (run.outcome()) {
                 case BLOCKED -> Response.failure(answer.id(), blocked("Response", run));
@@ -225,14 +213,13 @@ public final class Plugins implements AutoCloseable {
                         request.method(), null, passed, run, 0));
             }
             return passed;
-        } finally {
-            generation.release();
-        }
+        });
     }
 
-    private static PluginContext serverContext(String upstream, @Nullable ClientSession client) {
+    /** The context of a message between {@code upstream} and {@code client} (the gateway itself when unknown). */
+    private static PluginContext clientContext(String upstream, @Nullable ClientSession client, Direction direction) {
         return new PluginContext(upstream, client == null ? Principal.ANONYMOUS : client.principal(),
-                client == null ? GATEWAY_CLIENT : client.id(), Direction.TO_CLIENT, System.nanoTime());
+                client == null ? GATEWAY_CLIENT : client.id(), direction, System.nanoTime());
     }
 
     /**
@@ -243,15 +230,7 @@ public final class Plugins implements AutoCloseable {
      *     the merged list, named with the reason
      */
     public Response upstreamListPage(String upstream, Request request, Response page) {
-        if (current.isEmpty()) {
-            return page;
-        }
-        Pipelines generation = acquire();
-        try {
-            Pipeline pipeline = generation.forUpstream(upstream);
-            if (!pipeline.hasFilters()) {
-                return page;
-            }
+        return through(upstream, page, Pipeline::hasFilters, pipeline -> {
             PluginContext context = new PluginContext(upstream, Principal.ANONYMOUS, GATEWAY_CLIENT,
                     Direction.TO_CLIENT, System.nanoTime());
             // The upstream's result arrives as raw bytes: filters that read bodies get the tree.
@@ -265,9 +244,7 @@ public final class Plugins implements AutoCloseable {
                 case COMPLETED_BY_MIDDLEWARE -> page;
                 default -> (Response) run.message();
             };
-        } finally {
-            generation.release();
-        }
+        });
     }
 
     /** The error a client gets for a message a security plugin blocked. */
