@@ -32,11 +32,12 @@ public final class ClientDispatcher implements MessageHandler {
     private static final Logger log = LoggerFactory.getLogger(ClientDispatcher.class);
 
     /**
-     * How long requests in flight may still be answered after a stream client's input ends, counted from when no
-     * upstream is still starting: a request waiting for an upstream that takes seconds to start (a JVM, an npx
-     * package) is not cut off, yet a client that vanished has its work cancelled soon after.
+     * How long requests in flight may still be answered after a stream client's input ends, counted from the last
+     * sign of progress: an upstream still starting, or one of the client's requests answered. A request waiting
+     * for an upstream that takes seconds to start (a JVM, an npx package) or behind a slow batch is not cut off,
+     * yet a client that vanished has its work cancelled a few seconds after the last answer.
      */
-    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(2);
+    public static final java.time.Duration STREAM_DRAIN_GRACE = java.time.Duration.ofSeconds(5);
     /** However long upstreams take to start, the drain after input ends stops here. */
     private static final java.time.Duration MAX_DRAIN = java.time.Duration.ofSeconds(30);
 
@@ -127,10 +128,14 @@ public final class ClientDispatcher implements MessageHandler {
         // already in flight a short grace to be answered, then cancel what is left, upstream too.
         long start = System.nanoTime();
         long deadline = start + drainGrace.toNanos();
-        while (session.inFlightCount() > 0 && System.nanoTime() < deadline && System.nanoTime() - start < MAX_DRAIN.toNanos()) {
-            if (drainGrace.isPositive() && routing.anyUpstreamStarting()) {
+        int inFlight;
+        int lastInFlight = Integer.MAX_VALUE;
+        while ((inFlight = session.inFlightCount()) > 0 && System.nanoTime() < deadline
+                && System.nanoTime() - start < MAX_DRAIN.toNanos()) {
+            if (drainGrace.isPositive() && (inFlight < lastInFlight || routing.anyUpstreamStarting())) {
                 deadline = System.nanoTime() + drainGrace.toNanos();
             }
+            lastInFlight = inFlight;
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

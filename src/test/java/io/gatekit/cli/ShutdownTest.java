@@ -66,10 +66,10 @@ class ShutdownTest {
         }
     }
 
-    /** The grace after input ends counts from when the upstream is up: one that takes 3 s to start still answers. */
+    /** The grace after input ends counts from when the upstream is up: one that takes longer than the grace (6 s) to start still answers. */
     @Test
     void stdinClosedWhileTheUpstreamTakesLongerThanTheGraceToStart_requestsStillAnswered() throws Exception {
-        java.util.List<String> slowDemo = new java.util.ArrayList<>(java.util.List.of("sh", "-c", "sleep 3; exec \"$0\" \"$@\""));
+        java.util.List<String> slowDemo = new java.util.ArrayList<>(java.util.List.of("sh", "-c", "sleep 6; exec \"$0\" \"$@\""));
         slowDemo.addAll(io.gatekit.testing.Processes.gatekit("demo-server"));
         GatewayProcess gateway = GatewayProcess.start(dir, """
                 proxy:
