@@ -3,7 +3,6 @@ package io.gatekit.observability;
 import io.gatekit.config.LogHandler;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
@@ -14,17 +13,16 @@ import io.gatekit.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the {@code logging:} section to Logback. The base setup (logback.xml) logs to stderr only: on the
- * stdio face stdout carries MCP messages and nothing else. {@link #configure} may run again with a new section (hot
+ * Applies the {@code logging:} section to Logback. The base setup ({@link BaseLogging}) logs to stderr only: on
+ * the stdio face stdout carries MCP messages and nothing else. {@link #configure} may run again with a new section (hot
  * reload): it sets the level, attaches or detaches the stderr appender, and replaces the file appender.
  *
  * <p>Concurrency: Logback's context is the process's own; configure runs at start and then on the config watcher's
- * thread only. The stderr appender logback.xml made is kept in the context (not here) while detached, so that it can
+ * thread only. The stderr appender BaseLogging made is kept in the context (not here) while detached, so that it can
  * be attached again.
  */
 public final class Logging {
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [%level] %logger{20}: %msg%n";
-    private static final String STDERR = "STDERR";
+    private static final String STDERR = BaseLogging.STDERR;
     private static final String FILE = "FILE";
     /** Where the detached stderr appender waits in the context's object map. */
     private static final String DETACHED_STDERR = "io.gatekit.detachedStderrAppender";
@@ -81,13 +79,9 @@ public final class Logging {
         trigger.setContext(context);
         trigger.setMaxFileSize(FileSize.valueOf(config.maxFileSizeMb() + "MB"));
         trigger.start();
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
         appender.setRollingPolicy(rolling);
         appender.setTriggeringPolicy(trigger);
-        appender.setEncoder(encoder);
+        appender.setEncoder(BaseLogging.encoder(context, LogLine.DATE_AND_TIME));
         appender.start();
         return appender;
     }
