@@ -54,6 +54,9 @@ final class StartupBench {
     record Variant(String label, List<String> command) {}
 
     static void run(StdioBench.Options o, StdioBench.Report report, PrintStream out) {
+        if (o.startupRuns() <= 0) {
+            return;
+        }
         Path root = Path.of("").toAbsolutePath();
         List<Variant> variants = variants(o, root, out);
         out.println();
