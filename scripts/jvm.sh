@@ -37,9 +37,10 @@ gatekit_jar_sha256() {
 # Prints the AOT cache file of JAR: beside it, named by its SHA-256. JDK 25.0.3 does not notice that a cache was
 # made from another jar (JDK-8377932; it would run the old classes), so a jar's cache is found by its content only.
 gatekit_aot_cache_of() {
-  local jar="$1" sha
+  local jar="$1" sha dir=.
   sha="$(gatekit_jar_sha256 "$jar")" || return 1
-  echo "$(dirname "$jar")/gatekit-$sha.aot"
+  case "$jar" in */*) dir="${jar%/*}" ;; esac
+  echo "$dir/gatekit-$sha.aot"
 }
 
 # The stdio session the training run serves: the handshake, every list, a tool call, a ping. Each line is a

@@ -21,9 +21,13 @@ gatekit_find_jdk() {
 # Prints the feature release of the JDK or runtime image at $1 (25 for 25.0.3): from its release file, which every
 # JDK and jlink image has (reading it costs nothing; starting that java to ask costs a JVM start), else from java.
 gatekit_java_major() {
-  local home="$1" version=""
+  local home="$1" version="" line
   if [ -r "$home/release" ]; then
-    version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")"
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=*) version="${line#JAVA_VERSION=\"}"; version="${version%%[!0-9]*}"; break ;;
+      esac
+    done < "$home/release"
   fi
   if [ -z "$version" ]; then
     version="$("$home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')"
