@@ -8,7 +8,7 @@ gatekit_find_jdk() {
   local home major
   for home in "${candidates[@]}"; do
     [ -x "$home/bin/java" ] || continue
-    major=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
+    major="$(gatekit_java_major "$home")"
     if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then
       export JAVA_HOME="$home"
       return 0
@@ -16,6 +16,23 @@ gatekit_find_jdk() {
   done
   echo "gatekit: JDK 25 or newer not found. Set JAVA_HOME to a JDK 25 install (looked in: ${candidates[*]})." >&2
   return 1
+}
+
+# Prints the feature release of the JDK or runtime image at $1 (25 for 25.0.3): from its release file, which every
+# JDK and jlink image has (reading it costs nothing; starting that java to ask costs a JVM start), else from java.
+gatekit_java_major() {
+  local home="$1" version="" line
+  if [ -r "$home/release" ]; then
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=*) version="${line#JAVA_VERSION=\"}"; version="${version%%[!0-9]*}"; break ;;
+      esac
+    done < "$home/release"
+  fi
+  if [ -z "$version" ]; then
+    version="$("$home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')"
+  fi
+  echo "$version"
 }
 
 # True when target/gatekit.jar is missing or older than any source, resource or build file.

@@ -201,16 +201,7 @@ final class HttpTarget implements AutoCloseable {
 
     /** VmRSS of the front process in bytes, from /proc; -1 when unknown. */
     long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux, or gone
-        }
-        return -1;
+        return Target.rssBytes(process.pid());
     }
 
     /** Asks the front process for a full collection: jcmd GC.run for a JVM, SIGUSR2 (gc()) for node. */

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  *       during a closed-loop run and prints where the CPU goes.</li>
  * </ol>
  *
+ * {@link StartupBench} measures a cold start of the stdio gateway (part of a full run, or {@code --only=startup}).
  * It is also the entry point of the HTTP benchmarks: {@link HttpBench} (part of a full run, or {@code --only=http})
  * and {@link ServerBench} ({@code --only=servers} alone: Jetty against Helidon, ADR 0005).
  *
@@ -80,7 +81,12 @@ public final class StdioBench {
             String node,
             String mcpProxy,
             // --only=servers (ServerBench): idle keep-alive connections per server for the memory figure
-            int serverIdleConnections) {
+            int serverIdleConnections,
+            // --only=startup (StartupBench): cold starts per variant, idle seconds before the second RSS reading
+            int startupRuns,
+            double startupIdleSeconds,
+            List<String> startupVariants, // launcher, dist, plain, baseline
+            String startupBaseline) { // another checkout's root, for the baseline variant
 
         static final Map<String, String> DEFAULTS = defaults();
 
@@ -120,6 +126,10 @@ public final class StdioBench {
             d.put("node", "node");
             d.put("mcp-proxy", "interop/peers/node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs");
             d.put("server-idle-connections", "5000");
+            d.put("startup-runs", "10");
+            d.put("startup-idle", "3");
+            d.put("startup-variants", "launcher,dist,plain,baseline");
+            d.put("startup-baseline", "");
             return d;
         }
 
@@ -144,8 +154,9 @@ public final class StdioBench {
                 }
                 values.put(key, value);
             }
-            if (!List.of("all", "throughput", "seed", "http", "servers").contains(values.get("only"))) {
-                throw new IllegalArgumentException("--only must be all, throughput, seed, http or servers, not " + values.get("only"));
+            if (!List.of("all", "startup", "throughput", "seed", "http", "servers").contains(values.get("only"))) {
+                throw new IllegalArgumentException("--only must be all, startup, throughput, seed, http or servers, not "
+                        + values.get("only"));
             }
             String cp = values.get("classpath").isBlank() ? System.getProperty("java.class.path") : values.get("classpath");
             Path workDir;
@@ -189,7 +200,11 @@ public final class StdioBench {
                     Integer.parseInt(values.get("http-idle-sessions")),
                     values.get("node"),
                     values.get("mcp-proxy"),
-                    Integer.parseInt(values.get("server-idle-connections")));
+                    Integer.parseInt(values.get("server-idle-connections")),
+                    Integer.parseInt(values.get("startup-runs")),
+                    Double.parseDouble(values.get("startup-idle")),
+                    List.of(values.get("startup-variants").split(",")).stream().map(String::strip).filter(v -> !v.isEmpty()).toList(),
+                    values.get("startup-baseline"));
         }
 
         private static List<Target.Kind> kinds(String text) {
@@ -203,6 +218,10 @@ public final class StdioBench {
                 }
             }
             return List.copyOf(kinds);
+        }
+
+        boolean startup() {
+            return only.equals("all") || only.equals("startup");
         }
 
         boolean throughput() {
@@ -294,6 +313,9 @@ public final class StdioBench {
         }
         if (o.seed()) {
             o.sleepVariants().stream().filter(k -> !needed.contains(k)).forEach(needed::add);
+        }
+        if (o.startup()) {
+            StartupBench.run(o, report, out);
         }
         Map<Target.Kind, Target> targets = new EnumMap<>(Target.Kind.class);
         try {
@@ -521,7 +543,7 @@ public final class StdioBench {
         }
     }
 
-    private static void verdict(Report report, PrintStream out, String target, boolean met, String value) {
+    static void verdict(Report report, PrintStream out, String target, boolean met, String value) {
         out.println(f("  [%s] %s%s", met ? "PASS" : "FAIL", target, value.isEmpty() ? "" : ": " + value));
         if (!met) {
             report.missedTargets.add(target + (value.isEmpty() ? "" : " (" + value + ")"));

@@ -27,6 +27,7 @@ class StdioBenchLoadTest {
                 "--duration=1", "--warmup=1", "--round-warmup=0.5", "--rounds=1",
                 "--sleep-calls=10000", "--sleep-ms=200", "--sleep-rounds=1",
                 "--http-idle-sessions=0", "--http-rounds=0", "--http-sleep-rounds=0", // the HTTP face: scripts/bench
+                "--startup-runs=0", // cold starts: scripts/bench --only=startup
                 "--workdir=" + dir}, Map.of());
 
         StdioBench.Report report = StdioBench.run(options, System.out);

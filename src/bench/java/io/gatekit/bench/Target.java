@@ -223,6 +223,20 @@ final class Target implements AutoCloseable {
         return handle == null ? 0 : handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
+    /** VmRSS of a process in bytes, from /proc; -1 when unknown (not Linux, or gone). */
+    static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux, or gone
+        }
+        return -1;
+    }
+
     String stderrTail() {
         return tail(stderr);
     }

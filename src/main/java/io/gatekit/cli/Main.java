@@ -1,5 +1,8 @@
 package io.gatekit.cli;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /** Entry point of the {@code gatekit} executable. */
@@ -12,6 +15,11 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (tests call this without exiting). */
     public static int run(String... args) {
+        // The launch forms skip picocli: a desktop client waits on them at every start (LaunchCommands).
+        Optional<Callable<Integer>> launch = LaunchCommands.match(List.of(args));
+        if (launch.isPresent()) {
+            return LaunchCommands.run(launch.get());
+        }
         CommandLine cli = new CommandLine(new GatekitCommand());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // Usage and errors go to stderr: on the stdio face, stdout belongs to MCP messages alone.

@@ -10,12 +10,13 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
@@ -27,7 +28,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  */
 final class YamlTreeReader {
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    /** A parser factory, not a mapper: the tree is built here, and building a mapper costs a cold start ~50 ms. */
+    private static final YAMLFactory YAML = YAMLFactory.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String MERGE_KEY = "<<";
     /** Caps alias expansion, which would otherwise let a few lines of YAML ("billion laughs") build a huge tree. */
@@ -56,7 +58,7 @@ final class YamlTreeReader {
     }
 
     private @Nullable JsonNode readDocument(String text) {
-        try (JsonParser parser = YAML.createParser(text)) {
+        try (JsonParser parser = YAML.createParser(ObjectReadContext.empty(), text)) {
             if (parser.nextToken() == null) {
                 return null;
             }

@@ -36,7 +36,10 @@ final class DemoTools {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final DemoServer server;
-    private static final java.security.SecureRandom STATE_RANDOM = new java.security.SecureRandom();
+    /** Created when {@code confirm} first mints a state: a SecureRandom costs a cold start tens of milliseconds. */
+    private static final class StateRandom {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    }
 
     private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> issuedStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -212,7 +215,7 @@ final class DemoTools {
         JsonNode responses = params.get("inputResponses");
         if (responses == null || responses.isNull()) {
             byte[] nonce = new byte[24];
-            STATE_RANDOM.nextBytes(nonce);
+            StateRandom.RANDOM.nextBytes(nonce);
             // '+', '/' and '=' on purpose: a relay that re-encodes or trims the opaque state breaks the retry.
             String state = "mrtr+" + java.util.Base64.getEncoder().encodeToString(nonce) + "/=";
             issuedStates.add(state);

@@ -4,7 +4,6 @@ import io.gatekit.config.LogHandler;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import io.gatekit.config.LogFormat;
@@ -18,17 +17,16 @@ import io.gatekit.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the {@code logging:} section to Logback. The base setup (logback.xml) logs to stderr only: on the
- * stdio face stdout carries MCP messages and nothing else. {@link #configure} may run again with a new section (hot
+ * Applies the {@code logging:} section to Logback. The base setup ({@link BaseLogging}) logs to stderr only: on
+ * the stdio face stdout carries MCP messages and nothing else. {@link #configure} may run again with a new section (hot
  * reload): it sets the level, attaches or detaches the stderr appender, and replaces the file appender.
  *
  * <p>Concurrency: Logback's context is the process's own; configure runs at start and then on the config watcher's
- * thread only. The stderr appender logback.xml made is kept in the context (not here) while detached, so that it can
+ * thread only. The stderr appender BaseLogging made is kept in the context (not here) while detached, so that it can
  * be attached again.
  */
 public final class Logging {
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} [%level] %logger{20}: %msg%n";
-    private static final String STDERR = "STDERR";
+    private static final String STDERR = BaseLogging.STDERR;
     private static final String FILE = "FILE";
     /** Where the detached stderr appender waits in the context's object map. */
     private static final String DETACHED_STDERR = "io.gatekit.detachedStderrAppender";
@@ -56,7 +54,7 @@ public final class Logging {
             boolean wantJson = config.format() == LogFormat.JSON;
             if (wantJson != console.getEncoder() instanceof JsonEncoder) {
                 console.stop();
-                console.setEncoder(encoder(context, config.format()));
+                console.setEncoder(encoder(context, config.format(), LogLine.TIME));
                 console.start();
             }
         }
@@ -76,8 +74,8 @@ public final class Logging {
         context.getLogger("io.gatekit").setLevel(Level.WARN);
     }
 
-    /** Text lines in the gateway's pattern, or Logback's JSON encoder: one object per line, MDC included. */
-    private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format) {
+    /** {@link LogLine}s with times as {@code timePattern}, or Logback's JSON encoder: one object per line, MDC included. */
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format, String timePattern) {
         if (format == LogFormat.JSON) {
             JsonEncoder json = new JsonEncoder();
             json.setContext(context);
@@ -85,11 +83,7 @@ public final class Logging {
             json.start();
             return json;
         }
-        PatternLayoutEncoder text = new PatternLayoutEncoder();
-        text.setContext(context);
-        text.setPattern(PATTERN);
-        text.start();
-        return text;
+        return BaseLogging.encoder(context, timePattern);
     }
 
     private static RollingFileAppender<ch.qos.logback.classic.spi.ILoggingEvent> fileAppender(
@@ -112,7 +106,7 @@ public final class Logging {
         trigger.start();
         appender.setRollingPolicy(rolling);
         appender.setTriggeringPolicy(trigger);
-        appender.setEncoder(encoder(context, config.format()));
+        appender.setEncoder(encoder(context, config.format(), LogLine.DATE_AND_TIME));
         appender.start();
         return appender;
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * checks configured entries (handler, family, scope, options against the handler's JSON Schema with the framework
  * fields added) for the config loader, and is where a generation of plugins is made ({@link PluginBuilder}).
  *
- * <p>Immutable once discovered; the compiled schemas are shared by every check.
+ * <p>Concurrency: the factories are fixed once discovered; each handler's schema is compiled once, on first use, in a
+ * concurrent map, and then shared by every check.
  */
 public final class PluginRegistry implements PluginCheck {
     private static final Logger log = LoggerFactory.getLogger(PluginRegistry.class);
@@ -45,7 +47,8 @@ public final class PluginRegistry implements PluginCheck {
     public static final String PLUGIN_DIRECTORY = "plugins";
 
     private final Map<String, PluginFactory> factories;
-    private final Map<String, Schema> schemas;
+    /** Compiled on first use, then shared by every check. */
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
     private PluginRegistry(Collection<PluginFactory> found) {
         TreeMap<String, PluginFactory> byHandler = new TreeMap<>();
@@ -57,14 +60,23 @@ public final class PluginRegistry implements PluginCheck {
             }
         }
         this.factories = Collections.unmodifiableSortedMap(byHandler); // sorted: listed in messages
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-        Map<String, Schema> compiled = new TreeMap<>();
-        byHandler.forEach((handler, factory) -> {
-            Schema schema = registry.getSchema(fullSchema(factory));
+    }
+
+    /**
+     * The handler's compiled options schema, compiled when an entry first names it: a config that uses no plugin (the
+     * embedded default, for one) never pays for compiling them all at start-up.
+     */
+    private Schema schema(String handler, PluginFactory factory) {
+        return schemas.computeIfAbsent(handler, h -> {
+            Schema schema = Compiler.REGISTRY.getSchema(fullSchema(factory));
             schema.initializeValidators();
-            compiled.put(handler, schema);
+            return schema;
         });
-        this.schemas = Map.copyOf(compiled);
+    }
+
+    /** The JSON Schema dialect, created on first use (class initialisation is lazy and thread-safe). */
+    private static final class Compiler {
+        static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     }
 
     /** The handlers on Gatekit's own class path (the built-ins, and any plugin jar put there). */
@@ -181,11 +193,8 @@ public final class PluginRegistry implements PluginCheck {
             issues.add(new Issue(List.of("handler"), false, "'" + entry.handler() + "' configures one upstream at a"
                     + " time: list it under plugins." + entry.kind() + ".<upstream name>, not _global"));
         }
-        Schema schema = schemas.get(entry.handler());
-        if (schema != null) {
-            for (Error error : schema.validate(entry.config())) {
-                issues.add(issueOf(error, factory));
-            }
+        for (Error error : schema(entry.handler(), factory).validate(entry.config())) {
+            issues.add(issueOf(error, factory));
         }
         return issues;
     }

@@ -5,11 +5,9 @@ import io.gatekit.jsonrpc.GatewayException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Opaque cursors for the gateway's merged list pages: kind, list version and offset, authenticated with an
@@ -21,14 +19,12 @@ final class Cursors {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
     private static final int MAC_BYTES = 16;
 
-    private final byte[] key = new byte[32];
+    private final Secrets.Key key = new Secrets.Key();
 
     /** A position in a list: which list, which version of it, and the index of the next item. */
     record Position(ListKind kind, long version, int offset) {}
 
-    Cursors() {
-        new SecureRandom().nextBytes(key);
-    }
+    Cursors() {}
 
     String encode(Position position) {
         byte[] body = (position.kind().name() + ":" + position.version() + ":" + position.offset())
@@ -71,7 +67,7 @@ final class Cursors {
     private byte[] mac(byte[] body) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(key, "HmacSHA256"));
+            hmac.init(key.get());
             return hmac.doFinal(body);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -16,7 +16,6 @@ import io.gatekit.upstream.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -56,8 +54,7 @@ final class HeldCalls implements Link {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
-    private final SecretKeySpec key;
+    private final Secrets.Key key = new Secrets.Key();
 
     private record Held(String handle, Upstream upstream, String method, String name, PendingCall call,
             CompletableFuture<Response> outcome, String inputKey, JsonNode upstreamRequestId) {}
@@ -73,11 +70,7 @@ final class HeldCalls implements Link {
         }
     };
 
-    HeldCalls() {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
-    }
+    HeldCalls() {}
 
     /**
      * A server-to-client request from {@code upstream} for a 2026-07-28 client: if that client has exactly one
@@ -162,9 +155,7 @@ final class HeldCalls implements Link {
     }
 
     private String handle() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.randomBytes(16));
     }
 
     private String state(Held entry) {
@@ -188,7 +179,7 @@ final class HeldCalls implements Link {
     private String mac(Held entry) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(key.get());
             String signed = entry.handle() + "\n" + entry.upstream().name() + "\n" + entry.method() + "\n" + entry.name();
             return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {

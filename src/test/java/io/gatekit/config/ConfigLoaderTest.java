@@ -294,6 +294,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadDefault_passesTheSchema_whichItsLoadingSkips() {
+        Problems problems = new Problems(new SourceMap("default.yaml"));
+        tools.jackson.databind.JsonNode root = YamlTreeReader.read(ConfigLoader.defaultText(),
+                Map.of("GATEKIT_JAVA", "java", "GATEKIT_CLASSPATH", "gatekit.jar", "GATEKIT_JVM_OPTIONS", "-Xshare:auto"),
+                problems);
+        assertThat(root).isNotNull();
+        Normalizer.normalize(root, problems);
+
+        SchemaCheck.validate(root, problems);
+
+        assertThat(problems.isEmpty()).as("problems: %s", problems.isEmpty() ? "none" : problems.toException().getMessage()).isTrue();
+    }
+
+    @Test
+    void loadDefault_passesTheLaunchersJvmOptionsToTheDemoServer() {
+        Map<String, String> launcher = Map.of("GATEKIT_JAVA", "/opt/java/bin/java", "GATEKIT_CLASSPATH", "/opt/gatekit.jar",
+                "GATEKIT_JVM_OPTIONS", "\"-XX:AOTCache=/opt/gatekit-1.aot\"");
+        Map<String, String> plain = Map.of("GATEKIT_JAVA", "/opt/java/bin/java", "GATEKIT_CLASSPATH", "/opt/gatekit.jar");
+
+        assertThat(ConfigLoader.loadDefault(launcher).proxy().upstreams().getFirst().env())
+                .containsEntry("JDK_JAVA_OPTIONS", "\"-XX:AOTCache=/opt/gatekit-1.aot\"");
+        assertThat(ConfigLoader.loadDefault(plain).proxy().upstreams().getFirst().env()).containsEntry("JDK_JAVA_OPTIONS", "");
+    }
+
+    @Test
     void loadDefault_withoutVariables_reportsEachMissingOneOnItsLine() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.loadDefault(Map.of()));
 
