@@ -48,8 +48,18 @@ final class HttpBench {
     }
 
     static void run(StdioBench.Options o, Target.Launch launch, StdioBench.Report report, PrintStream out) {
+        run(o, launch, report, out, false);
+    }
+
+    /**
+     * The HTTP benchmark; with {@code withSupergateway}, supergateway (stateful: a demo server per session) joins the
+     * throughput rounds only, since idle sessions and delayed calls by the thousand would each start a JVM there.
+     * What was measured, or null when nothing was.
+     */
+    static @org.jspecify.annotations.Nullable Results run(StdioBench.Options o, Target.Launch launch, StdioBench.Report report,
+            PrintStream out, boolean withSupergateway) {
         if (o.httpIdleSessions() <= 0 && o.httpRounds() <= 0 && o.httpSleepRounds() <= 0) {
-            return;
+            return null;
         }
         Path script = Path.of(o.mcpProxy()).toAbsolutePath();
         out.println();
@@ -60,13 +70,17 @@ final class HttpBench {
                 report.failures.add(why);
             }
             out.println("  skipped: " + why);
-            return;
+            return null;
         }
         Results results = new Results();
         Map<Kind, HttpTarget> targets = new EnumMap<>(Kind.class);
         try {
             targets.put(Kind.GATEKIT, HttpTarget.startGatekit(launch, o.workDir(), Math.max(o.maxInFlight(), o.httpSleepCalls() * 2)));
             targets.put(Kind.MCP_PROXY, HttpTarget.startMcpProxy(launch, o.workDir(), o.node(), script));
+            Path supergateway = script.resolveSibling("../../../supergateway/dist/index.js").normalize();
+            if (withSupergateway && Files.isRegularFile(supergateway)) {
+                targets.put(Kind.SUPERGATEWAY, HttpTarget.startSupergateway(launch, o.workDir(), o.node(), supergateway));
+            }
             out.println(f("  gatekit on %s (pid %d), mcp-proxy on %s (node pid %d); logs in %s",
                     targets.get(Kind.GATEKIT).endpoint, targets.get(Kind.GATEKIT).front().pid(),
                     targets.get(Kind.MCP_PROXY).endpoint, targets.get(Kind.MCP_PROXY).front().pid(), o.workDir()));
@@ -80,10 +94,12 @@ final class HttpBench {
                 delayed(o, targets, results, report, out);
             }
             summary(o, results, report, out);
+            return results;
         } catch (RuntimeException e) {
             report.failures.add("http benchmark: " + e.getMessage());
             out.println("  HTTP benchmark aborted: " + e);
             targets.values().forEach(t -> out.println("  --- " + t.kind.label + " stderr tail:\n" + t.stderrTail()));
+            return results;
         } finally {
             targets.values().forEach(HttpTarget::close);
         }
@@ -99,6 +115,9 @@ final class HttpBench {
                 + "after a forced GC (gatekit: jcmd GC.run; node: gc() via --expose-gc on SIGUSR2), before and after; "
                 + "as many sessions opened first as warm-up (they stay open too)", n));
         for (HttpTarget t : targets.values()) {
+            if (t.kind == Kind.SUPERGATEWAY) {
+                continue; // a demo server per session: a thousand JVMs
+            }
             AtomicInteger failures = new AtomicInteger();
             // Warm-up: as many sessions as measured, so code, JIT and the allocator's working set (pages of the Java
             // heap or the V8 heap touched while opening sessions) are in place before the baseline.
@@ -232,7 +251,7 @@ final class HttpBench {
 
     private static void delayed(StdioBench.Options o, Map<Kind, HttpTarget> targets, Results results,
             StdioBench.Report report, PrintStream out) {
-        List<Kind> kinds = List.copyOf(targets.keySet());
+        List<Kind> kinds = targets.keySet().stream().filter(k -> k != Kind.SUPERGATEWAY).toList();
         long timeout = TimeUnit.SECONDS.toNanos(o.httpSleepTimeout());
         out.println();
         out.println(f("-- Delayed calls: %d concurrent tools/call sleep ms=%d over %d sessions, one pre-opened connection per "

@@ -34,6 +34,8 @@ final class HttpTarget implements AutoCloseable {
     enum Kind {
         GATEKIT("gatekit", "demo__echo", "demo__sleep", true),
         MCP_PROXY("mcp-proxy", "echo", "sleep", false),
+        /** supergateway 4 (node), stdio to Streamable HTTP, stateful: it starts one demo server per session. */
+        SUPERGATEWAY("supergateway", "echo", "sleep", false),
         JETTY("jetty", "echo", "sleep", true),
         HELIDON("helidon", "echo", "sleep", true);
 
@@ -73,10 +75,15 @@ final class HttpTarget implements AutoCloseable {
     }
 
     static HttpTarget startGatekit(Target.Launch launch, Path workDir, int maxInFlight) {
+        return startGatekit(launch, workDir, gatekitConfig(launch, maxInFlight));
+    }
+
+    /** The gateway on {@code yaml} (an HTTP face on a free loopback port at /mcp, fronting the demo server). */
+    static HttpTarget startGatekit(Target.Launch launch, Path workDir, String yaml) {
         try {
             Files.createDirectories(workDir);
             Path config = workDir.resolve("gatekit-http-bench.yaml");
-            Files.writeString(config, gatekitConfig(launch, maxInFlight));
+            Files.writeString(config, yaml);
             Path stderr = workDir.resolve("gatekit-http-stderr.log");
             Process process = new ProcessBuilder(launch.command("io.gatekit.cli.Main", "gateway", "--config", config.toString()))
                     .redirectError(stderr.toFile())
@@ -125,6 +132,31 @@ final class HttpTarget implements AutoCloseable {
 
     /** mcp-proxy on a free loopback port, ready once an initialize succeeds. */
     static HttpTarget startMcpProxy(Target.Launch launch, Path workDir, String node, Path script) {
+        return startNode(Kind.MCP_PROXY, workDir, node, port -> {
+            List<String> arguments = new ArrayList<>(List.of(script.toString(), "--host", "127.0.0.1", "--port",
+                    Integer.toString(port), "--"));
+            arguments.addAll(launch.demoServer());
+            return arguments;
+        });
+    }
+
+    /**
+     * supergateway on a free loopback port, stdio to Streamable HTTP in its stateful mode (the one that keeps
+     * sessions), ready once an initialize succeeds. Its {@code --stdio} takes one shell command line.
+     */
+    static HttpTarget startSupergateway(Target.Launch launch, Path workDir, String node, Path script) {
+        String demo = launch.demoServer().stream().map(HttpTarget::shellQuoted).collect(java.util.stream.Collectors.joining(" "));
+        return startNode(Kind.SUPERGATEWAY, workDir, node, port -> List.of(script.toString(), "--stdio", demo,
+                "--outputTransport", "streamableHttp", "--stateful", "--port", Integer.toString(port), "--logLevel", "none"));
+    }
+
+    private static String shellQuoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** A node front ({@code arguments} given its port) on a free loopback port, ready once an initialize succeeds. */
+    private static HttpTarget startNode(Kind kind, Path workDir, String node,
+            java.util.function.IntFunction<List<String>> arguments) {
         try {
             Files.createDirectories(workDir);
             Path preload = workDir.resolve("gc-on-sigusr2.cjs");
@@ -133,15 +165,14 @@ final class HttpTarget implements AutoCloseable {
             try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
-            List<String> command = new ArrayList<>(List.of(node, "--expose-gc", "--require", preload.toString(),
-                    script.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port), "--"));
-            command.addAll(launch.demoServer());
-            Path stderr = workDir.resolve("mcp-proxy-stderr.log");
+            List<String> command = new ArrayList<>(List.of(node, "--expose-gc", "--require", preload.toString()));
+            command.addAll(arguments.apply(port));
+            Path stderr = workDir.resolve(kind.label + "-stderr.log");
             Process process = new ProcessBuilder(command)
                     .redirectError(stderr.toFile())
-                    .redirectOutput(workDir.resolve("mcp-proxy-stdout.log").toFile())
+                    .redirectOutput(workDir.resolve(kind.label + "-stdout.log").toFile())
                     .start();
-            HttpTarget target = new HttpTarget(Kind.MCP_PROXY, process, new Endpoint("127.0.0.1", port, "/mcp"), stderr);
+            HttpTarget target = new HttpTarget(kind, process, new Endpoint("127.0.0.1", port, "/mcp"), stderr);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             IOException last = null;
             while (System.nanoTime() < deadline && process.isAlive()) {
@@ -155,7 +186,7 @@ final class HttpTarget implements AutoCloseable {
                 }
             }
             process.destroyForcibly();
-            throw new IllegalStateException("mcp-proxy did not come up (" + last + "); stderr:\n" + Files.readString(stderr));
+            throw new IllegalStateException(kind.label + " did not come up (" + last + "); stderr:\n" + Files.readString(stderr));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

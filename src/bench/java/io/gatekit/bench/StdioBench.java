@@ -154,8 +154,8 @@ public final class StdioBench {
                 }
                 values.put(key, value);
             }
-            if (!List.of("all", "startup", "throughput", "seed", "http", "servers").contains(values.get("only"))) {
-                throw new IllegalArgumentException("--only must be all, startup, throughput, seed, http or servers, not "
+            if (!List.of("all", "startup", "throughput", "seed", "http", "servers", "publish").contains(values.get("only"))) {
+                throw new IllegalArgumentException("--only must be all, startup, throughput, seed, http, servers or publish, not "
                         + values.get("only"));
             }
             String cp = values.get("classpath").isBlank() ? System.getProperty("java.class.path") : values.get("classpath");
@@ -280,6 +280,8 @@ public final class StdioBench {
             if (options.profile().equals("http")) {
                 HttpBench.profile(options, launch(options), System.out);
                 code = 0;
+            } else if (options.only().equals("publish")) {
+                code = Publication.run(options, launch(options), System.out);
             } else if (!options.profile().equals("none")) {
                 profile(options, System.out);
                 code = 0;
@@ -365,7 +367,7 @@ public final class StdioBench {
                 + "\",\"arguments\":{\"message\":\"" + message + "\"}}}");
     }
 
-    private static LineTemplate sleep(Target.Kind kind, int ms) {
+    static LineTemplate sleep(Target.Kind kind, int ms) {
         return LineTemplate.of("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"tools/call\",\"params\":{\"name\":\"" + kind.sleepTool
                 + "\",\"arguments\":{\"ms\":" + ms + "}}}");
     }
@@ -379,11 +381,16 @@ public final class StdioBench {
     }
 
     private static ClosedLoopResult loop(Options o, Target target, double warmupSeconds, double seconds) {
+        return loop(o, target, o.window(), warmupSeconds, seconds);
+    }
+
+    /** A closed loop of echo calls with {@code window} in flight. */
+    static ClosedLoopResult loop(Options o, Target target, int window, double warmupSeconds, double seconds) {
         long warm = (long) (warmupSeconds * 1e9);
         long measured = (long) (seconds * 1e9);
         // Room for 800k requests per second, well above what 2 cores reach (~350k direct); a capped run is reported.
         int capacity = (int) Math.min(20_000_000L, (long) ((warmupSeconds + seconds) * 800_000) + 10_000);
-        return target.client.closedLoop(echo(target.kind, o.payloadBytes()), o.window(), warm, measured,
+        return target.client.closedLoop(echo(target.kind, o.payloadBytes()), window, warm, measured,
                 TimeUnit.SECONDS.toNanos(30), capacity, cpu(target));
     }
 
