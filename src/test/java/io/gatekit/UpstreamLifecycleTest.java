@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 class UpstreamLifecycleTest {
 
     @Test
-    void upstreamKilledMidFlight_failsPendingFast_restarts_andOtherUpstreamUnaffected() {
+    void upstreamKilledMidFlight_failsPendingFast_restarts_callsMeanwhileWait_andOtherUpstreamUnaffected() {
         try (GatewayFixture fixture = GatewayFixture.start("""
                 proxy:
                   transport: stdio
@@ -49,7 +49,12 @@ class UpstreamLifecycleTest {
                 assertThat(response.path("error").path("code").asInt()).isEqualTo(-32005);
                 assertThat(response.path("error").path("message").asString()).contains("Upstream 'victim'").contains("exited");
             }
+            // A call that arrives while the upstream is restarting waits for it instead of failing.
+            Awaitility.await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(20)).until(() ->
+                    fixture.upstream("victim").state() != Upstream.State.READY || fixture.upstream("victim").restarts() > 0);
+            CompletableFuture<JsonNode> duringRestart = client.request("tools/call", toolCall("victim__echo", "message", "waited"));
             assertThat(text(await(survivor, Duration.ofSeconds(10)))).isEqualTo("slept 1500 ms");
+            assertThat(text(await(duringRestart, Duration.ofSeconds(30)))).isEqualTo("waited");
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(fixture.upstream("victim").state()).isEqualTo(Upstream.State.READY);
                 assertThat(fixture.upstream("victim").pid()).isPresent().get().isNotEqualTo(oldPid);

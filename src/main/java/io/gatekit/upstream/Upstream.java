@@ -57,6 +57,8 @@ public final class Upstream implements AutoCloseable {
     private volatile @Nullable UpstreamConnection current;
     private volatile @Nullable InitializeResult info;
     private volatile State state = State.STARTING;
+    /** Start attempts that failed since the upstream last ran. */
+    private final AtomicInteger failedStartsInARow = new AtomicInteger();
     private volatile @Nullable String lastError;
     private volatile Instant lastChange = Instant.now();
     private final AtomicInteger restarts = new AtomicInteger();
@@ -162,8 +164,9 @@ public final class Upstream implements AutoCloseable {
 
     /**
      * Sends a request upstream on behalf of {@code origin} (null for the gateway's own requests); the response
-     * completes {@code outcome}. While the upstream is starting, waits for it until {@code deadlineNanos}; when
-     * it is down (backing off, failed, stopped) throws {@link GatewayException} at once.
+     * completes {@code outcome}. While the upstream is starting, or about to restart after a running process
+     * ended, waits for it until {@code deadlineNanos}; when it is down for good or keeps failing to start (backing
+     * off after a failed start, failed, stopped) throws {@link GatewayException} at once.
      */
     public PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
         awaitStarted(deadlineNanos);
@@ -234,7 +237,7 @@ public final class Upstream implements AutoCloseable {
     private void awaitStarted(long deadlineNanos) {
         synchronized (stateLock) {
             long remaining;
-            while (state == State.STARTING && (remaining = deadlineNanos - System.nanoTime()) > 0) {
+            while (worthWaitingFor() && (remaining = deadlineNanos - System.nanoTime()) > 0) {
                 try {
                     stateLock.wait(Math.max(1, remaining / 1_000_000));
                 } catch (InterruptedException e) {
@@ -243,6 +246,21 @@ public final class Upstream implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a request should wait for this upstream rather than fail: it is starting, or backing off before the
+     * first restart after a running process ended (a crash mid-run is answered by a restart a fraction of a second
+     * later; failing every request that arrives meanwhile would turn one crash into a burst of errors). An upstream
+     * whose restarts keep failing is not waited for: requests fail fast until it is up again.
+     */
+    private boolean worthWaitingFor() {
+        return switch (state) {
+            case STARTING -> true;
+            case BACKOFF -> failedStartsInARow.get() == 0;
+            case READY -> current == null; // its process just ended; the supervisor is about to say what follows
+            case FAILED, STOPPED -> false;
+        };
     }
 
     GatewayException unavailable(String why) {
@@ -264,6 +282,7 @@ public final class Upstream implements AutoCloseable {
                 }
                 current = connection;
                 attempt = 0;
+                failedStartsInARow.set(0);
                 setState(State.READY);
                 firstAttempt.complete(null);
                 InitializeResult declared = Objects.requireNonNull(info, "connect() records what the upstream declared");
@@ -280,12 +299,14 @@ public final class Upstream implements AutoCloseable {
                 // client's threads, a listen or GET stream that would otherwise reconnect on its own.
                 connection.shutdown(Duration.ofMillis(200));
             } catch (GatewayException | java.io.IOException e) {
+                failedStartsInARow.incrementAndGet();
                 lastError = e.getMessage();
                 log.warn("upstream {} failed to start: {}", name(), e.getMessage());
                 if (connection != null) {
                     connection.shutdown(Duration.ofMillis(200));
                 }
             } catch (RuntimeException e) {
+                failedStartsInARow.incrementAndGet();
                 lastError = e.toString();
                 log.error("upstream {} supervisor error", name(), e);
                 if (connection != null) {
