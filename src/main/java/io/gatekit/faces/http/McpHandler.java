@@ -131,6 +131,12 @@ final class McpHandler extends Handler.Abstract {
     /** 401 or 403 with the challenge that tells the client what to present, and where to learn how to get it. */
     private void refuse(AuthResult.Refused refused, @Nullable ProtectedResourceMetadata metadata, Request request,
             Response response, Callback callback) {
+        if (refused.status() == 503) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+            replies.error(response, callback, 503, null, ErrorCode.UPSTREAM_UNAVAILABLE,
+                    "Service Unavailable: " + refused.description());
+            return;
+        }
         String origin = (request.isSecure() ? "https://" : "http://") + request.getHeaders().get(HttpHeader.HOST);
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, refused.challenge(metadata == null ? "" : metadata.url(origin)));
         if (!refused.error().isEmpty()) {

@@ -9,10 +9,10 @@ public sealed interface AuthResult {
     record Admitted(Principal principal) implements AuthResult {}
 
     /**
-     * The caller is refused: 401 (no credential, or one that does not hold: RFC 6750 {@code invalid_token}) or 403
-     * ({@code insufficient_scope}).
+     * The caller is refused: 401 (no credential, or one that does not hold: RFC 6750 {@code invalid_token}), 403
+     * ({@code insufficient_scope}), or 503 when the token cannot be checked now (the issuer's keys are unreachable).
      *
-     * @param status 401 or 403
+     * @param status 401, 403 or 503
      * @param error the RFC 6750 error code, or empty when no credential was presented (the challenge then names none)
      * @param description why, for the client's user; never the credential itself
      * @param scope the scopes the request needs (403 only), else empty

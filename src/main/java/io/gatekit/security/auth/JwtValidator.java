@@ -106,9 +106,11 @@ final class JwtValidator {
             log.debug("bearer token refused: {}", e.getMessage());
             return invalid(String.valueOf(e.getMessage()));
         } catch (JOSEException e) {
-            // The keys could not be had (the provider is down and nothing is cached) or a key is unusable.
+            // The keys could not be had (the provider is down and nothing is cached): the gateway's trouble, not the
+            // token's, so 503 rather than a 401 that would send the client to get a new token it does not need.
             log.warn("cannot verify a bearer token: {}", e.toString());
-            return invalid("the token could not be verified now; retry later");
+            return new AuthResult.Refused(503, "", "the identity provider's signing keys cannot be fetched now;"
+                    + " retry later", "");
         }
         String subject = claims.getSubject() != null ? claims.getSubject() : stringClaim(claims, "client_id");
         if (subject == null || subject.isEmpty()) {

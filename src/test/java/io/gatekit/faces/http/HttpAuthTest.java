@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatekit.testing.Loopback;
 import io.gatekit.testing.ScriptedHttpUpstream;
 import io.gatekit.upstream.Upstream;
 import java.net.http.HttpRequest;
@@ -245,6 +246,22 @@ class HttpAuthTest {
             assertThat(calls.get(0).header("Authorization")).isEqualTo("Bearer upstream-credential");
             assertThat(calls.get(0).header("X-API-Key")).isNull();
             assertThat(upstream.seen).allSatisfy(seen -> assertThat(seen.headers().values()).noneMatch(v -> v.contains(API_KEY)));
+        }
+    }
+
+    @Test
+    void anUnreachableIssuer_is503WithRetryAfter_notA401() throws Exception {
+        int closed = Loopback.freePort();
+        try (HttpFaceFixture front = HttpFaceFixture.demo("""
+                auth:
+                  jwt: {issuer: "%s", audience: "%s", jwks_uri: "http://127.0.0.1:%d/jwks"}
+                """.formatted(ISSUER, audience, closed), "")) {
+            HttpResponse<String> refused = front.send(front.post(null, INITIALIZE)
+                    .header("Authorization", "Bearer " + token("alice", "mcp:tools")).build());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).isEmpty();
+            assertThat(refused.body()).contains("signing keys");
         }
     }
 
