@@ -9,9 +9,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { checks, text } from './checks.mjs';
 
-const writeLine = (obj) => process.stdout.write(JSON.stringify(obj) + '\n');
-setTimeout(() => { writeLine({ done: true, passed: 0, failed: 1, error: 'hard deadline' }); process.exit(1); }, 50_000).unref();
+const { check, finish } = checks();
 
 const args = process.argv.slice(2);
 const url = args[0];
@@ -19,16 +19,6 @@ if (!url) { process.stderr.write('usage: node ts-http-client.mjs <url> [--prefix
 const prefix = args.includes('--prefix') ? args[args.indexOf('--prefix') + 1] : 'demo__';
 const OPTS = { timeout: 15_000 };
 
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    passed++; writeLine({ check: name, ok: true, detail });
-  } catch (e) {
-    failed++; writeLine({ check: name, ok: false, detail: String(e && e.stack || e) });
-  }
-}
-const text = (r) => (r.content || []).filter((c) => c.type === 'text').map((c) => c.text).join('\n');
 
 const transport = new StreamableHTTPClientTransport(new URL(url));
 const client = new Client({ name: 'gatekit-ts-http-client', version: '1.0.0' }, { capabilities: { sampling: {} } });
@@ -82,5 +72,4 @@ await check('terminate', async () => {
   return { statusAfterDelete: res.status };
 });
 await client.close().catch(() => {});
-writeLine({ done: true, passed, failed });
-process.exit(failed === 0 ? 0 : 1);
+finish();

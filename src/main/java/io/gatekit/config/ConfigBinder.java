@@ -55,6 +55,12 @@ final class ConfigBinder {
             problems.at(PROXY.child("transport"),
                     "the http transport needs a proxy.http section, e.g. http: {host: 127.0.0.1, port: 8080}");
         }
+        if (transport == ClientTransport.HTTP && http.isPresent() && http.get().exposedWithoutConsent()) {
+            problems.at(PROXY.child("http").child("host"), "the HTTP face would listen on " + http.get().host()
+                    + ", which is not a loopback address, without authentication: anyone who reaches it could use"
+                    + " every upstream. Configure proxy.http.auth (jwt or api_keys), or set"
+                    + " proxy.http.auth.allow_unauthenticated: true to accept that explicitly");
+        }
         TimeoutsConfig timeouts = new TimeoutsConfig(
                 Nodes.seconds(node.path("timeouts"), "request_timeout").orElse(TimeoutsConfig.DEFAULT),
                 Nodes.seconds(node.path("timeouts"), "connection_timeout").orElse(TimeoutsConfig.DEFAULT));
@@ -89,7 +95,61 @@ final class ConfigBinder {
                 Nodes.seconds(node, "session_idle_timeout").orElse(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT),
                 Nodes.integer(node, "max_sessions", HttpConfig.DEFAULT_MAX_SESSIONS),
                 Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE),
-                tls(node.path("tls"))));
+                tls(node.path("tls")), auth(node.path("auth"))));
+    }
+
+    private AuthConfig auth(JsonNode node) {
+        if (!node.isObject()) {
+            return AuthConfig.NONE;
+        }
+        FieldPath at = PROXY.child("http").child("auth");
+        Optional<JwtAuthConfig> jwt = node.path("jwt").isObject()
+                ? Optional.ofNullable(jwt(node.get("jwt"), at.child("jwt"))) : Optional.empty();
+        List<ApiKeyConfig> keys = new ArrayList<>();
+        JsonNode list = node.path("api_keys");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode key = list.get(i);
+            ApiKeyConfig bound = problems.build(at.child("api_keys").index(i), () -> new ApiKeyConfig(
+                    Nodes.string(key, "name").orElse(""), Nodes.string(key, "sha256").orElse(""),
+                    strings(key, "scopes").orElse(List.of())));
+            if (bound != null) {
+                keys.add(bound);
+            }
+        }
+        AuthConfig auth = problems.build(at, () -> new AuthConfig(jwt, keys,
+                Nodes.bool(node, "allow_unauthenticated", false)));
+        return auth == null ? AuthConfig.NONE : auth;
+    }
+
+    private @Nullable JwtAuthConfig jwt(JsonNode node, FieldPath at) {
+        Optional<String> uri = Nodes.string(node, "jwks_uri");
+        Optional<String> file = Nodes.string(node, "jwks_file");
+        if (uri.isPresent() == file.isPresent()) {
+            problems.at(at, "name the issuer's keys with exactly one of jwks_uri (fetched and cached) or jwks_file");
+            return null;
+        }
+        JwtAuthConfig.Jwks jwks;
+        if (file.isPresent()) {
+            Optional<Path> path = paths.resolve(file.get(), at.child("jwks_file"), problems);
+            if (path.isEmpty()) {
+                return null;
+            }
+            if (!java.nio.file.Files.isReadable(path.get())) {
+                problems.at(at.child("jwks_file"), "cannot read the JWK set " + path.get());
+                return null;
+            }
+            jwks = new JwtAuthConfig.JwksFile(path.get());
+        } else {
+            JwtAuthConfig.Jwks remote = problems.build(at.child("jwks_uri"),
+                    () -> new JwtAuthConfig.RemoteJwks(java.net.URI.create(uri.get())));
+            if (remote == null) {
+                return null;
+            }
+            jwks = remote;
+        }
+        return problems.build(at, () -> new JwtAuthConfig(Nodes.string(node, "issuer").orElse(""),
+                Nodes.string(node, "audience").orElse(""), jwks, strings(node, "required_scopes").orElse(List.of()),
+                Nodes.seconds(node, "clock_skew").orElse(JwtAuthConfig.DEFAULT_CLOCK_SKEW)));
     }
 
     private Optional<AdminConfig> admin(JsonNode node) {

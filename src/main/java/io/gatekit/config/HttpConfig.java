@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param maxSessions sessions open at once; beyond it {@code initialize} is refused with 503, default 10000
  * @param sseKeepAlive interval of SSE keep-alive comments (they also detect vanished clients), default 15 s
  * @param tls serve HTTPS with this key store; empty for plain HTTP
+ * @param auth who may call: JWT bearer tokens, API keys, or nobody checked ({@link AuthConfig#NONE})
  */
 public record HttpConfig(String host, int port, String path, List<String> allowedHosts, List<String> allowedOrigins,
-        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls) {
+        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls,
+        AuthConfig auth) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -53,12 +55,13 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
             throw new IllegalArgumentException("http sse_keep_alive must be positive");
         }
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(auth, "auth");
     }
 
     /** Where to listen, with every guard and bound at its default. */
     public HttpConfig(String host, int port, String path) {
         this(host, port, path, LOOPBACK_NAMES, LOOPBACK_NAMES, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
-                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty());
+                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty(), AuthConfig.NONE);
     }
 
     /** Every field at its default. */
@@ -68,6 +71,37 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
 
     /** The same with other guards and bounds (tests and embedders). */
     public HttpConfig with(Duration idleTimeout, int sessions, Duration keepAlive) {
-        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls);
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls, auth);
+    }
+
+    /** The same with other authentication (tests and embedders). */
+    public HttpConfig withAuth(AuthConfig authentication) {
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, sessionIdleTimeout, maxSessions,
+                sseKeepAlive, tls, authentication);
+    }
+
+    /**
+     * Whether serving this config would expose the gateway, unauthenticated, beyond this machine without the
+     * operator having said so: a host that is not a loopback address, no credential required, and no
+     * {@code allow_unauthenticated: true}.
+     */
+    public boolean exposedWithoutConsent() {
+        return !auth.isEnabled() && !auth.allowUnauthenticated() && !isLoopback(host);
+    }
+
+    /**
+     * {@code localhost}, or an IP literal in 127.0.0.0/8 or ::1. Any other name counts as exposed: what it resolves
+     * to can change after the check.
+     */
+    static boolean isLoopback(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.ofLiteral(bare).isLoopbackAddress();
+        } catch (IllegalArgumentException notLiteral) {
+            return false;
+        }
     }
 }

@@ -51,6 +51,7 @@ public final class RestartOnlySettings {
                     "still ending idle sessions after " + old.sessionIdleTimeout().toSeconds() + " s");
             check(changes, "proxy.http.max_sessions", old.maxSessions(), fresh.maxSessions(),
                     "still allowing " + old.maxSessions() + " sessions");
+            check(changes, "proxy.http.auth", old.auth(), fresh.auth(), "still authenticating as configured at start");
             check(changes, "proxy.http.sse_keep_alive", old.sseKeepAlive(), fresh.sseKeepAlive(),
                     "still keeping streams alive every " + old.sseKeepAlive().toSeconds() + " s");
         }

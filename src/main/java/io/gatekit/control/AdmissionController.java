@@ -6,17 +6,20 @@ import io.gatekit.config.UpstreamLimits;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.session.ClientSession;
+import io.gatekit.session.Principal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a request may go upstream now, later, or not at all (ADR 0018). Each upstream has an in-flight
  * ceiling ({@code max_in_flight}) with a bounded wait queue in front of it ({@code max_queued}), fair across clients
  * (optionally weighted, {@code client_weights}); single tools may have tighter ceilings ({@code max_in_flight_per_tool});
- * each client has a ceiling of its own ({@code max_in_flight_per_client}); clients and upstreams may have token-bucket
+ * each client has a ceiling of its own ({@code max_in_flight_per_client}; an authenticated caller's counts across all
+ * its sessions, {@link CallerLoads}); clients and upstreams may have token-bucket
  * rate limits ({@code rate_limit_per_client}, an upstream's {@code rate_limit}). A request is refused only when a
  * queue is full or a bucket is empty (-32004), or its deadline passes while it waits (-32001), each with
  * {@code data: {reason, retryAfterMs}} ({@link Refusal}) and a message naming the setting: a full gateway answers, it
@@ -43,6 +46,7 @@ public final class AdmissionController {
     }
 
     private final Map<String, UpstreamGate> upstreams = new ConcurrentHashMap<>();
+    private final CallerLoads callers = new CallerLoads();
     private final Executor resumer;
     private volatile ClientLimits clients;
 
@@ -96,6 +100,21 @@ public final class AdmissionController {
         long waitMs = bucket.tryTake();
         return waitMs == 0 ? null : Refusal.RATE_LIMITED.error("This client is over its rate limit ("
                 + rate.describe() + ", proxy.limits.rate_limit_per_client); retry in " + waitMs + " ms, or raise it", waitMs);
+    }
+
+    /**
+     * Admits a new request of an authenticated {@code caller} under the client ceiling and rate limit, counted for
+     * the caller across all its sessions (issue 15: limits follow the principal, not the connection). When admitted,
+     * {@code atEnd} receives what gives the place back; the exchange closes it when the request ends.
+     */
+    public @Nullable GatewayException admitCaller(Principal caller, Consumer<AutoCloseable> atEnd) {
+        ClientLimits limits = clients;
+        return callers.admit(caller, limits.maxInFlight(), limits.rate(), atEnd);
+    }
+
+    /** How many callers have requests in flight or a refilling bucket (tests). */
+    int trackedCallers() {
+        return callers.tracked();
     }
 
     /** The admission state of {@code upstream}, or null if it is not configured. */

@@ -30,6 +30,11 @@ final class RateLimiter {
         return limit;
     }
 
+    /** Whether the bucket is back to its burst: forgetting it now loses nothing. */
+    boolean isFull() {
+        return bucket.getAvailableTokens() >= limit.burst();
+    }
+
     /** Takes a token: 0 if there was one, else how many milliseconds until there is (at least 1). */
     long tryTake() {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);

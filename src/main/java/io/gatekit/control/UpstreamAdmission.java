@@ -40,7 +40,7 @@ public final class UpstreamAdmission implements Link {
         }
         Ceiling tool = gate.tools.isEmpty() ? null : toolCeiling(gate, exchange.request());
         if (tool != null) {
-            switch (tool.admit(exchange.client(), admission.weightOf(exchange.client()), exchange.deadlineNanos())) {
+            switch (tool.admit(flowOf(exchange), admission.weightOf(exchange.client()), exchange.deadlineNanos())) {
                 case Admission.Admitted(Permit permit) -> exchange.closeAtEnd(permit);
                 case Admission.Rejected(GatewayException reason) -> {
                     return Decision.fail(reason.error());
@@ -53,7 +53,7 @@ public final class UpstreamAdmission implements Link {
                 }
             }
         }
-        return switch (gate.ceiling.admit(exchange.client(), admission.weightOf(exchange.client()), exchange.deadlineNanos())) {
+        return switch (gate.ceiling.admit(flowOf(exchange), admission.weightOf(exchange.client()), exchange.deadlineNanos())) {
             case Admission.Admitted(Permit permit) -> {
                 exchange.closeAtEnd(permit);
                 yield Decision.proceed();
@@ -63,9 +63,17 @@ public final class UpstreamAdmission implements Link {
         };
     }
 
+    /**
+     * Whose turn a waiting request takes in the fair queue: an authenticated caller's, across all its sessions (so
+     * opening more sessions buys no bigger share), else its connection's.
+     */
+    private static Object flowOf(Exchange exchange) {
+        return exchange.principal().isAnonymous() ? exchange.client() : exchange.principal().callerKey();
+    }
+
     /** The upstream's slot for a request that already holds its tool's: at once, or when handed over. */
     private CompletableFuture<Void> upstreamSlot(Exchange exchange, Ceiling ceiling) {
-        return switch (ceiling.admit(exchange.client(), admission.weightOf(exchange.client()), exchange.deadlineNanos())) {
+        return switch (ceiling.admit(flowOf(exchange), admission.weightOf(exchange.client()), exchange.deadlineNanos())) {
             case Admission.Admitted(Permit permit) -> {
                 exchange.closeAtEnd(permit);
                 yield CompletableFuture.completedFuture(null);

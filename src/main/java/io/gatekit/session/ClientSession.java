@@ -72,7 +72,11 @@ public final class ClientSession {
         return principal;
     }
 
-    /** Set once by the face that authenticated the client, before its first request. */
+    /**
+     * Set by the face that authenticated the client, before its first request; a legacy HTTP session's later requests
+     * set it again with the same caller's newer token (the face refuses any other caller), so policy reads current
+     * claims.
+     */
     public void authenticated(Principal who) {
         this.principal = who;
     }

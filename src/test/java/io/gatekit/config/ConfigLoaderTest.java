@@ -161,7 +161,7 @@ class ConfigLoaderTest {
                 proxy:
                   transport: http
                   hot_reload: auto
-                  http: {host: 0.0.0.0, port: 9090, path: /gateway}
+                  http: {host: 0.0.0.0, port: 9090, path: /gateway, auth: {allow_unauthenticated: true}}
                   timeouts: {request_timeout: 2.5, connection_timeout: 10}
                   limits:
                     max_message_bytes: 2048
@@ -188,7 +188,8 @@ class ConfigLoaderTest {
                 """);
 
         ProxyConfig proxy = config.proxy();
-        assertThat(proxy.http()).contains(new HttpConfig("0.0.0.0", 9090, "/gateway"));
+        assertThat(proxy.http()).contains(new HttpConfig("0.0.0.0", 9090, "/gateway")
+                .withAuth(new AuthConfig(java.util.Optional.empty(), java.util.List.of(), true)));
         assertThat(proxy.hotReload()).isEqualTo(HotReload.AUTO);
         assertThat(proxy.timeouts().request()).isEqualTo(Duration.ofMillis(2500));
         assertThat(proxy.timeouts().connection()).isEqualTo(Duration.ofSeconds(10));

@@ -3,6 +3,7 @@ package io.gatekit.faces.http;
 import io.gatekit.Gateway;
 import io.gatekit.config.HttpConfig;
 import io.gatekit.observability.HealthEndpoints;
+import io.gatekit.security.auth.Authenticator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -33,11 +34,18 @@ public final class HttpFace implements AutoCloseable {
     private final SessionRegistry registry;
     private final McpHandler handler;
 
+    /** @throws IllegalStateException when the config would serve a non-loopback address unauthenticated unasked */
     public HttpFace(Gateway gateway, HttpConfig http) {
+        if (http.exposedWithoutConsent()) {
+            // The config loader reports this with the file's line; an embedder's config is checked here.
+            throw new IllegalStateException("refusing to serve " + http.host() + " (not a loopback address) without"
+                    + " authentication: configure proxy.http.auth, or set allow_unauthenticated: true");
+        }
         this.http = http;
         this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
         OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
-        this.handler = new McpHandler(gateway, registry, origins, http.path(), http.sseKeepAlive());
+        this.handler = new McpHandler(gateway, registry, origins, new Authenticator(http.auth(), http.path()),
+                http.path(), http.sseKeepAlive());
         this.server = jettyServer(http, new HealthEndpoints(gateway.observability(), handler));
         this.connector = (ServerConnector) server.getConnectors()[0];
     }

@@ -7,6 +7,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.session.ClientChannel;
+import io.gatekit.session.Principal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +40,8 @@ final class HttpSession implements ClientChannel {
     static final String GET_STREAM_PREFIX = "g-";
 
     private final String id;
+    /** The caller that opened the session; nobody else may use it. */
+    private final Principal owner;
     /** A one-request session of the modern (2026-07-28, stateless) era: no GET stream, no server-to-client requests. */
     private final boolean stateless;
     private volatile Gateway.@Nullable ClientEndpoint endpoint;
@@ -66,17 +69,22 @@ final class HttpSession implements ClientChannel {
         }
     }
 
-    HttpSession(String id) {
-        this(id, false);
+    HttpSession(String id, Principal owner) {
+        this(id, owner, false);
     }
 
-    HttpSession(String id, boolean stateless) {
+    HttpSession(String id, Principal owner, boolean stateless) {
         this.id = id;
+        this.owner = owner;
         this.stateless = stateless;
     }
 
     String id() {
         return id;
+    }
+
+    Principal owner() {
+        return owner;
     }
 
     void attach(Gateway.ClientEndpoint clientEndpoint) {

@@ -6,6 +6,7 @@ import io.gatekit.Gateway;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.session.Principal;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -20,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The legacy (handshake) era of the endpoint, 2024-11-05 to 2025-11-25: {@code initialize} opens a session
  * ({@code Mcp-Session-Id}), each POST carries one message of it, GET opens its standalone event stream with
- * {@code Last-Event-ID} replay, DELETE ends it.
+ * {@code Last-Event-ID} replay, DELETE ends it. A session belongs to the caller that opened it: to anyone else its
+ * id is unknown (404), so they can neither post to it, open its stream, cancel its requests nor end it.
  */
 final class LegacyEndpoint {
     private static final Logger log = LoggerFactory.getLogger(LegacyEndpoint.class);
@@ -38,8 +40,8 @@ final class LegacyEndpoint {
     }
 
     /** One decoded message of a session, or the {@code initialize} that opens one. */
-    void post(JsonRpcMessage message, Decoded decoded, Request request, Response response, Callback callback)
-            throws InterruptedException {
+    void post(JsonRpcMessage message, Decoded decoded, Principal caller, Request request, Response response,
+            Callback callback) throws InterruptedException {
         String version = request.getHeaders().get(McpHeaders.PROTOCOL_VERSION);
         if (version != null && !ProtocolVersions.LEGACY_VERSIONS.contains(version)) {
             replies.error(response, callback, 400, HttpReplies.idOf(message), ErrorCode.INVALID_REQUEST,
@@ -51,17 +53,23 @@ final class LegacyEndpoint {
         boolean created = false;
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize") && sessionId == null) {
             try {
-                session = registry.create(s -> gateway.open("http", s, () -> registry.end(s, "closed by the gateway")));
+                session = registry.create(caller, s -> {
+                    Gateway.ClientEndpoint endpoint = gateway.open("http", s, () -> registry.end(s, "closed by the gateway"));
+                    endpoint.session().authenticated(caller);
+                    return endpoint;
+                });
                 created = true;
             } catch (SessionRegistry.FullException e) {
                 replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, e.getMessage());
                 return;
             }
         } else {
-            session = session(sessionId, HttpReplies.idOf(message), response, callback);
+            session = session(sessionId, caller, HttpReplies.idOf(message), response, callback);
             if (session == null) {
                 return;
             }
+            // The same caller, perhaps with a refreshed token: policy reads its current claims.
+            session.attached().session().authenticated(caller);
         }
         session.connectionOpened();
         try {
@@ -106,7 +114,7 @@ final class LegacyEndpoint {
     }
 
     /** GET: the session's standalone stream, replaying what came after {@code Last-Event-ID}. */
-    void get(Request request, Response response, Callback callback) throws InterruptedException {
+    void get(Principal caller, Request request, Response response, Callback callback) throws InterruptedException {
         String version = request.getHeaders().get(McpHeaders.PROTOCOL_VERSION);
         if (version != null && ProtocolVersions.MODERN_VERSIONS.contains(version.strip())) {
             // Same status as any GET without a session (the legacy era's 400), with what the client got wrong.
@@ -119,7 +127,7 @@ final class LegacyEndpoint {
                     "Unsupported MCP-Protocol-Version '" + version + "'");
             return;
         }
-        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
+        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), caller, null, response, callback);
         if (session == null) {
             return;
         }
@@ -157,22 +165,26 @@ final class LegacyEndpoint {
     }
 
     /** DELETE: ends the session and cancels everything it has in flight. */
-    void delete(Request request, Response response, Callback callback) {
-        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
+    void delete(Principal caller, Request request, Response response, Callback callback) {
+        HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), caller, null, response, callback);
         if (session != null) {
             registry.end(session, "DELETE by the client");
             replies.empty(response, callback, 200);
         }
     }
 
-    /** The live session the header names, or null after answering 400 (no header) or 404 (unknown or ended). */
-    private @Nullable HttpSession session(@Nullable String sessionId, @Nullable JsonNode id, Response response, Callback callback) {
+    /**
+     * The live session the header names, or null after answering 400 (no header) or 404 (unknown, ended, or
+     * another caller's: the same answer, so a session id reveals nothing to whoever is not its owner).
+     */
+    private @Nullable HttpSession session(@Nullable String sessionId, Principal caller, @Nullable JsonNode id,
+            Response response, Callback callback) {
         if (sessionId == null || sessionId.isBlank()) {
             replies.error(response, callback, 400, id, ErrorCode.INVALID_REQUEST,
                     "Bad Request: missing Mcp-Session-Id header; send initialize first and echo the id it returns");
             return null;
         }
-        HttpSession session = registry.find(sessionId);
+        HttpSession session = registry.find(sessionId, caller);
         if (session == null) {
             replies.error(response, callback, 404, id, ErrorCode.INVALID_REQUEST,
                     "Session not found: it ended or never existed; send initialize to start a new session");

@@ -6,6 +6,11 @@ import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.security.auth.AuthResult;
+import io.gatekit.security.auth.Authenticator;
+import io.gatekit.security.auth.ProtectedResourceMetadata;
+import io.gatekit.session.Principal;
+import java.nio.ByteBuffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,27 +28,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The MCP endpoint's front door: what every request must pass whatever its era (the path, {@code Host} and
- * {@code Origin}, the HTTP method, a POST's content type, {@code Accept} and size, a body that decodes, an
- * {@code Mcp-Method} that agrees with it), then hands the message to its era: {@link ModernEndpoint} for a POST
+ * {@code Origin}, who is calling ({@link Authenticator}, once per request, before any session is looked up), the
+ * HTTP method, a POST's content type, {@code Accept} and size, a body that decodes, an {@code Mcp-Method} that
+ * agrees with it), then hands the message and its caller to its era: {@link ModernEndpoint} for a POST
  * without a session whose {@code _meta} names a version, {@link LegacyEndpoint} for everything else. Runs on
  * virtual threads and blocks freely; every wait is bounded by the keep-alive interval, the write timeout or the
  * request timeout.
  */
 final class McpHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(McpHandler.class);
+    /** Where an API key may travel instead of {@code Authorization: Bearer}. */
+    static final String API_KEY_HEADER = "X-API-Key";
 
     private final JsonRpcCodec codec;
     private final HttpReplies replies;
     private final OriginPolicy origins;
+    private final Authenticator authenticator;
     private final String path;
     private final int maxMessageBytes;
     private final LegacyEndpoint legacy;
     private final ModernEndpoint modern;
 
-    McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, String path, Duration keepAlive) {
+    McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, Authenticator authenticator, String path,
+            Duration keepAlive) {
         this.codec = gateway.codec();
         this.replies = new HttpReplies(codec);
         this.origins = origins;
+        this.authenticator = authenticator;
         this.path = path;
         this.maxMessageBytes = gateway.config().proxy().limits().maxMessageBytes();
         StreamTimings timings = StreamTimings.of(keepAlive, () -> gateway.config().proxy().timeouts().request());
@@ -54,9 +65,15 @@ final class McpHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        if (!path.equals(Request.getPathInContext(request))) {
-            // A clean 404 (also for OAuth discovery probes such as /.well-known/oauth-protected-resource): this
-            // gateway does no authorization, and clients then go ahead without it.
+        String requested = Request.getPathInContext(request);
+        ProtectedResourceMetadata metadata = authenticator.metadata().orElse(null);
+        if (metadata != null && metadata.servedAt(requested)) {
+            metadata(metadata, request, response, callback);
+            return true;
+        }
+        if (!path.equals(requested)) {
+            // A clean 404 (also for OAuth discovery probes such as /.well-known/oauth-protected-resource when no
+            // authorization server is configured): clients then go ahead without OAuth.
             replies.error(response, callback, 404, null, ErrorCode.INVALID_REQUEST,
                     "Not found: the MCP endpoint is " + path);
             return true;
@@ -67,11 +84,18 @@ final class McpHandler extends Handler.Abstract {
             replies.error(response, callback, 403, null, ErrorCode.INVALID_REQUEST, refusal);
             return true;
         }
+        AuthResult auth = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                request.getHeaders().get(API_KEY_HEADER));
+        if (auth instanceof AuthResult.Refused refused) {
+            refuse(refused, metadata, request, response, callback);
+            return true;
+        }
+        Principal caller = ((AuthResult.Admitted) auth).principal();
         try {
             switch (request.getMethod()) {
-                case "POST" -> post(request, response, callback);
-                case "GET" -> get(request, response, callback);
-                case "DELETE" -> legacy.delete(request, response, callback);
+                case "POST" -> post(caller, request, response, callback);
+                case "GET" -> get(caller, request, response, callback);
+                case "DELETE" -> legacy.delete(caller, request, response, callback);
                 default -> {
                     response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE");
                     replies.error(response, callback, 405, null, ErrorCode.INVALID_REQUEST,
@@ -89,13 +113,48 @@ final class McpHandler extends Handler.Abstract {
         return true;
     }
 
+    /** The RFC 9728 document: public (no credential needed to learn where to get one), readable cross-origin. */
+    private void metadata(ProtectedResourceMetadata metadata, Request request, Response response, Callback callback) {
+        if (!request.getMethod().equals("GET")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET");
+            replies.error(response, callback, 405, null, ErrorCode.INVALID_REQUEST,
+                    "Method " + request.getMethod() + " is not allowed on the protected resource metadata; use GET");
+            return;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "max-age=3600");
+        response.write(true, ByteBuffer.wrap(metadata.document()), callback);
+    }
+
+    /** 401 or 403 with the challenge that tells the client what to present, and where to learn how to get it. */
+    private void refuse(AuthResult.Refused refused, @Nullable ProtectedResourceMetadata metadata, Request request,
+            Response response, Callback callback) {
+        if (refused.status() == 503) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+            replies.error(response, callback, 503, null, ErrorCode.UPSTREAM_UNAVAILABLE,
+                    "Service Unavailable: " + refused.description());
+            return;
+        }
+        String origin = (request.isSecure() ? "https://" : "http://") + request.getHeaders().get(HttpHeader.HOST);
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, refused.challenge(metadata == null ? "" : metadata.url(origin)));
+        if (!refused.error().isEmpty()) {
+            log.info("refused {} {} with {}: {}", request.getMethod(), path, refused.status(), refused.description());
+        }
+        String message = refused.status() == 403 ? "Forbidden: " + refused.description()
+                : "Unauthorized: " + refused.description();
+        replies.error(response, callback, refused.status(), null, ErrorCode.INVALID_REQUEST, message);
+    }
+
     /** The face is stopping: see {@link ModernEndpoint#endListenStreams}. */
     void endListenStreams(Duration grace) {
         modern.endListenStreams(grace);
     }
 
     /** POST: one client message, checked here, then answered by its era. */
-    private void post(Request request, Response response, Callback callback) throws IOException, InterruptedException {
+    private void post(Principal caller, Request request, Response response, Callback callback)
+            throws IOException, InterruptedException {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (contentType == null || !mediaType(contentType).equals("application/json")) {
             replies.error(response, callback, 415, null, ErrorCode.INVALID_REQUEST,
@@ -130,20 +189,20 @@ final class McpHandler extends Handler.Abstract {
         String modernVersion = request.getHeaders().get(McpHeaders.SESSION_ID) == null
                 ? ModernEra.requestedVersion(message) : null;
         if (modernVersion != null && !"initialize".equals(bodyMethod)) {
-            modern.post(modernVersion, message, decoded, request, response, callback);
+            modern.post(modernVersion, message, decoded, caller, request, response, callback);
         } else {
-            legacy.post(message, decoded, request, response, callback);
+            legacy.post(message, decoded, caller, request, response, callback);
         }
     }
 
     /** GET: only the legacy era has a stream to open. */
-    private void get(Request request, Response response, Callback callback) throws InterruptedException {
+    private void get(Principal caller, Request request, Response response, Callback callback) throws InterruptedException {
         if (!accepts(request, "text/event-stream")) {
             replies.error(response, callback, 406, null, ErrorCode.INVALID_REQUEST,
                     "Not Acceptable: a GET on the MCP endpoint opens an event stream; Accept must list text/event-stream");
             return;
         }
-        legacy.get(request, response, callback);
+        legacy.get(caller, request, response, callback);
     }
 
     /** The body, or null when it is larger than the message limit. */

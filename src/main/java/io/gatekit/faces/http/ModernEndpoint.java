@@ -8,6 +8,7 @@ import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.McpMeta;
+import io.gatekit.session.Principal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The modern (2026-07-28, stateless) era of the endpoint: a POST without a session whose {@code params._meta}
  * names a modern version is answered on its own, through a one-request gateway client opened for it and closed
  * after; {@code subscriptions/listen} keeps such a client for as long as its stream is open ({@link ListenStream});
- * {@code server/discover} is answered by the gateway.
+ * {@code server/discover} is answered by the gateway. Each request carries its own caller, authenticated by the front
+ * door, and its one-request client is that caller's.
  *
  * <p>Concurrency: each HTTP request runs on its own virtual thread. What they share is thread-safe on its own (an
  * atomic counter naming the clients, the semaphore bounding stateless requests and listen streams, the concurrent
@@ -53,8 +55,8 @@ final class ModernEndpoint {
     }
 
     /** A POST without a session whose {@code _meta} names {@code version}: answered on its own, no session kept. */
-    void post(String version, JsonRpcMessage message, Decoded decoded, Request request, Response response,
-            Callback callback) throws InterruptedException {
+    void post(String version, JsonRpcMessage message, Decoded decoded, Principal caller, Request request,
+            Response response, Callback callback) throws InterruptedException {
         JsonNode id = HttpReplies.idOf(message);
         if (!ProtocolVersions.MODERN_VERSIONS.contains(version)) {
             replies.json(response, callback, 400, JsonRpcMessage.Response.failure(id, ModernEra.unsupported(version)));
@@ -88,9 +90,9 @@ final class ModernEndpoint {
         }
         try {
             switch (r.method()) {
-                case "server/discover" -> discover(r, request, response, callback);
-                case "subscriptions/listen" -> listen(version, r, decoded, request, response, callback);
-                default -> answer(version, r, decoded, request, response, callback);
+                case "server/discover" -> discover(r, caller, request, response, callback);
+                case "subscriptions/listen" -> listen(version, r, decoded, caller, request, response, callback);
+                default -> answer(version, r, decoded, caller, request, response, callback);
             }
         } finally {
             slots.release();
@@ -98,9 +100,9 @@ final class ModernEndpoint {
     }
 
     /** One stateless request on a client of its own, closed (with anything it left in flight) once answered. */
-    private void answer(String version, JsonRpcMessage.Request r, Decoded decoded, Request request, Response response,
-            Callback callback) throws InterruptedException {
-        try (OneRequestClient client = oneRequestClient()) {
+    private void answer(String version, JsonRpcMessage.Request r, Decoded decoded, Principal caller, Request request,
+            Response response, Callback callback) throws InterruptedException {
+        try (OneRequestClient client = oneRequestClient(caller)) {
             client.endpoint().session().initialized(ModernEra.clientInfo(version, r));
             // 2026-07-28 logging is per request: log messages about it only at the level it names, none without one.
             client.endpoint().session().setLogLevel(ModernEra.logLevel(r));
@@ -119,14 +121,14 @@ final class ModernEndpoint {
      * {@code server/discover}: the gateway's own answer (every version it serves, the capabilities its upstreams
      * give it, their instructions), taken from an {@code initialize} run on a one-request client.
      */
-    private void discover(JsonRpcMessage.Request r, Request request, Response response, Callback callback)
-            throws InterruptedException {
+    private void discover(JsonRpcMessage.Request r, Principal caller, Request request, Response response,
+            Callback callback) throws InterruptedException {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
         params.set("capabilities", ModernEra.metaObject(r, McpMeta.CLIENT_CAPABILITIES));
         params.set("clientInfo", ModernEra.metaObject(r, McpMeta.CLIENT_INFO));
         JsonRpcMessage.Request initialize = new JsonRpcMessage.Request(r.id(), "initialize", params);
-        try (OneRequestClient client = oneRequestClient()) {
+        try (OneRequestClient client = oneRequestClient(caller)) {
             PostedRequest post = client.open(initialize, request);
             try {
                 client.endpoint().handler().onMessage(new Decoded.Ok(initialize));
@@ -153,9 +155,10 @@ final class ModernEndpoint {
     }
 
     /** A gateway client for one stateless request: no session id, no GET buffer, closed when the request is done. */
-    private OneRequestClient oneRequestClient() {
-        HttpSession session = new HttpSession("modern-" + counter.incrementAndGet(), true);
+    private OneRequestClient oneRequestClient(Principal caller) {
+        HttpSession session = new HttpSession("modern-" + counter.incrementAndGet(), caller, true);
         Gateway.ClientEndpoint endpoint = gateway.open("http-modern", session, () -> {});
+        endpoint.session().authenticated(caller);
         session.attach(endpoint);
         return new OneRequestClient(session, endpoint);
     }
@@ -181,10 +184,11 @@ final class ModernEndpoint {
      * is the stream ({@link ListenStream}). The gateway acknowledges what it can deliver and subscribes upstream;
      * closing the stream closes the client, which unsubscribes upstream what only this stream wanted.
      */
-    private void listen(String version, JsonRpcMessage.Request r, Decoded decoded, Request request, Response response,
-            Callback callback) throws InterruptedException {
+    private void listen(String version, JsonRpcMessage.Request r, Decoded decoded, Principal caller, Request request,
+            Response response, Callback callback) throws InterruptedException {
         ListenStream stream = new ListenStream(r, replies.codec(), timings);
         Gateway.ClientEndpoint endpoint = gateway.open("http-listen", stream, () -> {});
+        endpoint.session().authenticated(caller);
         endpoint.session().initialized(ModernEra.clientInfo(version, r));
         listenStreams.add(stream);
         // Closing the stream is how a 2026-07-28 client ends a listen (else the next keep-alive write notices).

@@ -1,6 +1,7 @@
 package io.gatekit.faces.http;
 
 import io.gatekit.Gateway;
+import io.gatekit.session.Principal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -65,23 +66,34 @@ final class SessionRegistry implements AutoCloseable {
         return maxSessions;
     }
 
-    /** A new session whose gateway client {@code open} creates; throws when the cap is reached. */
-    HttpSession create(java.util.function.Function<HttpSession, Gateway.ClientEndpoint> open) throws FullException {
+    /** A new session of {@code owner} whose gateway client {@code open} creates; throws when the cap is reached. */
+    HttpSession create(Principal owner, java.util.function.Function<HttpSession, Gateway.ClientEndpoint> open)
+            throws FullException {
         if (reserved.incrementAndGet() > maxSessions) {
             reserved.decrementAndGet();
             throw new FullException(maxSessions);
         }
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
-        HttpSession session = new HttpSession(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        HttpSession session = new HttpSession(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), owner);
         sessions.put(session.id(), session);
         session.attach(open.apply(session));
         return session;
     }
 
-    @Nullable HttpSession find(String id) {
-        HttpSession session = id == null ? null : sessions.get(id);
-        return session == null || session.isEnded() ? null : session;
+    /** The live session {@code id} names, if {@code caller} owns it; null otherwise. */
+    @Nullable HttpSession find(String id, Principal caller) {
+        HttpSession session = sessions.get(id);
+        if (session == null || session.isEnded()) {
+            return null;
+        }
+        if (!session.owner().sameCaller(caller)) {
+            // Someone holds another caller's session id: worth an operator's attention, never the caller's answer.
+            log.warn("session {}...: refused to {} (not its owner)", id.substring(0, Math.min(6, id.length())),
+                    caller.isAnonymous() ? "an anonymous caller" : caller.subject());
+            return null;
+        }
+        return session;
     }
 
     int size() {
