@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param maxSessions sessions open at once; beyond it {@code initialize} is refused with 503, default 10000
  * @param sseKeepAlive interval of SSE keep-alive comments (they also detect vanished clients), default 15 s
  * @param tls serve HTTPS with this key store; empty for plain HTTP
+ * @param scaleOut session tokens and shared state for several instances behind a load balancer; empty for one
  */
 public record HttpConfig(String host, int port, String path, List<String> allowedHosts, List<String> allowedOrigins,
-        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls) {
+        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls,
+        java.util.Optional<ScaleOutConfig> scaleOut) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -53,12 +55,13 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
             throw new IllegalArgumentException("http sse_keep_alive must be positive");
         }
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(scaleOut, "scaleOut");
     }
 
     /** Where to listen, with every guard and bound at its default. */
     public HttpConfig(String host, int port, String path) {
         this(host, port, path, LOOPBACK_NAMES, LOOPBACK_NAMES, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
-                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty());
+                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty(), java.util.Optional.empty());
     }
 
     /** Every field at its default. */
@@ -68,6 +71,13 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
 
     /** The same with other guards and bounds (tests and embedders). */
     public HttpConfig with(Duration idleTimeout, int sessions, Duration keepAlive) {
-        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls);
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls,
+                scaleOut);
+    }
+
+    /** The same, serving sessions that any instance sharing {@code scale} can continue. */
+    public HttpConfig with(ScaleOutConfig scale) {
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, sessionIdleTimeout, maxSessions,
+                sseKeepAlive, tls, java.util.Optional.of(scale));
     }
 }

@@ -38,7 +38,8 @@ final class HttpSession implements ClientChannel {
     static final int REPLAY_EVENTS = 1000;
     static final String GET_STREAM_PREFIX = "g-";
 
-    private final String id;
+    /** Its {@code Mcp-Session-Id}: a random local id, until a scaled-out face seals the session into its token. */
+    private volatile String id;
     /** A one-request session of the modern (2026-07-28, stateless) era: no GET stream, no server-to-client requests. */
     private final boolean stateless;
     private volatile Gateway.@Nullable ClientEndpoint endpoint;
@@ -77,6 +78,11 @@ final class HttpSession implements ClientChannel {
 
     String id() {
         return id;
+    }
+
+    /** The session's id becomes its token (before the client learns any id: {@code initialize} is still running). */
+    void rename(String token) {
+        this.id = token;
     }
 
     void attach(Gateway.ClientEndpoint clientEndpoint) {

@@ -29,12 +29,20 @@ final class LegacyEndpoint {
     private final SessionRegistry registry;
     private final HttpReplies replies;
     private final StreamTimings timings;
+    private final SessionRelay relay;
 
-    LegacyEndpoint(Gateway gateway, SessionRegistry registry, HttpReplies replies, StreamTimings timings) {
+    LegacyEndpoint(Gateway gateway, SessionRegistry registry, HttpReplies replies, StreamTimings timings,
+            SessionRelay relay) {
         this.gateway = gateway;
         this.registry = registry;
         this.replies = replies;
         this.timings = timings;
+        this.relay = relay;
+    }
+
+    /** The gateway client of a session this endpoint creates or continues. */
+    private Gateway.ClientEndpoint open(HttpSession session) {
+        return gateway.open("http", session, () -> registry.end(session, "closed by the gateway"));
     }
 
     /** One decoded message of a session, or the {@code initialize} that opens one. */
@@ -51,7 +59,7 @@ final class LegacyEndpoint {
         boolean created = false;
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize") && sessionId == null) {
             try {
-                session = registry.create(s -> gateway.open("http", s, () -> registry.end(s, "closed by the gateway")));
+                session = registry.create(this::open);
                 created = true;
             } catch (SessionRegistry.FullException e) {
                 replies.error(response, callback, 503, r.id(), ErrorCode.OVERLOADED, e.getMessage());
@@ -71,8 +79,11 @@ final class LegacyEndpoint {
                 if (message instanceof JsonRpcMessage.Notification n && n.method().equals("notifications/cancelled")
                         && n.params() != null) {
                     session.abandon(n.params().get("requestId"));
+                    relay.cancelled(session, n.params().get("requestId"));
                 }
-                session.attached().handler().onMessage(decoded);
+                if (!(message instanceof JsonRpcMessage.Response reply && relay.replied(session, reply))) {
+                    session.attached().handler().onMessage(decoded);
+                }
                 replies.empty(response, callback, 202);
             }
         } finally {
@@ -89,7 +100,7 @@ final class LegacyEndpoint {
             return;
         }
         if (created) {
-            response.getHeaders().put(McpHeaders.SESSION_ID, session.id());
+            response.getHeaders().put(McpHeaders.SESSION_ID, registry.seal(session, r));
         }
         request.addFailureListener(failure -> post.deliver(PostedRequest.GONE));
         JsonRpcMessage.Response last = null;
@@ -97,6 +108,10 @@ final class LegacyEndpoint {
             session.attached().handler().onMessage(decoded);
             last = new ResponseStream(session, post, response, callback, replies, timings, UnaryOperator.identity(),
                     answer -> 200).run();
+            if (last != null && !last.isError() && r.method().equals("logging/setLevel") && r.params() != null
+                    && r.params().path("level").isString()) {
+                relay.levelSet(session, r.params().get("level").stringValue());
+            }
         } finally {
             session.finish(post);
             if (created && (last == null || last.isError())) {
@@ -160,7 +175,7 @@ final class LegacyEndpoint {
     void delete(Request request, Response response, Callback callback) {
         HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), null, response, callback);
         if (session != null) {
-            registry.end(session, "DELETE by the client");
+            registry.endEverywhere(session, "DELETE by the client");
             replies.empty(response, callback, 200);
         }
     }
@@ -172,7 +187,13 @@ final class LegacyEndpoint {
                     "Bad Request: missing Mcp-Session-Id header; send initialize first and echo the id it returns");
             return null;
         }
-        HttpSession session = registry.find(sessionId);
+        HttpSession session;
+        try {
+            session = registry.find(sessionId, this::open);
+        } catch (SessionRegistry.FullException e) {
+            replies.error(response, callback, 503, id, ErrorCode.OVERLOADED, e.getMessage());
+            return null;
+        }
         if (session == null) {
             replies.error(response, callback, 404, id, ErrorCode.INVALID_REQUEST,
                     "Session not found: it ended or never existed; send initialize to start a new session");
