@@ -3,6 +3,7 @@ package io.gatekit.faces.http;
 import io.gatekit.Gateway;
 import io.gatekit.config.HttpConfig;
 import io.gatekit.config.ScaleOutConfig;
+import io.gatekit.scaleout.RedisState;
 import io.gatekit.scaleout.SessionKeys;
 import io.gatekit.scaleout.SessionTokens;
 import io.gatekit.scaleout.SharedState;
@@ -58,8 +59,9 @@ public final class HttpFace implements AutoCloseable {
                 scale.sessionMaxAge(), clock);
     }
 
+    /** Redis when the section names one; else this instance alone. */
     private static SharedState sharedState(ScaleOutConfig scale) {
-        return SharedState.LOCAL;
+        return scale.redis().<SharedState>map(uri -> RedisState.connect(uri, scale.sessionMaxAge())).orElse(SharedState.LOCAL);
     }
 
     /**

@@ -70,6 +70,11 @@ final class LegacyEndpoint {
             if (session == null) {
                 return;
             }
+            if (registry.scaledOut() && !session.attached().session().isReady()) {
+                // Its notifications/initialized may have gone to another instance; a client sends its next
+                // message only after it, so the handshake is over here too.
+                session.attached().session().markReady();
+            }
         }
         session.connectionOpened();
         try {
