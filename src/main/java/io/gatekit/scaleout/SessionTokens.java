@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import tools.jackson.core.JacksonException;
@@ -27,12 +29,15 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>version (1) | key id (4) | nonce (12) | ciphertext of [issued-at seconds (8) | JSON] | tag (16)</pre>
  *
- * The version and key id are authenticated as associated data. Nonces are random (96 bits from a
- * {@link SecureRandom}); tokens are only sealed at {@code initialize}, far below the 2^32 tokens per key that
- * random GCM nonces allow. Anything that does not open (tampered, foreign, another deployment's, a retired key,
- * expired) is {@link Optional#empty()}: the caller answers 404, as for an unknown session.
+ * The version and key id are authenticated as associated data. A nonce is a 96-bit random base drawn once
+ * per process with its low 64 bits XORed with a counter: unique within the process by construction, and across
+ * processes as unlikely to meet as two random 96-bit values (GCM's one hard rule: never a nonce twice under a
+ * key), without a {@link SecureRandom} call per token. Anything that does not open (tampered, foreign, another
+ * deployment's, a retired key, expired) is {@link Optional#empty()}: the caller answers 404, as for an unknown
+ * session.
  *
- * <p>Thread-safe: a {@link Cipher} is made per call (cheap next to the AES work; a shared one would need a lock).
+ * <p>Thread-safe. {@link Cipher} objects are not, and looking one up costs more than the AES work, so finished
+ * ones wait in a lock-free pool for the next call (as many as ever ran at once).
  */
 public final class SessionTokens {
     private static final byte VERSION = 1;
@@ -48,12 +53,20 @@ public final class SessionTokens {
     private final SessionKeys keys;
     private final Duration maxAge;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    private final byte[] nonceBase = new byte[NONCE];
+    private final AtomicLong nonceCounter = new AtomicLong();
+    private final ConcurrentLinkedQueue<Cipher> ciphers = new ConcurrentLinkedQueue<>();
 
     public SessionTokens(SessionKeys keys, Duration maxAge, Clock clock) {
         this.keys = keys;
         this.maxAge = maxAge;
         this.clock = clock;
+        new SecureRandom().nextBytes(nonceBase);
+    }
+
+    private Cipher cipher() throws GeneralSecurityException {
+        Cipher pooled = ciphers.poll();
+        return pooled != null ? pooled : Cipher.getInstance("AES/GCM/NoPadding");
     }
 
     /** The token for {@code snapshot}, sealed with the current key. */
@@ -74,15 +87,19 @@ public final class SessionTokens {
         byte[] out = new byte[HEADER + NONCE + 8 + json.length + TAG_BITS / 8];
         ByteBuffer header = ByteBuffer.wrap(out);
         header.put(VERSION).putInt(key.id());
-        byte[] nonce = new byte[NONCE];
-        random.nextBytes(nonce);
+        byte[] nonce = nonceBase.clone();
+        long count = nonceCounter.incrementAndGet();
+        for (int i = 0; i < 8; i++) {
+            nonce[NONCE - 1 - i] ^= (byte) (count >>> (8 * i));
+        }
         header.put(nonce);
         byte[] plain = ByteBuffer.allocate(8 + json.length).putLong(snapshot.issuedAt().getEpochSecond()).put(json).array();
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = cipher();
             cipher.init(Cipher.ENCRYPT_MODE, key.secret(), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(out, 0, HEADER);
             cipher.doFinal(plain, 0, plain.length, out, HEADER + NONCE);
+            ciphers.offer(cipher);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal a session token", e);
         }
@@ -109,10 +126,11 @@ public final class SessionTokens {
         }
         byte[] plain;
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = cipher();
             cipher.init(Cipher.DECRYPT_MODE, key.secret(), new GCMParameterSpec(TAG_BITS, raw, HEADER, NONCE));
             cipher.updateAAD(raw, 0, HEADER);
             plain = cipher.doFinal(raw, HEADER + NONCE, raw.length - HEADER - NONCE);
+            ciphers.offer(cipher); // a failed open leaves the cipher to the garbage collector: it may be mid-state
         } catch (GeneralSecurityException e) {
             return Optional.empty(); // tampered, or sealed by someone else
         }

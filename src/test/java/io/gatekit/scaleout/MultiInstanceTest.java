@@ -2,6 +2,7 @@ package io.gatekit.scaleout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatekit.faces.http.HttpFaceFixture;
 import io.gatekit.testing.HttpGatewayProcess;
 import io.gatekit.testing.NginxBalancer;
 import io.gatekit.testing.RedisServer;
@@ -107,14 +108,7 @@ class MultiInstanceTest {
     }
 
     private static HttpRequest.Builder post(URI to, String session, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
-        }
-        return builder;
+        return HttpFaceFixture.post(to, session, body);
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws Exception {
@@ -180,15 +174,19 @@ class MultiInstanceTest {
                 {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow","reason":"test"}}""").build());
         assertThat(cancel.statusCode()).isEqualTo(202);
 
-        CompletableFuture<String> end = CompletableFuture.supplyAsync(() -> {
+        // Well before the 60 s sleep would have ended on its own.
+        assertThat(answer(lines, "slow")).contains("cancelled");
+    }
+
+    /** The data line of the response to request {@code id} on an event stream, waited for at most 30 s. */
+    private static String answer(Iterator<String> lines, String id) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
             String line;
             do {
                 line = nextDataLine(lines);
-            } while (!line.contains("\"id\":\"slow\""));
+            } while (!line.contains("\"id\":\"" + id + "\""));
             return line;
-        });
-        // Well before the 60 s sleep would have ended on its own.
-        assertThat(end.get(30, TimeUnit.SECONDS)).contains("cancelled");
+        }).get(30, TimeUnit.SECONDS);
     }
 
     /** The next {@code data:} line of an event stream; a JSON answer (no stream) is returned whole. */
@@ -223,14 +221,7 @@ class MultiInstanceTest {
                  "model":"test"}}""".formatted(JSON.writeValueAsString(request.get("id")))).build());
         assertThat(reply.statusCode()).isEqualTo(202);
 
-        CompletableFuture<String> end = CompletableFuture.supplyAsync(() -> {
-            String line;
-            do {
-                line = nextDataLine(lines);
-            } while (!line.contains("\"id\":\"ask\""));
-            return line;
-        });
-        assertThat(end.get(30, TimeUnit.SECONDS)).contains("from the model");
+        assertThat(answer(lines, "ask")).contains("from the model");
     }
 
     @Test
