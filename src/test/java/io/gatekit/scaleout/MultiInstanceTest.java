@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * redis-server or nginx is not installed ({@code scripts/install-services.sh}); on CI that is a failure.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class MultiInstanceTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String KEY = "multi-instance-test-session-key-0123456789";
@@ -84,7 +84,7 @@ class MultiInstanceTest {
                   upstreams:
                     - name: demo
                       command: %%DEMO%%
-                """.formatted(KEY, redis.uri()), Duration.ofSeconds(90));
+                """.formatted(KEY, redis.uri()), Duration.ofSeconds(240));
     }
 
     private static String backend(HttpGatewayProcess gateway) {
