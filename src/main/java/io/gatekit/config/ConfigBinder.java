@@ -95,7 +95,7 @@ final class ConfigBinder {
                 Nodes.seconds(node, "session_idle_timeout").orElse(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT),
                 Nodes.integer(node, "max_sessions", HttpConfig.DEFAULT_MAX_SESSIONS),
                 Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE),
-                tls(node.path("tls")), auth(node.path("auth"))));
+                tls(node.path("tls")), auth(node.path("auth")), scaleOut(node.path("scale_out"))));
     }
 
     private AuthConfig auth(JsonNode node) {
@@ -150,6 +150,51 @@ final class ConfigBinder {
         return problems.build(at, () -> new JwtAuthConfig(Nodes.string(node, "issuer").orElse(""),
                 Nodes.string(node, "audience").orElse(""), jwks, strings(node, "required_scopes").orElse(List.of()),
                 Nodes.seconds(node, "clock_skew").orElse(JwtAuthConfig.DEFAULT_CLOCK_SKEW)));
+    }
+
+    private Optional<ScaleOutConfig> scaleOut(JsonNode node) {
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        FieldPath at = PROXY.child("http").child("scale_out");
+        List<String> secrets = new ArrayList<>();
+        Nodes.string(node, "session_key").ifPresent(secrets::add);
+        Nodes.string(node, "session_key_file").flatMap(file -> secretFile(file, at.child("session_key_file")))
+                .ifPresent(secrets::add);
+        if (secrets.size() != 1) {
+            problems.at(at, secrets.isEmpty() ? "scale_out needs session_key or session_key_file"
+                    : "give session_key or session_key_file, not both");
+            return Optional.empty();
+        }
+        strings(node, "previous_session_keys").ifPresent(secrets::addAll);
+        strings(node, "previous_session_key_files").ifPresent(files -> files.forEach(file ->
+                secretFile(file, at.child("previous_session_key_files")).ifPresent(secrets::add)));
+        Optional<java.net.URI> redis = Optional.empty();
+        Optional<String> written = Nodes.string(node, "redis");
+        if (written.isPresent()) {
+            try {
+                redis = Optional.of(new java.net.URI(written.get()));
+            } catch (java.net.URISyntaxException e) {
+                problems.at(at.child("redis"), "not a URI: " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        Optional<java.net.URI> shared = redis;
+        return Optional.ofNullable(problems.build(at, () -> new ScaleOutConfig(secrets,
+                Nodes.seconds(node, "key_grace").orElse(ScaleOutConfig.DEFAULT_KEY_GRACE),
+                Nodes.seconds(node, "session_max_age").orElse(ScaleOutConfig.DEFAULT_SESSION_MAX_AGE), shared)));
+    }
+
+    /** A secret kept in a file (a mounted secret): its content without the trailing newline. */
+    private Optional<String> secretFile(String written, FieldPath at) {
+        return paths.resolve(written, at, problems).flatMap(path -> {
+            try {
+                return Optional.of(java.nio.file.Files.readString(path).strip());
+            } catch (java.io.IOException | RuntimeException e) {
+                problems.at(at, "cannot read the key file " + path + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     private Optional<AdminConfig> admin(JsonNode node) {

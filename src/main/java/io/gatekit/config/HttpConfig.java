@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param sseKeepAlive interval of SSE keep-alive comments (they also detect vanished clients), default 15 s
  * @param tls serve HTTPS with this key store; empty for plain HTTP
  * @param auth who may call: JWT bearer tokens, API keys, or nobody checked ({@link AuthConfig#NONE})
+ * @param scaleOut session tokens and shared state for several instances behind a load balancer; empty for one
  */
 public record HttpConfig(String host, int port, String path, List<String> allowedHosts, List<String> allowedOrigins,
         Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls,
-        AuthConfig auth) {
+        AuthConfig auth, java.util.Optional<ScaleOutConfig> scaleOut) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -56,12 +57,13 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
         }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(scaleOut, "scaleOut");
     }
 
     /** Where to listen, with every guard and bound at its default. */
     public HttpConfig(String host, int port, String path) {
         this(host, port, path, LOOPBACK_NAMES, LOOPBACK_NAMES, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
-                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty(), AuthConfig.NONE);
+                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty(), AuthConfig.NONE, java.util.Optional.empty());
     }
 
     /** Every field at its default. */
@@ -71,13 +73,14 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
 
     /** The same with other guards and bounds (tests and embedders). */
     public HttpConfig with(Duration idleTimeout, int sessions, Duration keepAlive) {
-        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls, auth);
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls, auth,
+                scaleOut);
     }
 
     /** The same with other authentication (tests and embedders). */
     public HttpConfig withAuth(AuthConfig authentication) {
         return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, sessionIdleTimeout, maxSessions,
-                sseKeepAlive, tls, authentication);
+                sseKeepAlive, tls, authentication, scaleOut);
     }
 
     /**
@@ -103,5 +106,11 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
         } catch (IllegalArgumentException notLiteral) {
             return false;
         }
+    }
+
+    /** The same, serving sessions that any instance sharing {@code scale} can continue. */
+    public HttpConfig with(ScaleOutConfig scale) {
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, sessionIdleTimeout, maxSessions,
+                sseKeepAlive, tls, auth, java.util.Optional.of(scale));
     }
 }

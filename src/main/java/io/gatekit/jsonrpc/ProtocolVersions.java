@@ -30,4 +30,9 @@ public final class ProtocolVersions {
     public static boolean isModernEra(@Nullable String version) {
         return version != null && version.compareTo(MODERN) >= 0;
     }
+
+    /** The version a legacy {@code initialize} asking for {@code requested} gets: that one if spoken, else the latest. */
+    public static String negotiateLegacy(@Nullable String requested) {
+        return requested != null && LEGACY_VERSIONS.contains(requested) ? requested : LATEST_LEGACY;
+    }
 }

@@ -41,8 +41,7 @@ public final class Lifecycle {
         if (requested == null || !requested.isString()) {
             throw new GatewayException(ErrorCode.INVALID_PARAMS, "initialize needs a string \"protocolVersion\"");
         }
-        String negotiated = ProtocolVersions.LEGACY_VERSIONS.contains(requested.stringValue())
-                ? requested.stringValue() : ProtocolVersions.LATEST_LEGACY;
+        String negotiated = ProtocolVersions.negotiateLegacy(requested.stringValue());
         JsonNode capabilities = params.get("capabilities");
         client.initialized(new ClientInfo(negotiated,
                 capabilities instanceof ObjectNode ? capabilities : NODES.objectNode(),

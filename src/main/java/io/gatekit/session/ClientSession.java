@@ -102,6 +102,14 @@ public final class ClientSession {
         this.listening = honoured;
     }
 
+    /**
+     * Numbers this client's server-to-client requests from {@code first}: a session served by several instances
+     * starts each instance's numbering at a random point, so that the client's answer names the one that asked.
+     */
+    public void numberOutgoingFrom(long first) {
+        nextOutgoingId.set(first);
+    }
+
     /** The client sent {@code notifications/initialized}: it may now receive server-to-client requests. */
     public void markReady() {
         this.ready = true;

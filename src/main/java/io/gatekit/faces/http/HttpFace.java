@@ -2,6 +2,12 @@ package io.gatekit.faces.http;
 
 import io.gatekit.Gateway;
 import io.gatekit.config.HttpConfig;
+import io.gatekit.config.ScaleOutConfig;
+import io.gatekit.scaleout.RedisState;
+import io.gatekit.scaleout.SessionKeys;
+import io.gatekit.scaleout.SessionTokens;
+import io.gatekit.scaleout.SharedState;
+import java.time.Clock;
 import io.gatekit.observability.HealthEndpoints;
 import io.gatekit.security.auth.Authenticator;
 import java.net.URI;
@@ -33,6 +39,7 @@ public final class HttpFace implements AutoCloseable {
     private final ServerConnector connector;
     private final SessionRegistry registry;
     private final McpHandler handler;
+    private final SharedState shared;
 
     /** @throws IllegalStateException when the config would serve a non-loopback address unauthenticated unasked */
     public HttpFace(Gateway gateway, HttpConfig http) {
@@ -42,12 +49,27 @@ public final class HttpFace implements AutoCloseable {
                     + " authentication: configure proxy.http.auth, or set allow_unauthenticated: true");
         }
         this.http = http;
-        this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
+        this.shared = http.scaleOut().map(HttpFace::sharedState).orElse(SharedState.LOCAL);
+        this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout(),
+                http.scaleOut().map(HttpFace::tokens).orElse(null), shared);
         OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
-        this.handler = new McpHandler(gateway, registry, origins, new Authenticator(http.auth(), http.path()),
+        SessionRelay relay = new SessionRelay(shared, registry, gateway.codec());
+        this.handler = new McpHandler(gateway, registry, relay, origins, new Authenticator(http.auth(), http.path()),
                 http.path(), http.sseKeepAlive());
         this.server = jettyServer(http, new HealthEndpoints(gateway.observability(), handler));
         this.connector = (ServerConnector) server.getConnectors()[0];
+    }
+
+    /** Session ids sealed with keys derived here, once, from the configured secrets. */
+    private static SessionTokens tokens(ScaleOutConfig scale) {
+        Clock clock = Clock.systemUTC();
+        return new SessionTokens(SessionKeys.derive(scale.sessionSecrets(), scale.keyGrace(), clock),
+                scale.sessionMaxAge(), clock);
+    }
+
+    /** Redis when the section names one; else this instance alone. */
+    private static SharedState sharedState(ScaleOutConfig scale) {
+        return scale.redis().<SharedState>map(uri -> RedisState.connect(uri, scale.sessionMaxAge())).orElse(SharedState.LOCAL);
     }
 
     /**
@@ -129,5 +151,6 @@ public final class HttpFace implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server: {}", e.toString());
         }
+        shared.close();
     }
 }

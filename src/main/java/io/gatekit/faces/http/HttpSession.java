@@ -39,7 +39,8 @@ final class HttpSession implements ClientChannel {
     static final int REPLAY_EVENTS = 1000;
     static final String GET_STREAM_PREFIX = "g-";
 
-    private final String id;
+    /** Its {@code Mcp-Session-Id}: a random local id, until a scaled-out face seals the session into its token. */
+    private volatile String id;
     /** The caller that opened the session; nobody else may use it. */
     private final Principal owner;
     /** A one-request session of the modern (2026-07-28, stateless) era: no GET stream, no server-to-client requests. */
@@ -85,6 +86,11 @@ final class HttpSession implements ClientChannel {
 
     Principal owner() {
         return owner;
+    }
+
+    /** The session's id becomes its token (before the client learns any id: {@code initialize} is still running). */
+    void rename(String token) {
+        this.id = token;
     }
 
     void attach(Gateway.ClientEndpoint clientEndpoint) {

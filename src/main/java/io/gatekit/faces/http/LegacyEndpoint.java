@@ -31,12 +31,20 @@ final class LegacyEndpoint {
     private final SessionRegistry registry;
     private final HttpReplies replies;
     private final StreamTimings timings;
+    private final SessionRelay relay;
 
-    LegacyEndpoint(Gateway gateway, SessionRegistry registry, HttpReplies replies, StreamTimings timings) {
+    LegacyEndpoint(Gateway gateway, SessionRegistry registry, HttpReplies replies, StreamTimings timings,
+            SessionRelay relay) {
         this.gateway = gateway;
         this.registry = registry;
         this.replies = replies;
         this.timings = timings;
+        this.relay = relay;
+    }
+
+    /** The gateway client of a session this endpoint creates or continues. */
+    private Gateway.ClientEndpoint open(HttpSession session) {
+        return gateway.open("http", session, () -> registry.end(session, "closed by the gateway"));
     }
 
     /** One decoded message of a session, or the {@code initialize} that opens one. */
@@ -54,7 +62,7 @@ final class LegacyEndpoint {
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize") && sessionId == null) {
             try {
                 session = registry.create(caller, s -> {
-                    Gateway.ClientEndpoint endpoint = gateway.open("http", s, () -> registry.end(s, "closed by the gateway"));
+                    Gateway.ClientEndpoint endpoint = open(s);
                     endpoint.session().authenticated(caller);
                     return endpoint;
                 });
@@ -70,6 +78,11 @@ final class LegacyEndpoint {
             }
             // The same caller, perhaps with a refreshed token: policy reads its current claims.
             session.attached().session().authenticated(caller);
+            if (registry.scaledOut() && !session.attached().session().isReady()) {
+                // Its notifications/initialized may have gone to another instance; a client sends its next
+                // message only after it, so the handshake is over here too.
+                session.attached().session().markReady();
+            }
         }
         session.connectionOpened();
         try {
@@ -79,8 +92,11 @@ final class LegacyEndpoint {
                 if (message instanceof JsonRpcMessage.Notification n && n.method().equals("notifications/cancelled")
                         && n.params() != null) {
                     session.abandon(n.params().get("requestId"));
+                    relay.cancelled(session, n.params().get("requestId"));
                 }
-                session.attached().handler().onMessage(decoded);
+                if (!(message instanceof JsonRpcMessage.Response reply && relay.replied(session, reply))) {
+                    session.attached().handler().onMessage(decoded);
+                }
                 replies.empty(response, callback, 202);
             }
         } finally {
@@ -97,7 +113,7 @@ final class LegacyEndpoint {
             return;
         }
         if (created) {
-            response.getHeaders().put(McpHeaders.SESSION_ID, session.id());
+            response.getHeaders().put(McpHeaders.SESSION_ID, registry.seal(session, r));
         }
         request.addFailureListener(failure -> post.deliver(PostedRequest.GONE));
         JsonRpcMessage.Response last = null;
@@ -105,6 +121,10 @@ final class LegacyEndpoint {
             session.attached().handler().onMessage(decoded);
             last = new ResponseStream(session, post, response, callback, replies, timings, UnaryOperator.identity(),
                     answer -> 200).run();
+            if (last != null && !last.isError() && r.method().equals("logging/setLevel") && r.params() != null
+                    && r.params().path("level").isString()) {
+                relay.levelSet(session, r.params().get("level").stringValue());
+            }
         } finally {
             session.finish(post);
             if (created && (last == null || last.isError())) {
@@ -168,7 +188,7 @@ final class LegacyEndpoint {
     void delete(Principal caller, Request request, Response response, Callback callback) {
         HttpSession session = session(request.getHeaders().get(McpHeaders.SESSION_ID), caller, null, response, callback);
         if (session != null) {
-            registry.end(session, "DELETE by the client");
+            registry.endEverywhere(session, "DELETE by the client");
             replies.empty(response, callback, 200);
         }
     }
@@ -184,7 +204,13 @@ final class LegacyEndpoint {
                     "Bad Request: missing Mcp-Session-Id header; send initialize first and echo the id it returns");
             return null;
         }
-        HttpSession session = registry.find(sessionId, caller);
+        HttpSession session;
+        try {
+            session = registry.find(sessionId, caller, this::open);
+        } catch (SessionRegistry.FullException e) {
+            replies.error(response, callback, 503, id, ErrorCode.OVERLOADED, e.getMessage());
+            return null;
+        }
         if (session == null) {
             replies.error(response, callback, 404, id, ErrorCode.INVALID_REQUEST,
                     "Session not found: it ended or never existed; send initialize to start a new session");

@@ -49,7 +49,8 @@ final class McpHandler extends Handler.Abstract {
     private final LegacyEndpoint legacy;
     private final ModernEndpoint modern;
 
-    McpHandler(Gateway gateway, SessionRegistry registry, OriginPolicy origins, Authenticator authenticator, String path,
+    McpHandler(Gateway gateway, SessionRegistry registry, SessionRelay relay, OriginPolicy origins, Authenticator authenticator,
+            String path,
             Duration keepAlive) {
         this.codec = gateway.codec();
         this.replies = new HttpReplies(codec);
@@ -58,7 +59,7 @@ final class McpHandler extends Handler.Abstract {
         this.path = path;
         this.maxMessageBytes = gateway.config().proxy().limits().maxMessageBytes();
         StreamTimings timings = StreamTimings.of(keepAlive, () -> gateway.config().proxy().timeouts().request());
-        this.legacy = new LegacyEndpoint(gateway, registry, replies, timings);
+        this.legacy = new LegacyEndpoint(gateway, registry, replies, timings, relay);
         // A stateless request is a one-request client: the session cap bounds how many run at once, too.
         this.modern = new ModernEndpoint(gateway, replies, timings, registry.maxSessions());
     }

@@ -74,7 +74,12 @@ public final class HttpFaceFixture implements AutoCloseable {
 
     /** A POST with the headers a well-behaved client sends; {@code session} may be null. */
     public HttpRequest.Builder post(String session, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri()).timeout(Duration.ofSeconds(30))
+        return post(uri(), session, body);
+    }
+
+    /** A POST to the endpoint {@code to} as {@link #post(String, String)} builds it. */
+    public static HttpRequest.Builder post(URI to, String session, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(to).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
