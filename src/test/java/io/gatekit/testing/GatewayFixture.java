@@ -51,6 +51,12 @@ public final class GatewayFixture implements AutoCloseable {
         return new GatewayFixture(config(yaml));
     }
 
+    /** A gateway from YAML whose {@code ${VAR}}s come from {@code environment} (not the test JVM's own). */
+    public static GatewayFixture start(String yaml, Map<String, String> environment) {
+        return new GatewayFixture(ConfigLoader.parse(yaml.replace("%DEMO%", Processes.demoServerYaml()), "test.yaml",
+                Path.of("."), environment));
+    }
+
     /** The config a fixture runs on (for a hot reload, say); {@code %DEMO%} as in {@link #start}. */
     public static GatewayConfig config(String yaml) {
         String text = yaml.replace("%DEMO%", Processes.demoServerYaml());
