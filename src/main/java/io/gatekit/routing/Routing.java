@@ -53,7 +53,7 @@ public final class Routing {
                 () -> !policy.get().isConfigured());
         this.lifecycle = new Lifecycle(upstreams::all, startupWait, version);
         this.announcer = new ChangeAnnouncer(sessions, cache, upstreams);
-        this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle);
+        this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle, policy);
         this.logLevels = new LogLevels(sessions, upstreams, forwarder);
         this.targeting = new Targeting(targets);
         this.lists = new ListPager(upstreams, aggregator, cache, pageSize, policy, toolAliases);

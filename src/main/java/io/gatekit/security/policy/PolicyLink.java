@@ -75,7 +75,7 @@ public final class PolicyLink implements Link {
      * The error for a name the caller may not use: an unknown name's, in the upstream's terms (targeting renames it
      * back to the name the caller used, as it does an upstream's own error).
      */
-    static JsonRpcError unknown(AccessKind kind, String name) {
+    public static JsonRpcError unknown(AccessKind kind, String name) {
         return new JsonRpcError(ErrorCode.INVALID_PARAMS.code(), "Unknown " + kind.noun() + ": " + name, null);
     }
 

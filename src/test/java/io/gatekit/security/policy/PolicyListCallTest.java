@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatekit.session.Principal;
 import io.gatekit.testing.GatewayFixture;
 import io.gatekit.testing.TestClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -124,6 +127,40 @@ class PolicyListCallTest {
             assertThat(alice.call("tools/call", toolCall("alpha__echo", "message", "hi")).path("result")
                     .path("content").path(0).path("text").asString()).isEqualTo("hi");
         }
+    }
+
+    @Test
+    void auditRecordsCarryTheCallerAndTheDecision(@TempDir Path dir) throws Exception {
+        Path audit = dir.resolve("audit.jsonl");
+        GatewayFixture fixture = GatewayFixture.start("""
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - {name: alpha, command: %%DEMO%%}
+                plugins:
+                  auditing:
+                    _global:
+                      - {handler: audit_jsonl, config: {output_file: "%s"}}
+                policy:
+                  default: deny
+                  rules:
+                    - {name: readers, effect: allow, groups: [dev], tools: ['alpha__*'], read_only_tools: true}
+                """.formatted(audit));
+        try (fixture) {
+            fixture.awaitReady("alpha");
+            TestClient alice = fixture.connect(CALLERS.get("alice"));
+            alice.initialize(object());
+            assertThat(alice.call("tools/call", toolCall("alpha__echo", "message", "hi")).has("result")).isTrue();
+            assertThat(alice.call("tools/call", toolCall("alpha__fail", "mode", "error")).path("error").path("message")
+                    .asString()).isEqualTo("Unknown tool: alpha__fail");
+        }
+        List<JsonNode> responses = Files.readAllLines(audit).stream().map(line -> TestClient.JSON.readTree(line))
+                .filter(record -> record.path("method").asString().equals("tools/call")
+                        && record.has("response_status")).toList();
+        assertThat(responses).extracting(r -> r.path("tool").asString(), r -> r.path("principal").asString(),
+                r -> r.path("access_decision").asString()).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("echo", "alice", "allow (rule readers)"),
+                        org.assertj.core.groups.Tuple.tuple("fail", "alice", "deny (default)"));
     }
 
     private static String randomPolicy(Random random) {
