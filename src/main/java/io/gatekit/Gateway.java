@@ -19,6 +19,8 @@ import io.gatekit.plugins.Plugins;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Routing;
 import io.gatekit.routing.ToolAlias;
+import io.gatekit.security.policy.CurrentPolicy;
+import io.gatekit.security.policy.PolicyLink;
 import io.gatekit.session.ClientChannel;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
@@ -61,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private final AdmissionController admission;
     private final Routing routing;
     private final Plugins plugins;
+    private final CurrentPolicy policy;
     private final RequestChain chain;
     private final Observability observability;
     private final Deadlines requestDeadlines;
@@ -88,17 +91,20 @@ public final class Gateway implements AutoCloseable {
         this.observability = new Observability(this::upstreams, sessions::size);
         GatewayEvents events = observability.events();
         this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec, events::pluginRan);
+        this.policy = new CurrentPolicy(config.policy());
         this.routing = new Routing(admission, config.proxy().timeouts().request(), config.proxy().limits().listPageSize(),
-                sessions, config.proxy().timeouts().connection(), version, codec, this.plugins);
+                sessions, config.proxy().timeouts().connection(), version, codec, this.plugins, policy);
         this.requestDeadlines = new Deadlines(config.proxy().timeouts().request());
         // The one request chain, in order (docs/ARCHITECTURE.md). Plugins come after targeting, where names are
-        // resolved (they see clean names and the upstream), and before the gateway's own methods are answered.
+        // resolved (they see clean names and the upstream), and before the gateway's own methods are answered. The
+        // access policy decides after the plugins, so that auditors record its denials with the decision.
         this.chain = new RequestChain(List.of(
                 new Observation(events),
                 new ClientAdmission(admission),
                 requestDeadlines,
                 routing.targeting(),
                 this.plugins.link(),
+                new PolicyLink(policy, routing.toolHints()),
                 routing.gatewayMethods(),
                 routing.heldCalls(),
                 new UpstreamAdmission(admission),
@@ -185,6 +191,7 @@ public final class Gateway implements AutoCloseable {
         synchronized (reloadLock) {
             // First, as it may refuse the new config: the running plugins then stay, and so does everything else.
             plugins.reload(next.plugins());
+            policy.replace(next.policy());
             TimeoutsConfig timeouts = next.proxy().timeouts();
             settings = settings.withTimeouts(timeouts.connection(), timeouts.request());
             requestDeadlines.reconfigure(timeouts.request());

@@ -34,12 +34,15 @@ import tools.jackson.databind.JsonNode;
  * @param durationMs for a response, milliseconds since the request was read; null otherwise
  * @param responseStatus {@code success} or {@code error} for a response; null otherwise
  * @param contentHash the first 16 hex digits of the SHA-256 of the message, when its content was cleared
+ * @param accessDecision what the access policy decided ({@code allow (rule readers)}, {@code deny (default)},
+ *     {@code filtered}); null when none decided (no policy, or a request record: the policy decides after plugins)
  */
 record AuditRecord(Instant time, String eventType, @Nullable JsonNode requestId, @Nullable String server, String method,
         @Nullable String tool, String principal, String pipelineOutcome, boolean securityEvaluated, boolean modified,
         String reason, List<Stage> stages, @Nullable String blockedAt, @Nullable String completedBy, double totalTimeMs,
         @Nullable Double durationMs, @Nullable String responseStatus, @Nullable Integer errorCode,
-        @Nullable String errorMessage, @Nullable ErrorClass errorClass, @Nullable String contentHash) {
+        @Nullable String errorMessage, @Nullable ErrorClass errorClass, @Nullable String contentHash,
+        @Nullable String accessDecision) {
 
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
@@ -81,7 +84,8 @@ record AuditRecord(Instant time, String eventType, @Nullable JsonNode requestId,
                 failure == null ? null : failure.code(),
                 failure == null ? null : cleared ? cleared(run.outcome()) : failure.message(),
                 errorClass,
-                cleared ? contentHash(codec.encode(event.message())) : null);
+                cleared ? contentHash(codec.encode(event.message())) : null,
+                event.context().accessDecision());
     }
 
     private static String eventType(AuditEvent event, boolean modified, @Nullable ErrorClass errorClass) {

@@ -8,13 +8,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code audit_csv}: one row per event, the original's columns plus {@code principal} and {@code content_hash}
- * (filled when the content was cleared), written in the entry's {@link CsvDialect}. Bodies are never written.
+ * {@code audit_csv}: one row per event, the original's columns plus {@code principal}, {@code content_hash}
+ * (filled when the content was cleared) and {@code access_decision} (what the access policy decided), written in the entry's {@link CsvDialect}. Bodies are never written.
  */
 final class CsvFormat implements EventFormat {
     static final List<String> COLUMNS = List.of("timestamp", "event_type", "request_id", "server_name", "method", "tool",
             "pipeline_outcome", "security_evaluated", "modified", "reason", "duration_ms", "response_status",
-            "error_code", "error_message", "error_classification", "principal", "content_hash");
+            "error_code", "error_message", "error_classification", "principal", "content_hash", "access_decision");
 
     private final CsvDialect dialect;
     private final JsonRpcCodec codec;
@@ -42,7 +42,7 @@ final class CsvFormat implements EventFormat {
                 record.method(), record.tool(), record.pipelineOutcome(), record.securityEvaluated(), record.modified(),
                 record.reason(), record.durationMs(), record.responseStatus(), record.errorCode(), record.errorMessage(),
                 record.errorClass() == null ? null : record.errorClass().classification(), record.principal(),
-                record.contentHash()));
+                record.contentHash(), record.accessDecision()));
     }
 
     /** A numeric id stays a number (unquoted under {@code nonnumeric}); any other id is text. */

@@ -43,6 +43,9 @@ final class HumanReadableFormat implements EventFormat {
         if (!record.principal().isEmpty()) {
             line.append(" - by ").append(clean(record.principal()));
         }
+        if (record.accessDecision() != null) {
+            line.append(" - access ").append(clean(record.accessDecision()));
+        }
         return line.toString();
     }
 

@@ -14,7 +14,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code audit_jsonl}: one JSON object per line with the original's field names, plus {@code principal}; the message
+ * {@code audit_jsonl}: one JSON object per line with the original's field names, plus {@code principal} and, when the
+ * access policy decided, {@code access_decision}; the message
  * body when the entry asks for it ({@code include_request_body} and the like), cut to {@code max_body_size}
  * characters; never a body when the content was cleared (then {@code content_cleared} and {@code content_hash}).
  */
@@ -56,6 +57,9 @@ final class JsonLinesFormat implements EventFormat {
         line.put("method", record.method());
         line.put("tool", record.tool());
         line.put("principal", record.principal());
+        if (record.accessDecision() != null) {
+            line.put("access_decision", record.accessDecision());
+        }
         line.put("pipeline_outcome", record.pipelineOutcome());
         line.put("security_evaluated", record.securityEvaluated());
         line.put("modified", record.modified());

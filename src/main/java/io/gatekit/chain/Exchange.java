@@ -39,6 +39,8 @@ public final class Exchange implements CallOrigin {
     private @Nullable List<AutoCloseable> moreAtEnd;
     /** What links keep about this exchange for its way back, by type (rarely more than one entry). */
     private @Nullable Map<Class<?>, Object> attachments;
+    /** What the access policy decided about this request, for audit ({@code allow (rule readers)}); null if none. */
+    private @Nullable String accessDecision;
     /** The observation link's per-request state: a field of its own, so observing costs no attachment map. */
     private @Nullable Object observation;
     /** How many links let the request pass; the answer flows back through these. */
@@ -125,6 +127,15 @@ public final class Exchange implements CallOrigin {
     /** What {@link #attach} kept under {@code type}, or null. */
     public <T> @Nullable T attachment(Class<T> type) {
         return attachments == null ? null : type.cast(attachments.get(type));
+    }
+
+    /** What the access policy decided about this request ({@code allow (rule x)}, {@code deny (default)}), or null. */
+    public @Nullable String accessDecision() {
+        return accessDecision;
+    }
+
+    public void accessDecision(String decision) {
+        this.accessDecision = decision;
     }
 
     /** What the observation link (first in the chain) keeps about this exchange, or null. */

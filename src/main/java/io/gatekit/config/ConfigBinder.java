@@ -39,12 +39,13 @@ final class ConfigBinder {
         ProxyConfig proxy = proxy(proxyNode, upstreams, limits);
         PluginsConfig plugins = PluginsBinder.bind(root.path("plugins"), names, problems, pluginCheck);
         LoggingConfig logging = logging(root.path("logging"));
+        Optional<PolicyConfig> policy = PolicyBinder.bind(root.path("policy"), names, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         // Without problems every part was built; the checks restate that for the compiler.
         return problems.build(FieldPath.ROOT, () -> new GatewayConfig(Objects.requireNonNull(proxy, "proxy"), plugins,
-                Objects.requireNonNull(logging, "logging"), source, paths.baseDir()));
+                Objects.requireNonNull(logging, "logging"), source, paths.baseDir(), policy));
     }
 
     private @Nullable ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {
@@ -69,7 +70,7 @@ final class ConfigBinder {
             return null;
         }
         return problems.build(PROXY, () -> new ProxyConfig(Objects.requireNonNull(transport, "transport"), upstreams, timeouts, limits, http, hotReload,
-                admin(node.path("admin"))));
+                admin(node.path("admin")), PolicyBinder.stdioPrincipal(node)));
     }
 
     private LimitsConfig limits(JsonNode node) {

@@ -10,9 +10,10 @@ import java.util.Optional;
  * @param source the file it was loaded from, empty for text or the embedded default
  * @param baseDirectory where relative paths in it resolve (the file's directory; the working directory otherwise):
  *     plugins resolve their files against it, and third-party plugin jars are looked for in its {@code plugins/}
+ * @param policy who may see and use what; empty: everything is allowed to everyone
  */
 public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingConfig logging, Optional<Path> source,
-        Path baseDirectory) {
+        Path baseDirectory, Optional<PolicyConfig> policy) {
 
     public GatewayConfig {
         Objects.requireNonNull(proxy, "proxy");
@@ -20,5 +21,6 @@ public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingCon
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(source, "source");
         baseDirectory = baseDirectory.toAbsolutePath().normalize();
+        Objects.requireNonNull(policy, "policy");
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param upstreams every configured upstream, enabled or not, in config order; names are unique
  * @param hotReload {@code auto}, {@code enabled} or {@code disabled}
  * @param admin the admin listener ({@code /metrics}, {@code /healthz}, {@code /readyz}), when configured
+ * @param stdioPrincipal who the client of the stdio face is ({@code stdio.principal}), when the file says
  */
 public record ProxyConfig(
         ClientTransport transport,
@@ -21,7 +22,8 @@ public record ProxyConfig(
         LimitsConfig limits,
         Optional<HttpConfig> http,
         HotReload hotReload,
-        Optional<AdminConfig> admin) {
+        Optional<AdminConfig> admin,
+        Optional<StdioPrincipal> stdioPrincipal) {
 
     static final HotReload DEFAULT_HOT_RELOAD = HotReload.DISABLED;
 
@@ -45,6 +47,7 @@ public record ProxyConfig(
         }
         Objects.requireNonNull(hotReload, "hotReload");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(stdioPrincipal, "stdioPrincipal");
     }
 
     /** Enabled upstreams only, in config order. */

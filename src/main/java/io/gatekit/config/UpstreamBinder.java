@@ -68,6 +68,7 @@ final class UpstreamBinder {
             problems.at(at.child("protocol_era"), "modern (the stateless 2026-07-28 era) needs transport: http; "
                     + "use auto or legacy for a " + transport.wire() + " upstream");
         }
+        Optional<UpstreamOAuth> oauth = oauth(node, at, transport);
         JsonNode sandbox = node.path("sandbox");
         if (Nodes.bool(sandbox, "enabled", false)) {
             problems.at(at.child("sandbox").child("enabled"),
@@ -93,7 +94,32 @@ final class UpstreamBinder {
                 env(node.path("headers")),
                 Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
                 era,
-                Nodes.bool(node, "inherit_env", false)));
+                Nodes.bool(node, "inherit_env", false),
+                oauth));
+    }
+
+    private Optional<UpstreamOAuth> oauth(JsonNode node, FieldPath at, UpstreamTransport transport) {
+        JsonNode oauth = node.path("oauth");
+        if (!oauth.isObject()) {
+            return Optional.empty();
+        }
+        if (transport == UpstreamTransport.STDIO) {
+            problems.atKey(at.child("oauth"), "oauth gets a token for an http or sse upstream; a stdio server takes "
+                    + "its credentials from env");
+            return Optional.empty();
+        }
+        if (node.path("headers").has("Authorization") || node.path("headers").has("authorization")) {
+            problems.at(at.child("headers"), "Authorization is set by oauth: remove it from headers");
+        }
+        Optional<URI> tokenUrl = Nodes.string(oauth, "token_url")
+                .flatMap(text -> httpUrl(text, at.child("oauth").child("token_url")));
+        Optional<String> clientId = Nodes.string(oauth, "client_id");
+        Optional<String> clientSecret = Nodes.string(oauth, "client_secret");
+        if (tokenUrl.isEmpty() || clientId.isEmpty() || clientSecret.isEmpty()) {
+            return Optional.empty(); // the schema reported what is missing
+        }
+        return Optional.of(new UpstreamOAuth(tokenUrl.get(), clientId.get(), clientSecret.get(),
+                Nodes.string(oauth, "scope"), Nodes.string(oauth, "resource"), Nodes.string(oauth, "audience")));
     }
 
     private List<String> command(JsonNode node, FieldPath at, UpstreamTransport transport) {
@@ -125,8 +151,13 @@ final class UpstreamBinder {
             }
             return Optional.empty();
         }
+        return httpUrl(written.get(), at.child("url"));
+    }
+
+    /** {@code text} as an http(s) URL with a host; otherwise a problem at {@code at}. */
+    private Optional<URI> httpUrl(String text, FieldPath at) {
         try {
-            URI uri = new URI(written.get());
+            URI uri = new URI(text);
             String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
                 return Optional.of(uri);
@@ -134,7 +165,7 @@ final class UpstreamBinder {
         } catch (URISyntaxException e) {
             // falls through to the same message as a URI of the wrong kind
         }
-        problems.at(at.child("url"), "'" + written.get() + "' is not an http:// or https:// URL with a host");
+        problems.at(at, "'" + text + "' is not an http:// or https:// URL with a host");
         return Optional.empty();
     }
 

@@ -28,6 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       or with {@code fail: true} a JSON-RPC error naming it, to test how a gateway lists and calls names that
  *       providers would refuse.</li>
  * </ul>
+ * {@code echo}, {@code add}, {@code roots} and {@code stats} carry {@code annotations.readOnlyHint: true}; the rest
+ * say nothing, so they count as writes.
  *
  * <p>Concurrency: called from many request threads at once. Subscriptions and minted request states are concurrent
  * sets; a state is redeemed by a single {@code remove}, so two retries with the same state cannot both succeed.
@@ -65,15 +67,15 @@ final class DemoTools {
     JsonNode list() {
         ObjectNode result = NODES.objectNode();
         ArrayNode tools = result.putArray("tools");
-        tools.add(tool("echo", "Returns the message it is given.", "message", "string"));
-        tools.add(tool("add", "Adds two numbers.", "a", "number", "b", "number"));
+        tools.add(readOnly(tool("echo", "Returns the message it is given.", "message", "string")));
+        tools.add(readOnly(tool("add", "Adds two numbers.", "a", "number", "b", "number")));
         tools.add(tool("sleep", "Waits ms milliseconds, reporting progress in steps.", "ms", "integer", "steps", "integer"));
         tools.add(tool("sample", "Asks the client's model to answer a prompt (sampling).", "prompt", "string"));
-        tools.add(tool("roots", "Lists the client's roots."));
+        tools.add(readOnly(tool("roots", "Lists the client's roots.")));
         tools.add(tool("elicit", "Asks the user a question (elicitation).", "message", "string"));
         tools.add(tool("fail", "Fails: mode=error gives a JSON-RPC error, mode=tool an isError result.", "mode", "string"));
         tools.add(tool("crash", "Exits the demo server process at once with the given code.", "code", "integer"));
-        tools.add(tool("stats", "Reports the demo server's counters (cancellations seen, requests running, tools/call received, pid)."));
+        tools.add(readOnly(tool("stats", "Reports the demo server's counters (cancellations seen, requests running, tools/call received, pid).")));
         tools.add(tool("log", "Sends a log message at the given level.", "level", "string", "text", "string"));
         tools.add(tool("touch", "Signals that a subscribed resource changed.", "uri", "string"));
         tools.add(tool("change_tools", "Signals that the tool list changed."));
@@ -289,6 +291,12 @@ final class DemoTools {
         content.put("mimeType", "text/plain");
         content.put("text", "This is the Gatekit demo server.");
         return result;
+    }
+
+    /** MCP's annotation for a tool that changes nothing: access policies may grant such tools alone. */
+    private static ObjectNode readOnly(ObjectNode tool) {
+        tool.putObject("annotations").put("readOnlyHint", true);
+        return tool;
     }
 
     private static ObjectNode tool(String name, String description, String... properties) {

@@ -13,9 +13,17 @@ import org.jspecify.annotations.Nullable;
  * @param clientId the gateway's name for the client session
  * @param direction which way the message travels
  * @param startNanos when the request was read ({@code System.nanoTime()}); for a notification, when it was read
+ * @param accessDecision what the access policy decided about the request ({@code allow (rule readers)}, {@code deny
+ *     (default)}, {@code filtered} for a merged list); null when no policy decided (none is configured, or the policy
+ *     decides after this point: a request's plugins run before it, its answer's after)
  */
 public record PluginContext(@Nullable String upstream, Principal principal, String clientId, Direction direction,
-        long startNanos) {
+        long startNanos, @Nullable String accessDecision) {
+
+    public PluginContext(@Nullable String upstream, Principal principal, String clientId, Direction direction,
+            long startNanos) {
+        this(upstream, principal, clientId, direction, startNanos, null);
+    }
 
     public PluginContext {
         Objects.requireNonNull(principal, "principal");
@@ -26,6 +34,11 @@ public record PluginContext(@Nullable String upstream, Principal principal, Stri
     /** The same context for the other direction (a request's response). */
     public PluginContext toClient() {
         return direction == Direction.TO_CLIENT ? this
-                : new PluginContext(upstream, principal, clientId, Direction.TO_CLIENT, startNanos);
+                : new PluginContext(upstream, principal, clientId, Direction.TO_CLIENT, startNanos, accessDecision);
+    }
+
+    /** The same context with the access policy's decision. */
+    public PluginContext withAccessDecision(@Nullable String decision) {
+        return new PluginContext(upstream, principal, clientId, direction, startNanos, decision);
     }
 }

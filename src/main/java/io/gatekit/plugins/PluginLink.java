@@ -116,7 +116,8 @@ final class PluginLink implements Link {
             return response;
         }
         Pipeline pipeline = state.pipeline();
-        PluginContext context = state.context().toClient();
+        // The access policy decides after the plugins: its decision reaches them with the answer.
+        PluginContext context = state.context().toClient().withAccessDecision(exchange.accessDecision());
         PipelineRun run = MERGED_LISTS.contains(exchange.method()) ? PipelineRun.untouched(response)
                 : pipeline.response(state.request(), response, context);
         observe(run);

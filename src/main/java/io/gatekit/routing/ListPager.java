@@ -2,6 +2,9 @@ package io.gatekit.routing;
 
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
+import io.gatekit.security.policy.CallerPolicy;
+import io.gatekit.security.policy.CurrentPolicy;
+import io.gatekit.security.policy.ToolHints;
 import io.gatekit.session.ClientSession;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -21,14 +24,19 @@ final class ListPager {
     private final UpstreamSet upstreams;
     private final ListAggregator lists;
     private final ListCache cache;
+    private final CurrentPolicy policy;
+    private final ListAccess access;
     private final Cursors cursors = new Cursors();
     /** {@code list_page_size}; a reload replaces it (cursors hold offsets, so paging on goes on across it). */
     private volatile int pageSize;
 
-    ListPager(UpstreamSet upstreams, ListAggregator lists, ListCache cache, int pageSize) {
+    ListPager(UpstreamSet upstreams, ListAggregator lists, ListCache cache, int pageSize, CurrentPolicy policy,
+            ToolAliases toolAliases) {
         this.upstreams = upstreams;
         this.lists = lists;
         this.cache = cache;
+        this.policy = policy;
+        this.access = new ListAccess(toolAliases, deadline -> merged(ListKind.TOOLS, deadline));
         this.pageSize = pageSize;
     }
 
@@ -40,6 +48,8 @@ final class ListPager {
         JsonNode cursor = params.get("cursor");
         ListCache.Snapshot snapshot;
         int offset = 0;
+        // Offsets count the items this caller sees: the same filter over the same snapshot gives the same list.
+        CallerPolicy caller = policy.get().forCaller(client.principal());
         if (cursor != null && !cursor.isNull()) {
             if (!cursor.isString()) {
                 throw new GatewayException(ErrorCode.INVALID_PARAMS, "\"cursor\" must be a string");
@@ -50,17 +60,19 @@ final class ListPager {
                 throw new GatewayException(ErrorCode.INVALID_PARAMS, "Stale cursor for " + kind.method
                         + ": the list changed since it was issued; list again without a cursor");
             }
-            offset = Math.min(position.offset(), snapshot.items().size());
+            offset = position.offset();
         } else {
             snapshot = merged(kind, deadline);
         }
+        List<JsonNode> items = access.visible(kind, snapshot.items(), caller);
+        offset = Math.min(offset, items.size());
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         ArrayNode page = result.putArray(kind.resultKey);
-        int end = Math.min(offset + pageSize, snapshot.items().size());
+        int end = Math.min(offset + pageSize, items.size());
         for (int i = offset; i < end; i++) {
-            page.add(snapshot.items().get(i));
+            page.add(items.get(i));
         }
-        if (end < snapshot.items().size()) {
+        if (end < items.size()) {
             result.put("nextCursor", cursors.encode(new Cursors.Position(kind, snapshot.version(), end)));
         }
         if (client.info().isModern()) {
@@ -73,6 +85,11 @@ final class ListPager {
             snapshot.leftOut().forEach(unavailable::put);
         }
         return result;
+    }
+
+    /** Whether a listed tool is read-only, for the policy's call decisions. */
+    ToolHints toolHints() {
+        return access;
     }
 
     /** The merged list of {@code kind}: the cached one, or one built now. */

@@ -9,6 +9,9 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.security.policy.AccessKind;
+import io.gatekit.security.policy.CurrentPolicy;
+import io.gatekit.security.policy.PolicyLink;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SubscriptionFilter;
 import io.gatekit.upstream.Upstream;
@@ -35,12 +38,21 @@ final class ResourceSubscriptions {
     private final Targets targets;
     private final Forwarder forwarder;
     private final Lifecycle lifecycle;
+    private final CurrentPolicy policy;
 
-    ResourceSubscriptions(UpstreamSet upstreams, Targets targets, Forwarder forwarder, Lifecycle lifecycle) {
+    ResourceSubscriptions(UpstreamSet upstreams, Targets targets, Forwarder forwarder, Lifecycle lifecycle,
+            CurrentPolicy policy) {
+        this.policy = policy;
         this.upstreams = upstreams;
         this.targets = targets;
         this.forwarder = forwarder;
         this.lifecycle = lifecycle;
+    }
+
+    /** Whether the access policy lets {@code client} read the resource (and so hear of its updates). */
+    private boolean mayRead(ClientSession client, Namespace.Qualified resource) {
+        return policy.get().forCaller(client.principal())
+                .decide(AccessKind.RESOURCE, resource.upstream(), resource.name(), () -> false).allowed();
     }
 
     /** Legacy {@code resources/subscribe} and {@code resources/unsubscribe}: upstream only for the first or last subscriber. */
@@ -48,6 +60,10 @@ final class ResourceSubscriptions {
         ClientSession client = exchange.client();
         Request request = exchange.request();
         Namespace.Qualified resolved = targets.resolveUri(Targets.requireString(params, "uri", request.method()));
+        if (!mayRead(client, resolved)) {
+            throw new GatewayException(PolicyLink.unknown(AccessKind.RESOURCE,
+                    Namespace.qualify(resolved.upstream(), resolved.name())));
+        }
         Subscriptions.Key key = new Subscriptions.Key(resolved.upstream(), resolved.name());
         boolean subscribe = request.method().equals("resources/subscribe");
         boolean upstreamNeedsIt = subscribe ? subscriptions.subscribe(key, client) : subscriptions.unsubscribe(key, client);
@@ -131,6 +147,9 @@ final class ResourceSubscriptions {
             target = targets.resolveUri(uri);
         } catch (GatewayException e) {
             return false;
+        }
+        if (!mayRead(client, target)) {
+            return false; // as for an unknown URI: the caller may not tell a hidden resource from a missing one
         }
         Upstream upstream = upstreams.get(target.upstream());
         boolean supported = upstream != null && upstream.info()

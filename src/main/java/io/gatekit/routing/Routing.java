@@ -6,6 +6,8 @@ import io.gatekit.config.TimeoutsConfig;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.plugins.Plugins;
+import io.gatekit.security.policy.CurrentPolicy;
+import io.gatekit.security.policy.ToolHints;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
 import io.gatekit.upstream.Upstream;
@@ -41,18 +43,20 @@ public final class Routing {
     private final Plugins plugins;
 
     public Routing(AdmissionController admission, Duration requestTimeout, int pageSize, SessionDirectory sessions,
-            Duration startupWait, String version, JsonRpcCodec codec, Plugins plugins) {
+            Duration startupWait, String version, JsonRpcCodec codec, Plugins plugins, CurrentPolicy policy) {
         this.plugins = plugins;
         this.forwarder = new Forwarder(admission, requestTimeout);
         ResourceIndex resources = new ResourceIndex();
         ListAggregator aggregator = new ListAggregator(forwarder, resources, toolAliases, plugins);
-        Targets targets = new Targets(upstreams, resources, toolAliases, aggregator::fetchTools);
+        Targets targets = new Targets(upstreams, resources, toolAliases, aggregator::fetchTools,
+                // Under a policy an unknown upstream must look like a hidden one.
+                () -> !policy.get().isConfigured());
         this.lifecycle = new Lifecycle(upstreams::all, startupWait, version);
         this.announcer = new ChangeAnnouncer(sessions, cache, upstreams);
-        this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle);
+        this.subscriptions = new ResourceSubscriptions(upstreams, targets, forwarder, lifecycle, policy);
         this.logLevels = new LogLevels(sessions, upstreams, forwarder);
         this.targeting = new Targeting(targets);
-        this.lists = new ListPager(upstreams, aggregator, cache, pageSize);
+        this.lists = new ListPager(upstreams, aggregator, cache, pageSize, policy, toolAliases);
         this.gatewayMethods = new GatewayMethods(lifecycle, lists, subscriptions, logLevels);
         this.inputBridge = new InputBridge(codec, forwarder);
         this.forwarding = new Forwarding(forwarder);
@@ -67,6 +71,11 @@ public final class Routing {
     /** Resolves {@code upstream__name} targets and renames them into the upstream's terms (and errors back). */
     public Link targeting() {
         return targeting;
+    }
+
+    /** Whether a tool, as the merged list shows it, is read-only: what the access policy's call decisions read. */
+    public ToolHints toolHints() {
+        return lists.toolHints();
     }
 
     /** Answers the gateway's own methods; passes on what goes upstream. */

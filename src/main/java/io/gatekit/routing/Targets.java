@@ -7,6 +7,7 @@ import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.upstream.Upstream;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.ObjLongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,13 +31,20 @@ public final class Targets {
     private final ResourceIndex resources;
     private final ToolAliases toolAliases;
     private final ObjLongConsumer<Upstream> fetchTools;
+    private final BooleanSupplier namesUpstreams;
 
-    /** @param fetchTools lists an upstream's tools by a deadline, recording their aliases in {@code toolAliases} */
-    Targets(UpstreamSet upstreams, ResourceIndex resources, ToolAliases toolAliases, ObjLongConsumer<Upstream> fetchTools) {
+    /**
+     * @param fetchTools lists an upstream's tools by a deadline, recording their aliases in {@code toolAliases}
+     * @param namesUpstreams whether an error about an unknown upstream may say so and list the upstreams there are
+     *     (not under an access policy, whose denials it must not be told apart from)
+     */
+    Targets(UpstreamSet upstreams, ResourceIndex resources, ToolAliases toolAliases, ObjLongConsumer<Upstream> fetchTools,
+            BooleanSupplier namesUpstreams) {
         this.upstreams = upstreams;
         this.resources = resources;
         this.toolAliases = toolAliases;
         this.fetchTools = fetchTools;
+        this.namesUpstreams = namesUpstreams;
     }
 
     /**
@@ -142,6 +150,10 @@ public final class Targets {
         Namespace.Qualified target = Namespace.split(qualified).orElseThrow(() -> new GatewayException(ErrorCode.INVALID_PARAMS,
                 "Unknown " + what + " '" + qualified + "': Gatekit names them <upstream>" + Namespace.SEPARATOR + "<name>"));
         if (!upstreams.contains(target.upstream())) {
+            if (!namesUpstreams.getAsBoolean()) {
+                // The policy's denial, word for word: a missing upstream and a hidden one look alike.
+                throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown " + what + ": " + qualified);
+            }
             throw new GatewayException(ErrorCode.INVALID_PARAMS, "Unknown " + what + " '" + qualified
                     + "': no upstream named '" + target.upstream() + "' (upstreams: " + String.join(", ", upstreams.names()) + ")");
         }

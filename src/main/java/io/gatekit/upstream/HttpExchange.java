@@ -58,14 +58,17 @@ final class HttpExchange {
 
     private final HttpClient client;
     private final URI url;
-    private final UpstreamConfig config;
+    private final String upstream;
+    private final UpstreamCredentials credentials;
     private final JsonRpcCodec codec;
     private final int maxMessageBytes;
 
-    HttpExchange(HttpClient client, UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes) {
+    HttpExchange(HttpClient client, UpstreamConfig config, UpstreamCredentials credentials, JsonRpcCodec codec,
+            int maxMessageBytes) {
         this.client = client;
         this.url = config.url().orElseThrow();
-        this.config = config;
+        this.upstream = config.name();
+        this.credentials = credentials;
         this.codec = codec;
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -84,7 +87,7 @@ final class HttpExchange {
                 .headers(h -> {
                     h.put(HttpHeader.CONTENT_TYPE, "application/json");
                     h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                    config.headers().forEach(h::put);
+                    credentials.headers().forEach(h::put);
                     headers.forEach(h::put);
                 })
                 .body(new BytesRequestContent("application/json", body));
@@ -95,7 +98,7 @@ final class HttpExchange {
         return client.newRequest(url).method(HttpMethod.GET)
                 .headers(h -> {
                     h.put(HttpHeader.ACCEPT, "text/event-stream");
-                    config.headers().forEach(h::put);
+                    credentials.headers().forEach(h::put);
                     headers.forEach(h::put);
                 })
                 .idleTimeout(0, TimeUnit.MILLISECONDS);
@@ -105,7 +108,7 @@ final class HttpExchange {
     org.eclipse.jetty.client.Request delete(Map<String, String> headers, Duration timeout) {
         return client.newRequest(url).method(HttpMethod.DELETE)
                 .headers(h -> {
-                    config.headers().forEach(h::put);
+                    credentials.headers().forEach(h::put);
                     headers.forEach(h::put);
                 })
                 .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -145,6 +148,9 @@ final class HttpExchange {
                 }
                 if (status == 202 || status == 204) {
                     return new Outcome.Accepted();
+                }
+                if (status == 401) {
+                    credentials.refused(http.getHeaders().get(HttpHeader.AUTHORIZATION));
                 }
                 if (status / 100 != 2) {
                     return refusal(message, status, contentType, in);
@@ -203,7 +209,7 @@ final class HttpExchange {
         }
         byte[] bytes = in.readNBytes(maxMessageBytes + 1);
         if (bytes.length > maxMessageBytes) {
-            log.error("upstream {} sent a body over {} bytes; dropped", config.name(), maxMessageBytes);
+            log.error("upstream {} sent a body over {} bytes; dropped", upstream, maxMessageBytes);
             return;
         }
         if (bytes.length > 0) {

@@ -70,7 +70,7 @@ final class HttpWire extends HttpWireBase {
     HttpWire(UpstreamConfig config, JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration answerWait)
             throws IOException {
         super(config, codec, maxMessageBytes, connectTimeout);
-        this.exchange = new HttpExchange(client, config, codec, maxMessageBytes);
+        this.exchange = new HttpExchange(client, config, credentials, codec, maxMessageBytes);
         this.answerWait = answerWait;
         if (!config.mayBeModern()) {
             era = sessionEra();

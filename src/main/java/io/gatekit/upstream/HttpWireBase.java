@@ -38,6 +38,7 @@ abstract class HttpWireBase implements UpstreamWire {
     protected final int maxMessageBytes;
     protected final Duration connectTimeout;
     protected final HttpClient client;
+    protected final UpstreamCredentials credentials;
     private final AtomicBoolean ended = new AtomicBoolean();
     protected volatile @Nullable MessageHandler handler;
     protected volatile boolean open = true;
@@ -48,6 +49,7 @@ abstract class HttpWireBase implements UpstreamWire {
         this.maxMessageBytes = maxMessageBytes;
         this.connectTimeout = connectTimeout;
         this.client = httpClient(config, connectTimeout);
+        this.credentials = new UpstreamCredentials(config, connectTimeout);
     }
 
     /**
@@ -133,6 +135,7 @@ abstract class HttpWireBase implements UpstreamWire {
     }
 
     protected void stopClient() {
+        credentials.close();
         try {
             client.stop();
         } catch (Exception e) {

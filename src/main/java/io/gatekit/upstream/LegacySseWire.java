@@ -51,7 +51,7 @@ final class LegacySseWire extends HttpWireBase {
             client.newRequest(sseUrl).method(HttpMethod.GET)
                     .headers(h -> {
                         h.put(HttpHeader.ACCEPT, "text/event-stream");
-                        config.headers().forEach(h::put);
+                        credentials.headers().forEach(h::put);
                     })
                     .idleTimeout(0, TimeUnit.MILLISECONDS)
                     .send(listener);
@@ -96,7 +96,7 @@ final class LegacySseWire extends HttpWireBase {
             org.eclipse.jetty.client.ContentResponse response = client.newRequest(target).method(HttpMethod.POST)
                     .headers(h -> {
                         h.put(HttpHeader.CONTENT_TYPE, "application/json");
-                        config.headers().forEach(h::put);
+                        credentials.headers().forEach(h::put);
                     })
                     .body(new BytesRequestContent("application/json", body))
                     .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -210,13 +210,13 @@ class AuditFormatsTest {
         CsvDialect dialect = CsvDialect.DEFAULT;
         assertThat(dialect.header(CsvFormat.COLUMNS)).isEqualTo("timestamp,event_type,request_id,server_name,method,"
                 + "tool,pipeline_outcome,security_evaluated,modified,reason,duration_ms,response_status,error_code,"
-                + "error_message,error_classification,principal,content_hash");
+                + "error_message,error_classification,principal,content_hash,access_decision");
         Request request = call(11, "=HYPERLINK(\"http://evil\")", "{}");
         String row = new CsvFormat(dialect, CODEC).format(requestEvent(request,
                 allowed(request, "first line\nsecond, with comma")));
         assertThat(row).isEqualTo("2025-01-12T15:30:45.123456Z,REQUEST,11,demo,tools/call,"
                 + "\"'=HYPERLINK(\"\"http://evil\"\")\",allowed,true,false,"
-                + "\"[guard] first line\\nsecond, with comma\",,,,,,,");
+                + "\"[guard] first line\\nsecond, with comma\",,,,,,,,");
 
         for (String dangerous : new String[] {"=1+1", "+1", "-1", "@SUM(A1)", "\tx"}) {
             assertThat(CsvDialect.protect(dangerous)).startsWith("'").endsWith(dangerous.substring(1));

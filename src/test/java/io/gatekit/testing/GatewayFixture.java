@@ -5,6 +5,8 @@ import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.plugins.PluginRegistry;
+import io.gatekit.session.ClientSession;
+import io.gatekit.session.Principal;
 import io.gatekit.upstream.Upstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A gateway running in the test JVM with real upstream processes, and clients attached over real loopback
@@ -46,6 +49,12 @@ public final class GatewayFixture implements AutoCloseable {
     /** A gateway from YAML; {@code %DEMO%} in the text stands for the demo server command. */
     public static GatewayFixture start(String yaml) {
         return new GatewayFixture(config(yaml));
+    }
+
+    /** A gateway from YAML whose {@code ${VAR}}s come from {@code environment} (not the test JVM's own). */
+    public static GatewayFixture start(String yaml, Map<String, String> environment) {
+        return new GatewayFixture(ConfigLoader.parse(yaml.replace("%DEMO%", Processes.demoServerYaml()), "test.yaml",
+                Path.of("."), environment));
     }
 
     /** The config a fixture runs on (for a hot reload, say); {@code %DEMO%} as in {@link #start}. */
@@ -92,12 +101,20 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** Connects a new client over a loopback socket. */
     public TestClient connect() {
+        return connect(null);
+    }
+
+    /** Connects a new client over a loopback socket, authenticated as {@code principal} (anonymous when null). */
+    public TestClient connect(@Nullable Principal principal) {
         try {
             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
             Socket server = listener.accept();
             sockets.add(client);
             sockets.add(server);
-            StdioFace.connect(gateway, "socket", server.getInputStream(), server.getOutputStream(), () -> {});
+            ClientSession session = StdioFace.connect(gateway, "socket", server.getInputStream(), server.getOutputStream(), () -> {});
+            if (principal != null) {
+                session.authenticated(principal); // before the client can send: its first request sees it
+            }
             TestClient testClient = new TestClient(client.getInputStream(), client.getOutputStream());
             clients.add(testClient);
             return testClient;

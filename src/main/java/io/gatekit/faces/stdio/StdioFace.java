@@ -3,6 +3,7 @@ package io.gatekit.faces.stdio;
 import io.gatekit.Gateway;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.session.ClientSession;
+import io.gatekit.session.Principal;
 import io.gatekit.transport.MessageConnection;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +28,9 @@ public final class StdioFace {
             onDisconnect.run();
         });
         gateway.closeWithGateway(connection);
+        // A stdio gateway serves the one local user who started it; the file may say who that is.
+        gateway.config().proxy().stdioPrincipal().ifPresent(who ->
+                endpoint.session().authenticated(new Principal(who.subject(), who.claims())));
         connection.start(endpoint.handler());
         return endpoint.session();
     }
