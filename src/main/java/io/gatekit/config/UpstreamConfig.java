@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *     and {@code modern} force one (modern fails clearly against a server without it)
  * @param inheritEnv whether a stdio child gets the gateway's whole environment ({@code inherit_env}, default false:
  *     only the safe few and {@code env}, so that the gateway's credentials do not leak into every server)
+ * @param fleet how many processes a stdio upstream runs and who shares them ({@code replicas}, {@code max_processes},
+ *     {@code session_mode}, {@code session_idle_timeout}); {@link FleetConfig#SINGLE} for an HTTP upstream
  */
 public record UpstreamConfig(
         String name,
@@ -48,7 +50,8 @@ public record UpstreamConfig(
         Map<String, String> headers,
         Optional<Path> caFile,
         ProtocolEra protocolEra,
-        boolean inheritEnv) {
+        boolean inheritEnv,
+        FleetConfig fleet) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -78,6 +81,10 @@ public record UpstreamConfig(
                     + "2026-07-28 era to Streamable HTTP upstreams only)");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(fleet, "fleet");
+        if (transport != UpstreamTransport.STDIO && !fleet.equals(FleetConfig.SINGLE)) {
+            throw new IllegalArgumentException("replicas, max_processes and session_mode apply to stdio upstreams only");
+        }
         if (maxRestartAttempts < 0) {
             throw new IllegalArgumentException("max_restart_attempts must be >= 0, got " + maxRestartAttempts);
         }
@@ -96,13 +103,13 @@ public record UpstreamConfig(
     /** The same upstream with other admission limits. */
     public UpstreamConfig withLimits(UpstreamLimits other) {
         return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, other, restartOnFailure,
-                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv);
+                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, fleet);
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
                 UpstreamLimits.ofCeiling(LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM), true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
-                ProtocolEra.AUTO, false);
+                ProtocolEra.AUTO, false, FleetConfig.SINGLE);
     }
 }
