@@ -128,7 +128,9 @@ final class Replica {
 
     /** See {@link Upstream#call}: waits while this replica starts, fails at once while it is down. */
     PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
-        lastUsedNanos = System.nanoTime();
+        if (client != null) {
+            lastUsedNanos = System.nanoTime(); // only sessions idle out: the shared fast path pays nothing for it
+        }
         awaitStarted(deadlineNanos);
         UpstreamConnection connection = current;
         if (connection == null || state != State.READY) {
