@@ -259,21 +259,24 @@ public final class Upstream implements AutoCloseable {
      */
     public boolean wouldWait(@Nullable CallOrigin origin, String method) {
         ClientSessions perClient = sessions;
-        Object client = origin == null ? null : origin.sessionKey();
-        if (perClient != null && leasing && client != null && !SHARED_STATE_METHODS.contains(method)) {
+        Object client = perClient == null ? null : sessionKey(origin, method);
+        if (perClient != null && client != null) {
             Replica session = perClient.of(client);
             return session == null || session.state() != State.READY;
         }
         return state() != State.READY;
     }
 
+    /** The client whose own session a call of {@code method} for {@code origin} goes to; null: a shared replica. */
+    private @Nullable Object sessionKey(@Nullable CallOrigin origin, String method) {
+        return leasing && origin != null && !SHARED_STATE_METHODS.contains(method) ? origin.sessionKey() : null;
+    }
+
     private Replica replicaFor(@Nullable CallOrigin origin, String method) {
         ClientSessions perClient = sessions;
-        if (perClient != null && leasing && origin != null && !SHARED_STATE_METHODS.contains(method)) {
-            Object client = origin.sessionKey();
-            if (client != null) {
-                return perClient.lease(client);
-            }
+        Object client = perClient == null ? null : sessionKey(origin, method);
+        if (perClient != null && client != null) {
+            return perClient.lease(client);
         }
         Replica[] replicas = shared;
         return replicas.length == 1 ? replicas[0] : leastLoaded(replicas);
