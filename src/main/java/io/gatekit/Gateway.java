@@ -25,6 +25,7 @@ import io.gatekit.session.ClientChannel;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.SessionDirectory;
 import io.gatekit.transport.MessageHandler;
+import io.gatekit.upstream.ProcessBudget;
 import io.gatekit.upstream.Upstream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +114,8 @@ public final class Gateway implements AutoCloseable {
                 routing.forwarding()), codec);
         // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
         this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),
-                config.proxy().timeouts().request(), SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version));
+                config.proxy().timeouts().request(), SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version),
+                new ProcessBudget(config.proxy().limits().maxUpstreamProcesses()));
         Map<String, Upstream> initial = new LinkedHashMap<>();
         for (UpstreamConfig upstream : config.proxy().enabledUpstreams()) {
             initial.put(upstream.name(), newUpstream(upstream));
@@ -153,6 +155,8 @@ public final class Gateway implements AutoCloseable {
         observability.events().sessionOpened();
         ClientDispatcher dispatcher = new ClientDispatcher(session, chain, routing, drainGrace, () -> {
             sessions.remove(session);
+            // A client's own upstream sessions (session_mode per_client) end with it.
+            upstreams.values().forEach(upstream -> upstream.release(session));
             observability.events().sessionClosed();
             onClosed.run();
         });
@@ -200,6 +204,7 @@ public final class Gateway implements AutoCloseable {
                 sweeper.reconfigure(timeouts);
             }
             admission.reconfigure(next.proxy().limits());
+            settings.processes().reconfigure(next.proxy().limits().maxUpstreamProcesses());
             routing.reconfigure(timeouts, next.proxy().limits());
             replaceUpstreams(next);
             config = next;

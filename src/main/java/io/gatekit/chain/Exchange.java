@@ -191,6 +191,15 @@ public final class Exchange implements CallOrigin {
         return client.isClosed();
     }
 
+    /**
+     * The client: its calls share one upstream session when the upstream gives each client its own. A 2026-07-28
+     * client has none: it is stateless, and each of its requests is a gateway client of its own.
+     */
+    @Override
+    public @Nullable Object sessionKey() {
+        return client.info().isModern() ? null : client;
+    }
+
     @Override
     public String toString() {
         return original.method() + " from " + client;

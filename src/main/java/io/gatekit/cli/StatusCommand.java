@@ -37,11 +37,11 @@ final class StatusCommand implements Callable<Integer> {
             System.out.printf("  load: %d request(s) in flight, %.1f request(s)/s, %d since start%n",
                     status.path("inFlight").asLong(), status.path("requestsPerSecond").asDouble(),
                     status.path("requestsTotal").asLong());
-            System.out.printf("  %-20s %-9s %8s %8s %9s %7s  %s%n", "UPSTREAM", "STATE", "PID", "RESTARTS", "IN-FLIGHT",
-                    "QUEUED", "LAST ERROR");
+            System.out.printf("  %-20s %-9s %8s %9s %8s %9s %7s  %s%n", "UPSTREAM", "STATE", "PID", "PROCESSES", "RESTARTS",
+                    "IN-FLIGHT", "QUEUED", "LAST ERROR");
             for (JsonNode u : status.path("upstreams")) {
-                System.out.printf("  %-20s %-9s %8s %8d %9d %7d  %s%n", u.path("name").asString(), u.path("state").asString(),
-                        u.has("pid") ? u.path("pid").asString() : "-", u.path("restarts").asInt(),
+                System.out.printf("  %-20s %-9s %8s %9d %8d %9d %7d  %s%n", u.path("name").asString(), u.path("state").asString(),
+                        u.has("pid") ? u.path("pid").asString() : "-", u.path("processes").asInt(), u.path("restarts").asInt(),
                         u.path("inFlight").asInt(), u.path("queued").asInt(), u.path("lastError").asString(""));
                 for (JsonNode alias : u.path("toolAliases")) {
                     System.out.printf("    tool %s listed as %s: %s%n", alias.path("tool"), alias.path("alias").asString(),

@@ -35,6 +35,7 @@ final class ConfigBinder {
         LimitsConfig limits = limits(proxyNode.path("limits"));
         List<UpstreamConfig> upstreams = new UpstreamBinder(problems, paths, limits)
                 .bind(proxyNode.path("upstreams"), PROXY.child("upstreams"));
+        checkProcessCap(upstreams, limits);
         Set<String> names = namesOf(proxyNode.path("upstreams"));
         ProxyConfig proxy = proxy(proxyNode, upstreams, limits);
         PluginsConfig plugins = PluginsBinder.bind(root.path("plugins"), names, problems, pluginCheck);
@@ -46,6 +47,16 @@ final class ConfigBinder {
         // Without problems every part was built; the checks restate that for the compiler.
         return problems.build(FieldPath.ROOT, () -> new GatewayConfig(Objects.requireNonNull(proxy, "proxy"), plugins,
                 Objects.requireNonNull(logging, "logging"), source, paths.baseDir(), policy));
+    }
+
+    /** The shared replicas of every enabled upstream start with the gateway, so together they must fit the cap. */
+    private void checkProcessCap(List<UpstreamConfig> upstreams, LimitsConfig limits) {
+        int replicas = upstreams.stream().filter(UpstreamConfig::enabled).mapToInt(u -> u.fleet().replicas()).sum();
+        if (replicas > limits.maxUpstreamProcesses()) {
+            problems.at(PROXY.child("limits").child("max_upstream_processes"), "the enabled upstreams' replicas add up to "
+                    + replicas + ", over max_upstream_processes (" + limits.maxUpstreamProcesses()
+                    + "); raise it or lower replicas");
+        }
     }
 
     private @Nullable ProxyConfig proxy(JsonNode node, List<UpstreamConfig> upstreams, LimitsConfig limits) {
@@ -81,7 +92,8 @@ final class ConfigBinder {
                 Nodes.integer(node, "list_page_size", LimitsConfig.DEFAULT_LIST_PAGE_SIZE),
                 Nodes.integer(node, "max_queued_per_upstream", LimitsConfig.DEFAULT_QUEUED_PER_UPSTREAM),
                 Nodes.rateLimit(node, "rate_limit_per_client"),
-                Nodes.positiveIntegers(node, "client_weights")));
+                Nodes.positiveIntegers(node, "client_weights"),
+                Nodes.integer(node, "max_upstream_processes", LimitsConfig.DEFAULT_UPSTREAM_PROCESSES)));
         // Out-of-range values were reported by the schema; keep binding with defaults to find more problems.
         return limits == null ? LimitsConfig.defaults() : limits;
     }

@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param rateLimitPerClient requests per second each client may send, if limited
  * @param clientWeights a client's share of a contended upstream, by the {@code clientInfo.name} it gave in
  *     {@code initialize} (default 1: a client of weight 2 is served two queued requests for another's one)
+ * @param maxUpstreamProcesses the gateway-wide cap on stdio upstream processes, shared replicas and per-client
+ *     sessions of every upstream together ({@code max_upstream_processes}, default 64; ADR 0023)
  */
 public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int maxInFlightPerClient, int listPageSize,
-        int maxQueuedPerUpstream, Optional<RateLimitConfig> rateLimitPerClient, Map<String, Integer> clientWeights) {
+        int maxQueuedPerUpstream, Optional<RateLimitConfig> rateLimitPerClient, Map<String, Integer> clientWeights,
+        int maxUpstreamProcesses) {
 
     static final int MIN_MESSAGE_BYTES = 1024;
     static final int DEFAULT_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -26,6 +29,7 @@ public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int 
     static final int DEFAULT_IN_FLIGHT_PER_CLIENT = 10_000;
     static final int DEFAULT_LIST_PAGE_SIZE = 1000;
     static final int DEFAULT_QUEUED_PER_UPSTREAM = 1000;
+    static final int DEFAULT_UPSTREAM_PROCESSES = 64;
 
     public LimitsConfig {
         if (maxMessageBytes < MIN_MESSAGE_BYTES) {
@@ -40,6 +44,9 @@ public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int 
         if (maxQueuedPerUpstream < 0) {
             throw new IllegalArgumentException("max_queued_per_upstream must be >= 0, got " + maxQueuedPerUpstream);
         }
+        if (maxUpstreamProcesses < 1) {
+            throw new IllegalArgumentException("max_upstream_processes must be >= 1, got " + maxUpstreamProcesses);
+        }
         Objects.requireNonNull(rateLimitPerClient, "rateLimitPerClient");
         clientWeights = Map.copyOf(clientWeights);
         clientWeights.forEach((client, weight) -> {
@@ -52,6 +59,6 @@ public record LimitsConfig(int maxMessageBytes, int maxInFlightPerUpstream, int 
     /** Every limit at its default. */
     public static LimitsConfig defaults() {
         return new LimitsConfig(DEFAULT_MESSAGE_BYTES, DEFAULT_IN_FLIGHT_PER_UPSTREAM, DEFAULT_IN_FLIGHT_PER_CLIENT,
-                DEFAULT_LIST_PAGE_SIZE, DEFAULT_QUEUED_PER_UPSTREAM, Optional.empty(), Map.of());
+                DEFAULT_LIST_PAGE_SIZE, DEFAULT_QUEUED_PER_UPSTREAM, Optional.empty(), Map.of(), DEFAULT_UPSTREAM_PROCESSES);
     }
 }

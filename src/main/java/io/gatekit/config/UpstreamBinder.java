@@ -3,6 +3,7 @@ package io.gatekit.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Binds {@code proxy.upstreams} and checks what the schema cannot: names across entries, per-transport keys. */
 final class UpstreamBinder {
+    private static final List<String> FLEET_KEYS = List.of("replicas", "max_processes", "session_mode", "session_idle_timeout");
 
     private final Problems problems;
     private final ConfigPaths paths;
@@ -95,7 +97,7 @@ final class UpstreamBinder {
                 Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
                 era,
                 Nodes.bool(node, "inherit_env", false),
-                oauth));
+                oauth, fleet(node, at, transport)));
     }
 
     private Optional<UpstreamOAuth> oauth(JsonNode node, FieldPath at, UpstreamTransport transport) {
@@ -120,6 +122,38 @@ final class UpstreamBinder {
         }
         return Optional.of(new UpstreamOAuth(tokenUrl.get(), clientId.get(), clientSecret.get(),
                 Nodes.string(oauth, "scope"), Nodes.string(oauth, "resource"), Nodes.string(oauth, "audience")));
+    }
+
+    /** The fleet keys; on an http or sse upstream each one present is a problem at its line. */
+    private FleetConfig fleet(JsonNode node, FieldPath at, UpstreamTransport transport) {
+        if (transport != UpstreamTransport.STDIO) {
+            for (String key : FLEET_KEYS) {
+                if (node.has(key)) {
+                    problems.at(at.child(key), key + " applies to stdio upstreams only (an " + transport.wire()
+                            + " upstream is one connection; its server scales itself)");
+                }
+            }
+            return FleetConfig.SINGLE;
+        }
+        int replicas = Nodes.integer(node, "replicas", 1);
+        SessionMode mode = Nodes.choice(node, "session_mode", SessionMode.class).orElse(SessionMode.SHARED);
+        int maxProcesses = Nodes.integer(node, "max_processes", FleetConfig.defaultMaxProcesses(replicas, mode));
+        if (maxProcesses < replicas) {
+            problems.at(at.child("max_processes"), "max_processes (" + maxProcesses + ") must be at least replicas ("
+                    + replicas + "): the shared replicas alone would exceed it");
+            return FleetConfig.SINGLE;
+        }
+        if (mode != SessionMode.SHARED && maxProcesses == replicas) {
+            problems.at(at.child("max_processes"), "session_mode " + mode.wire()
+                    + " needs room for per-client sessions: max_processes (" + maxProcesses
+                    + ") leaves none beside the " + replicas + " shared replica(s)");
+        }
+        if (replicas > limits.maxUpstreamProcesses()) {
+            problems.at(at.child("replicas"), "replicas (" + replicas + ") exceeds proxy.limits.max_upstream_processes ("
+                    + limits.maxUpstreamProcesses() + ")");
+        }
+        Duration idle = Nodes.seconds(node, "session_idle_timeout").orElse(FleetConfig.DEFAULT_SESSION_IDLE_TIMEOUT);
+        return new FleetConfig(replicas, maxProcesses, mode, idle);
     }
 
     private List<String> command(JsonNode node, FieldPath at, UpstreamTransport transport) {

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param inheritEnv whether a stdio child gets the gateway's whole environment ({@code inherit_env}, default false:
  *     only the safe few and {@code env}, so that the gateway's credentials do not leak into every server)
  * @param oauth for an http upstream, the OAuth client credentials the gateway gets its own token with
+ * @param fleet how many processes a stdio upstream runs and who shares them ({@code replicas}, {@code max_processes},
+ *     {@code session_mode}, {@code session_idle_timeout}); {@link FleetConfig#SINGLE} for an HTTP upstream
  */
 public record UpstreamConfig(
         String name,
@@ -50,7 +52,8 @@ public record UpstreamConfig(
         Optional<Path> caFile,
         ProtocolEra protocolEra,
         boolean inheritEnv,
-        Optional<UpstreamOAuth> oauth) {
+        Optional<UpstreamOAuth> oauth,
+        FleetConfig fleet) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -84,6 +87,10 @@ public record UpstreamConfig(
         if (oauth.isPresent() && transport == UpstreamTransport.STDIO) {
             throw new IllegalArgumentException("oauth is for http and sse upstreams");
         }
+        Objects.requireNonNull(fleet, "fleet");
+        if (transport != UpstreamTransport.STDIO && !fleet.equals(FleetConfig.SINGLE)) {
+            throw new IllegalArgumentException("replicas, max_processes and session_mode apply to stdio upstreams only");
+        }
         if (maxRestartAttempts < 0) {
             throw new IllegalArgumentException("max_restart_attempts must be >= 0, got " + maxRestartAttempts);
         }
@@ -102,13 +109,14 @@ public record UpstreamConfig(
     /** The same upstream with other admission limits. */
     public UpstreamConfig withLimits(UpstreamLimits other) {
         return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, other, restartOnFailure,
-                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, oauth);
+                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, oauth,
+                fleet);
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
                 UpstreamLimits.ofCeiling(LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM), true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
-                ProtocolEra.AUTO, false, Optional.empty());
+                ProtocolEra.AUTO, false, Optional.empty(), FleetConfig.SINGLE);
     }
 }

@@ -43,6 +43,8 @@ final class DemoTools {
         static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     }
 
+    /** State a server keeps about whoever it talks to: what a shared process would leak between clients. */
+    private volatile @org.jspecify.annotations.Nullable String note;
     private final java.util.Set<String> subscribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> issuedStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.List<String> extraNames = extraNames(System.getenv("DEMO_EXTRA_TOOL_NAMES"));
@@ -79,6 +81,9 @@ final class DemoTools {
         tools.add(tool("log", "Sends a log message at the given level.", "level", "string", "text", "string"));
         tools.add(tool("touch", "Signals that a subscribed resource changed.", "uri", "string"));
         tools.add(tool("change_tools", "Signals that the tool list changed."));
+        tools.add(tool("remember", "Keeps a note in this server process (per-session state, for session isolation tests).",
+                "note", "string"));
+        tools.add(tool("recall", "Returns the note this server process keeps, or (none)."));
         tools.add(tool("confirm", "Asks the user to confirm, as a multi round-trip request (input_required, then retry).",
                 "message", "string"));
         for (String name : extraNames) {
@@ -133,6 +138,11 @@ final class DemoTools {
                 }
                 yield text(subscribed.contains(uri) ? "notified" : "not subscribed");
             }
+            case "remember" -> {
+                note = args.path("note").asString("");
+                yield text("remembered");
+            }
+            case "recall" -> text(note == null ? "(none)" : note);
             case "confirm" -> confirm(params, args.path("message").asString("Please confirm"));
             case "change_tools" -> {
                 server.notifyClient("notifications/tools/list_changed", null);

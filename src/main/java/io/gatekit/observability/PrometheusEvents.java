@@ -91,9 +91,14 @@ public final class PrometheusEvents implements GatewayEvents {
         CounterWithCallback.builder().name("gatekit_upstream_restarts_total").help("Upstream restarts")
                 .labelNames("upstream")
                 .callback(cb -> upstreams.get().forEach(u -> cb.call(u.restarts(), u.name()))).register(registry);
-        GaugeWithCallback.builder().name("gatekit_upstream_processes").help("Upstream processes running now")
-                .callback(cb -> cb.call((double) upstreams.get().stream().filter(u -> u.pid().isPresent()).count()))
-                .register(registry);
+        GaugeWithCallback.builder().name("gatekit_upstream_processes")
+                .help("Processes of each stdio upstream running now (shared replicas and client sessions)")
+                .labelNames("upstream")
+                .callback(cb -> upstreams.get().forEach(u -> cb.call(u.pids().size(), u.name()))).register(registry);
+        GaugeWithCallback.builder().name("gatekit_upstream_client_sessions")
+                .help("Per-client sessions of each upstream (session_mode per_client or auto), starting or running")
+                .labelNames("upstream")
+                .callback(cb -> upstreams.get().forEach(u -> cb.call(u.sessionCount(), u.name()))).register(registry);
         GaugeWithCallback.builder().name("gatekit_upstream_in_flight").help("Requests in flight to each upstream")
                 .labelNames("upstream")
                 .callback(cb -> upstreams.get().forEach(u -> cb.call(u.inFlightCount(), u.name()))).register(registry);

@@ -80,6 +80,8 @@ public final class StatusFile implements AutoCloseable {
             u.put("name", upstream.name());
             u.put("state", upstream.state().name());
             upstream.pid().ifPresent(pid -> u.put("pid", pid));
+            u.put("processes", upstream.pids().size());
+            u.put("clientSessions", upstream.sessionCount());
             u.put("restarts", upstream.restarts());
             u.put("inFlight", upstream.inFlightCount());
             u.put("queued", gateway.queued(upstream.name()));

@@ -21,7 +21,7 @@ final class Forwarding implements Link {
     @Override
     public boolean mayBlock(Exchange exchange) {
         Target target = exchange.target();
-        return target != null && target.upstream().state() != Upstream.State.READY;
+        return target != null && target.upstream().wouldWait(exchange, exchange.request().method());
     }
 
     @Override

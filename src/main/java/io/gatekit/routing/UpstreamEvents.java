@@ -58,9 +58,12 @@ final class UpstreamEvents implements UpstreamListener {
         this.logLevels = logLevels;
     }
 
-    /** The client a call was made for: the routing side makes every client call with its exchange as origin. */
+    /**
+     * The client a call was made for: the routing side makes every client call with its exchange as origin, whose
+     * session key is its client (a client's own upstream session names its client the same way).
+     */
     private static @Nullable ClientSession clientOf(@Nullable CallOrigin origin) {
-        return origin instanceof Exchange exchange ? exchange.client() : null;
+        return origin != null && origin.sessionKey() instanceof ClientSession client ? client : null;
     }
 
     @Override

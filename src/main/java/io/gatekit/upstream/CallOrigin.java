@@ -1,6 +1,7 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who an upstream call is for, as far as the upstream side needs to know: somewhere to send the call's progress,
@@ -14,4 +15,12 @@ public interface CallOrigin {
 
     /** Whether the caller has gone away (its messages would be dropped). */
     boolean isGone();
+
+    /**
+     * The client this call is for, as the key of its own upstream session ({@code session_mode: per_client}; ADR
+     * 0023), the same object for every call of one client; null when the call belongs to no client.
+     */
+    default @Nullable Object sessionKey() {
+        return null;
+    }
 }

@@ -1,11 +1,13 @@
 package io.gatekit.upstream;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.gatekit.config.FleetConfig;
+import io.gatekit.config.SessionMode;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.config.UpstreamTransport;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
-import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
@@ -13,65 +15,85 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One configured upstream server and its supervisor: spawns the process, performs the MCP handshake, serves
- * calls while it lives, and restarts it with capped exponential backoff and jitter when it dies. Calls made
- * while it is down fail at once with a clear error rather than queueing. Thread-safe.
+ * One configured upstream server: what the rest of the gateway calls, whatever number of processes serve it. Its
+ * processes are {@link Replica}s: {@code replicas} shared ones (one by default), each call going to the least loaded,
+ * and, in {@code session_mode: per_client} (or {@code auto} once the upstream has asked a client something), a
+ * session of its own for each client, leased from {@link ClientSessions} (ADR 0023). Calls made while it is down
+ * fail at once with a clear error rather than queueing. Thread-safe.
  *
- * <p>Concurrency: one supervisor thread starts, watches and restarts the connection; request threads call it.
- * {@code state} is volatile and read without a lock, but written under {@code stateLock}, so callers waiting in
- * {@code awaitStarted} ({@code stateLock.wait}) are woken by every change. The connection, initialize result, last
- * error and stopping flag are volatile, written by the supervisor (stopping by close); {@code restarts} is atomic.
- * The config and settings are immutable records in volatile fields, replaced by a hot reload ({@link #adopt},
- * {@link #reconfigure}) and read by the supervisor at each (re)start.
+ * <p>The default (one shared replica) stays on the fast path: a call goes straight to that replica, and what it
+ * sends on its own reaches the listener untouched. With more processes, {@link ReplicaEvents} tags each server
+ * request's id with its replica so that {@link #reply} finds the process that asked.
+ *
+ * <p>Concurrency: the replicas and the fleet shape are fixed for the upstream's life (a reload that changes them
+ * replaces the upstream). The config and settings are immutable records in volatile fields, replaced by a hot
+ * reload ({@link #adopt}, {@link #reconfigure}) and read by each replica at each (re)start. {@code leasing} is
+ * volatile and only ever turns on. The state the listener last heard is guarded by {@code stateLock}, so that
+ * replicas changing at once report the upstream's combined state in order. The log level is volatile.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
+    private static final Pattern TAGGED_ID = Pattern.compile("(\\d+):(.+)", Pattern.DOTALL);
 
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /**
+     * Calls that set state the gateway shares among clients (a resource subscription is reference-counted across
+     * them, ADR 0023): they go to the shared replicas even for a client with a session of its own.
+     */
+    private static final java.util.Set<String> SHARED_STATE_METHODS = java.util.Set.of("resources/subscribe",
+            "resources/unsubscribe");
 
     /** Lifecycle of an upstream as the health view reports it. */
     public enum State { STARTING, READY, BACKOFF, FAILED, STOPPED }
 
     private volatile UpstreamConfig config;
     private volatile Settings settings;
+    private final FleetConfig fleet;
     private final UpstreamListener listener;
-    private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
+    private final Replica[] shared;
+    /** The per-client sessions; null in shared mode. */
+    private final @Nullable ClientSessions sessions;
+    private final AtomicInteger serials = new AtomicInteger();
+    /** Rotates where the least-loaded search starts, so that ties spread. */
+    private final AtomicInteger spread = new AtomicInteger();
+    private volatile boolean leasing;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Object stateLock = new Object();
-    private volatile @Nullable UpstreamConnection current;
-    private volatile @Nullable InitializeResult info;
-    private volatile State state = State.STARTING;
-    /** Start attempts that failed since the upstream last ran. */
-    private final AtomicInteger failedStartsInARow = new AtomicInteger();
-    private volatile @Nullable String lastError;
-    private volatile Instant lastChange = Instant.now();
-    private final AtomicInteger restarts = new AtomicInteger();
-    private volatile boolean stopping;
-    private volatile @Nullable Thread supervisor;
+    @GuardedBy("stateLock")
+    private State reported = State.STARTING;
+    /** The gateway's last {@code logging/setLevel} params, given to every process that starts after it. */
+    private volatile @Nullable JsonNode logLevel;
 
-    /** Process-independent settings shared by every upstream of a gateway. */
+    /**
+     * Process-independent settings shared by every upstream of a gateway.
+     *
+     * @param processes the gateway-wide cap on upstream processes
+     */
     public record Settings(JsonRpcCodec codec, int maxMessageBytes, Duration connectTimeout, Duration requestTimeout,
-            Duration shutdownGrace, ObjectNode clientCapabilities, ObjectNode clientInfo) {
+            Duration shutdownGrace, ObjectNode clientCapabilities, ObjectNode clientInfo, ProcessBudget processes) {
 
         /** The same with a hot reload's timeouts. */
         public Settings withTimeouts(Duration connect, Duration request) {
-            return new Settings(codec, maxMessageBytes, connect, request, shutdownGrace, clientCapabilities, clientInfo);
+            return new Settings(codec, maxMessageBytes, connect, request, shutdownGrace, clientCapabilities, clientInfo,
+                    processes);
         }
     }
 
@@ -79,6 +101,22 @@ public final class Upstream implements AutoCloseable {
         this.config = config;
         this.settings = settings;
         this.listener = listener;
+        this.fleet = config.fleet();
+        boolean single = fleet.replicas() == 1 && !fleet.mayLeaseSessions();
+        this.shared = new Replica[fleet.replicas()];
+        for (int i = 0; i < shared.length; i++) {
+            int serial = serials.getAndIncrement();
+            shared[i] = new Replica(this, serial, single ? name() : name() + "#" + (i + 1), null,
+                    single ? listener : new ReplicaEvents(listener, this, serial, null));
+        }
+        this.sessions = fleet.mayLeaseSessions()
+                ? new ClientSessions(name(), fleet, settings.processes(), this::newSession) : null;
+        this.leasing = fleet.sessionMode() == SessionMode.PER_CLIENT;
+    }
+
+    private Replica newSession(Object client, CallOrigin owner) {
+        int serial = serials.getAndIncrement();
+        return new Replica(this, serial, name() + "@" + serial, client, new ReplicaEvents(listener, this, serial, owner));
     }
 
     public String name() {
@@ -110,71 +148,220 @@ public final class Upstream implements AutoCloseable {
         return config;
     }
 
+    Settings settings() {
+        return settings;
+    }
+
     JsonRpcCodec codec() {
         return settings.codec();
     }
 
+    /** READY while any shared replica is; otherwise the most hopeful state among them. */
     public State state() {
-        return state;
+        if (shared.length == 1) {
+            return shared[0].state();
+        }
+        State best = State.STOPPED;
+        for (Replica replica : shared) {
+            State state = replica.state();
+            if (hope(state) < hope(best)) {
+                best = state;
+            }
+        }
+        return best;
+    }
+
+    /** The order in which a replica's state speaks for the upstream: one ready replica makes the upstream ready. */
+    private static int hope(State state) {
+        return switch (state) {
+            case READY -> 0;
+            case STARTING -> 1;
+            case BACKOFF -> 2;
+            case FAILED -> 3;
+            case STOPPED -> 4;
+        };
     }
 
     public Optional<String> lastError() {
-        return Optional.ofNullable(lastError);
+        return Stream.of(shared).max(Comparator.comparing(Replica::lastChange)).flatMap(Replica::lastError);
     }
 
     public int restarts() {
-        return restarts.get();
+        int sum = 0;
+        for (Replica replica : shared) {
+            sum += replica.restarts();
+        }
+        return sum;
     }
 
     public Instant lastChange() {
-        return lastChange;
+        return Stream.of(shared).map(Replica::lastChange).max(Comparator.naturalOrder()).orElseThrow();
     }
 
     /** Whether the upstream is spoken to in the modern era (stateless; it answers input requests with MRTR). */
     public boolean isModern() {
-        InitializeResult current = info;
-        return current != null && ProtocolVersions.MODERN_VERSIONS.contains(current.protocolVersion());
+        return info().map(i -> ProtocolVersions.MODERN_VERSIONS.contains(i.protocolVersion())).orElse(false);
     }
 
     /** What the running upstream declared at initialize; empty until it has started once. */
-
     public Optional<InitializeResult> info() {
-        return Optional.ofNullable(info);
-    }
-
-    /** Starts the supervisor thread; returns at once. */
-    public void start() {
-        supervisor = Thread.ofVirtual().name("gatekit-supervisor-" + name()).start(this::supervise);
-    }
-
-    /** Waits until the first start attempt has succeeded or failed; true if it ended within the timeout. */
-    public boolean awaitFirstAttempt(Duration timeout) {
-        try {
-            firstAttempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        for (Replica replica : shared) {
+            Optional<InitializeResult> declared = replica.info();
+            if (declared.isPresent()) {
+                return declared;
+            }
         }
+        return Optional.empty();
+    }
+
+    /** Starts the shared replicas' supervisors; returns at once. Client sessions start on their first call. */
+    public void start() {
+        if (started.compareAndSet(false, true)) {
+            for (Replica replica : shared) {
+                settings.processes().take();
+                replica.start();
+            }
+            if (sessions != null) {
+                sessions.start();
+            }
+        }
+    }
+
+    /** Waits until every shared replica's first start attempt has succeeded or failed; true if all did in time. */
+    public boolean awaitFirstAttempt(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Replica replica : shared) {
+            if (!replica.awaitFirstAttempt(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * Sends a request upstream on behalf of {@code origin} (null for the gateway's own requests); the response
-     * completes {@code outcome}. While the upstream is starting, or about to restart after a running process
-     * ended, waits for it until {@code deadlineNanos}; when it is down for good or keeps failing to start (backing
-     * off after a failed start, failed, stopped) throws {@link GatewayException} at once.
+     * completes {@code outcome}. The process is the client's own session when it has to have one, else the least
+     * loaded shared replica. While that process is starting, or about to restart after a running process ended,
+     * waits for it until {@code deadlineNanos}; when it is down for good or keeps failing to start (backing off after
+     * a failed start, failed, stopped), or a client needs a session and no cap leaves room, throws
+     * {@link GatewayException} at once.
      */
     public PendingCall call(Request request, @Nullable CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
-        awaitStarted(deadlineNanos);
-        UpstreamConnection connection = current;
-        if (connection == null || state != State.READY) {
-            throw unavailable(state.name().toLowerCase(java.util.Locale.ROOT));
+        if (origin == null && "logging/setLevel".equals(request.method()) && shared.length + sessionCount() > 1) {
+            return setLevelEverywhere(request, outcome, deadlineNanos);
         }
-        return connection.call(request, origin, outcome, deadlineNanos);
+        return replicaFor(origin, request.method()).call(request, origin, outcome, deadlineNanos);
+    }
+
+    /**
+     * Whether a call of {@code method} for {@code origin} would wait for a process to start (so it must not run on a
+     * reader thread).
+     */
+    public boolean wouldWait(@Nullable CallOrigin origin, String method) {
+        ClientSessions perClient = sessions;
+        Object client = perClient == null ? null : sessionKey(origin, method);
+        if (perClient != null && client != null) {
+            Replica session = perClient.of(client);
+            return session == null || session.state() != State.READY;
+        }
+        return state() != State.READY;
+    }
+
+    /** The client whose own session a call of {@code method} for {@code origin} goes to; null: a shared replica. */
+    private @Nullable Object sessionKey(@Nullable CallOrigin origin, String method) {
+        return leasing && origin != null && !SHARED_STATE_METHODS.contains(method) ? origin.sessionKey() : null;
+    }
+
+    private Replica replicaFor(@Nullable CallOrigin origin, String method) {
+        ClientSessions perClient = sessions;
+        Object client = perClient == null ? null : sessionKey(origin, method);
+        if (perClient != null && client != null) {
+            return perClient.lease(client);
+        }
+        Replica[] replicas = shared;
+        return replicas.length == 1 ? replicas[0] : leastLoaded(replicas);
+    }
+
+    /** The ready replica with the fewest calls in flight (ties spread in turn); a starting one when none is ready. */
+    private Replica leastLoaded(Replica[] replicas) {
+        int start = Math.floorMod(spread.getAndIncrement(), replicas.length);
+        Replica best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        Replica starting = null;
+        for (int i = 0; i < replicas.length; i++) {
+            Replica replica = replicas[(start + i) % replicas.length];
+            State state = replica.state();
+            if (state == State.READY) {
+                int load = replica.inFlightCount();
+                if (load < bestLoad) {
+                    best = replica;
+                    bestLoad = load;
+                }
+            } else if (state == State.STARTING && starting == null) {
+                starting = replica;
+            }
+        }
+        return best != null ? best : starting != null ? starting : replicas[0];
+    }
+
+    /**
+     * The gateway's log level is every process's: each one gets it (the first answer answers the gateway), and each
+     * process that starts later gets it too ({@link #prepare}).
+     */
+    private PendingCall setLevelEverywhere(Request request, CompletableFuture<Response> outcome, long deadlineNanos) {
+        logLevel = request.params();
+        PendingCall first = null;
+        for (Replica replica : processes()) {
+            if (replica.state() != State.READY) {
+                continue;
+            }
+            try {
+                PendingCall call = replica.call(request, null, first == null ? outcome : new CompletableFuture<>(), deadlineNanos);
+                first = first == null ? call : first;
+            } catch (GatewayException e) {
+                log.debug("upstream {}: a process could not take logging/setLevel: {}", name(), e.getMessage());
+            }
+        }
+        return first != null ? first : replicaFor(null, request.method()).call(request, null, outcome, deadlineNanos);
+    }
+
+    /** Called by a replica right after its handshake: gives a fresh process the gateway's log level. */
+    void prepare(UpstreamConnection connection) {
+        JsonNode level = logLevel;
+        if (level != null && shared.length + sessionCount() > 1) {
+            connection.call(new Request(JsonRpcIds.of(0), "logging/setLevel", level), null, new CompletableFuture<>(),
+                    System.nanoTime() + settings.requestTimeout().toNanos());
+        }
+    }
+
+    /** In {@code auto} mode, the upstream asked a client something: from now on each client gets its own session. */
+    void askedForClientState(String method) {
+        if (sessions != null && !leasing) {
+            leasing = true;
+            log.info("upstream {} sent {}: it keeps per-client state, so each client gets a session of its own from now on"
+                    + " (session_mode: auto)", name(), method);
+        }
+    }
+
+    /** Whether clients' calls now go to sessions of their own. */
+    public boolean leasesClientSessions() {
+        return leasing;
+    }
+
+    /** The client went away: its session, if it has one, stops with everything it spawned. */
+    public void release(Object client) {
+        ClientSessions perClient = sessions;
+        if (perClient != null) {
+            perClient.release(client);
+        }
+    }
+
+    /** Stops the client sessions idle for longer than {@code session_idle_timeout} (the reaper does this too). */
+    public void reapIdle(long nowNanos) {
+        ClientSessions perClient = sessions;
+        if (perClient != null) {
+            perClient.reapIdle(nowNanos);
+        }
     }
 
     /**
@@ -182,260 +369,189 @@ public final class Upstream implements AutoCloseable {
      * call already ended or the connection is gone.
      */
     public @Nullable PendingCall rebind(PendingCall call, CallOrigin origin, CompletableFuture<Response> outcome, long deadlineNanos) {
-        UpstreamConnection connection = current;
-        return connection == null ? null : connection.rebind(call, origin, outcome, deadlineNanos);
+        Replica holder = holderOf(call);
+        return holder == null ? null : holder.rebind(call, origin, outcome, deadlineNanos);
     }
 
     /** Fails the calls whose deadline has passed and cancels them upstream (see {@code DeadlineSweeper}). */
     public void expireOverdue(long nowNanos, java.util.function.Function<PendingCall, GatewayException> timeout) {
-        UpstreamConnection connection = current;
-        if (connection != null) {
-            connection.expireOverdue(nowNanos, timeout);
+        for (Replica replica : processes()) {
+            replica.expireOverdue(nowNanos, timeout);
         }
     }
 
     /** Forgets a call that timed out or was cancelled and sends {@code notifications/cancelled} upstream. */
     public void abandon(PendingCall call, String reason) {
-        UpstreamConnection connection = current;
-        if (connection != null) {
-            connection.abandon(call, reason);
+        Replica holder = holderOf(call);
+        if (holder != null) {
+            holder.abandon(call, reason);
         }
     }
 
+    private @Nullable Replica holderOf(PendingCall call) {
+        if (shared.length == 1 && sessions == null) {
+            return shared[0];
+        }
+        for (Replica replica : processes()) {
+            if (replica.holds(call)) {
+                return replica;
+            }
+        }
+        return null;
+    }
+
+    /** A notification for the server (such as {@code roots/list_changed}): every process hears it. */
     public void notify(Notification notification) {
-        UpstreamConnection connection = current;
-        if (connection != null) {
-            connection.notify(notification);
+        for (Replica replica : processes()) {
+            replica.notify(notification);
         }
     }
 
-    /** Answers a server-to-client request the upstream made. */
+    /** Answers a server-to-client request the upstream made, to the process that made it. */
     public void reply(Response response) {
-        UpstreamConnection connection = current;
-        if (connection != null) {
-            connection.reply(response);
+        if (shared.length == 1 && sessions == null) {
+            shared[0].reply(response);
+            return;
+        }
+        JsonNode id = response.id();
+        Matcher tagged = id != null && id.isString() ? TAGGED_ID.matcher(id.stringValue()) : null;
+        if (tagged == null || !tagged.matches()) {
+            log.warn("upstream {}: an answer to a server request with an id no replica gave ({}); dropped", name(),
+                    JsonRpcIds.describe(id));
+            return;
+        }
+        int serial = Integer.parseInt(tagged.group(1));
+        Replica asker = serial < shared.length ? shared[serial] : sessions == null ? null : sessions.bySerial(serial);
+        if (asker == null) {
+            log.debug("upstream {}: the process that asked ({}) is gone; answer dropped", name(), serial);
+            return;
+        }
+        try {
+            asker.reply(response.withId(settings.codec().mapper().readTree(tagged.group(2))));
+        } catch (JacksonException e) {
+            log.warn("upstream {}: an answer to a server request with a malformed id; dropped", name());
         }
     }
 
-    /** Calls in flight on the current connection. */
+    /** Calls in flight on every process. */
     public Collection<PendingCall> inFlight() {
-        UpstreamConnection connection = current;
-        return connection == null ? List.of() : connection.inFlight();
+        if (shared.length == 1 && sessions == null) {
+            return shared[0].inFlight();
+        }
+        List<PendingCall> all = new ArrayList<>();
+        for (Replica replica : processes()) {
+            all.addAll(replica.inFlight());
+        }
+        return all;
+    }
+
+    /** The calls in flight on the process whose server requests carry {@code serial}. */
+    Collection<PendingCall> inFlightOn(int serial) {
+        Replica replica = serial < shared.length ? shared[serial] : sessions == null ? null : sessions.bySerial(serial);
+        return replica == null ? List.of() : replica.inFlight();
     }
 
     public int inFlightCount() {
-        UpstreamConnection connection = current;
-        return connection == null ? 0 : connection.inFlightCount();
+        int sum = 0;
+        for (Replica replica : processes()) {
+            sum += replica.inFlightCount();
+        }
+        return sum;
     }
 
-    /** The pid of the running process, for the health view and tests. */
+    /** The pid of a running shared process (the first), for the health view and tests. */
     public Optional<Long> pid() {
-        UpstreamConnection connection = current;
-        return connection == null ? Optional.empty() : connection.pid();
-    }
-
-    private void awaitStarted(long deadlineNanos) {
-        synchronized (stateLock) {
-            long remaining;
-            while (worthWaitingFor() && (remaining = deadlineNanos - System.nanoTime()) > 0) {
-                try {
-                    stateLock.wait(Math.max(1, remaining / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        for (Replica replica : shared) {
+            Optional<Long> pid = replica.pid();
+            if (pid.isPresent()) {
+                return pid;
             }
         }
+        return Optional.empty();
     }
 
-    /**
-     * Whether a request should wait for this upstream rather than fail: it is starting, or backing off before the
-     * first restart after a running process ended (a crash mid-run is answered by a restart a fraction of a second
-     * later; failing every request that arrives meanwhile would turn one crash into a burst of errors). An upstream
-     * whose restarts keep failing is not waited for: requests fail fast until it is up again.
-     */
-    private boolean worthWaitingFor() {
-        return switch (state) {
-            case STARTING -> true;
-            case BACKOFF -> failedStartsInARow.get() == 0;
-            case READY -> current == null; // its process just ended; the supervisor is about to say what follows
-            case FAILED, STOPPED -> false;
-        };
+    /** The pids of every running process, shared replicas first, for the health view and tests. */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        for (Replica replica : processes()) {
+            replica.pid().ifPresent(pids::add);
+        }
+        return pids;
+    }
+
+    /** The pid of {@code client}'s own session, if it has one running. */
+    public Optional<Long> sessionPid(Object client) {
+        Replica session = sessions == null ? null : sessions.of(client);
+        return session == null ? Optional.empty() : session.pid();
+    }
+
+    /** Client sessions now running or starting. */
+    public int sessionCount() {
+        ClientSessions perClient = sessions;
+        return perClient == null ? 0 : perClient.count();
+    }
+
+    private List<Replica> processes() {
+        ClientSessions perClient = sessions;
+        if (perClient == null) {
+            return List.of(shared);
+        }
+        List<Replica> all = new ArrayList<>(List.of(shared));
+        all.addAll(perClient.all());
+        return all;
     }
 
     GatewayException unavailable(String why) {
-        String detail = lastError == null ? "" : "; last error: " + lastError;
+        return unavailable(why, lastError());
+    }
+
+    GatewayException unavailable(String why, Optional<String> lastError) {
+        String detail = lastError.map(e -> "; last error: " + e).orElse("");
         return new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
                 "Upstream '" + name() + "' is unavailable (" + why + ")" + detail);
     }
 
-    private void supervise() {
-        int attempt = 0;
-        while (!stopping) {
-            setState(State.STARTING);
-            UpstreamConnection connection = null;
-            try {
-                connection = connect();
-                if (stopping) {
-                    connection.shutdown(settings.shutdownGrace());
-                    break;
-                }
-                current = connection;
-                attempt = 0;
-                failedStartsInARow.set(0);
-                setState(State.READY);
-                firstAttempt.complete(null);
-                InitializeResult declared = Objects.requireNonNull(info, "connect() records what the upstream declared");
-                log.info("upstream {} ready ({}, protocol {}, server {})", name(),
-                        connection.pid().map(pid -> "pid " + pid).orElse(config.url().map(Object::toString).orElse("")),
-                        declared.protocolVersion(), declared.serverInfo().path("name").asString("?"));
-                String why = connection.closed().join();
-                if (stopping) {
-                    break;
-                }
-                lastError = "process " + why;
-                log.warn("upstream {} {}", name(), why);
-                // The session is over but its wire may still hold things: a process group to reap, an HTTP
-                // client's threads, a listen or GET stream that would otherwise reconnect on its own.
-                connection.shutdown(Duration.ofMillis(200));
-            } catch (GatewayException | java.io.IOException e) {
-                failedStartsInARow.incrementAndGet();
-                lastError = e.getMessage();
-                log.warn("upstream {} failed to start: {}", name(), e.getMessage());
-                if (connection != null) {
-                    connection.shutdown(Duration.ofMillis(200));
-                }
-            } catch (RuntimeException e) {
-                failedStartsInARow.incrementAndGet();
-                lastError = e.toString();
-                log.error("upstream {} supervisor error", name(), e);
-                if (connection != null) {
-                    connection.shutdown(Duration.ofMillis(200));
-                }
-            } finally {
-                current = null;
+    /** A replica changed state: a client session that ended is forgotten; the shared ones make the upstream's state. */
+    void replicaChanged(Replica replica, State previous, State next) {
+        ClientSessions perClient = sessions;
+        if (replica.client() != null) {
+            if (perClient != null && (next == State.FAILED || next == State.STOPPED)) {
+                perClient.ended(replica);
             }
-            firstAttempt.complete(null);
-            if (stopping) {
-                break;
-            }
-            if (!config.restartOnFailure() || (config.maxRestartAttempts() > 0 && restarts.get() >= config.maxRestartAttempts())) {
-                setState(State.FAILED);
-                log.error("upstream {} failed and will not be restarted: {}", name(), lastError);
-                return;
-            }
-            setState(State.BACKOFF);
-            Duration delay = backoff(attempt++);
-            log.info("upstream {} restarting in {} ms", name(), delay.toMillis());
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                break;
-            }
-            restarts.incrementAndGet();
+            return;
         }
-        setState(State.STOPPED);
-    }
-
-    private UpstreamConnection connect() throws java.io.IOException {
-        Settings start = settings; // one set for the whole start, whatever a reload does meanwhile
-        UpstreamConnection connection = new UpstreamConnection(this, openWire(start), listener);
-        connection.start();
-        ObjectNode params = start.codec().mapper().createObjectNode();
-        params.put("protocolVersion", ProtocolVersions.LATEST_LEGACY);
-        ObjectNode capabilities = start.clientCapabilities().deepCopy();
-        if (!config.forwardRoots()) {
-            capabilities.remove("roots");
-        }
-        params.set("capabilities", capabilities);
-        params.set("clientInfo", start.clientInfo());
-        CompletableFuture<Response> outcome = new CompletableFuture<>();
-        PendingCall call = connection.call(new Request(JsonRpcIds.of(0), "initialize", params), null, outcome,
-                System.nanoTime() + start.connectTimeout().toNanos());
-        Response response;
-        try {
-            response = outcome.get(start.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            connection.abandon(call, "initialize timed out");
-            connection.shutdown(Duration.ofMillis(200));
-            throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize got no answer within "
-                    + start.connectTimeout().toSeconds() + " s (proxy.timeouts.connection_timeout)");
-        } catch (ExecutionException e) {
-            connection.shutdown(Duration.ofMillis(200));
-            throw e.getCause() instanceof GatewayException g ? g
-                    : new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "initialize failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            connection.shutdown(Duration.ofMillis(200));
-            throw new GatewayException(ErrorCode.SHUTTING_DOWN, "interrupted during initialize");
-        }
-        JsonRpcError refused = response.error();
-        if (refused != null) {
-            connection.shutdown(Duration.ofMillis(200));
-            throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE,
-                    "initialize was refused: " + refused.message() + " (" + refused.code() + ")");
-        }
-        InitializeResult result = InitializeResult.from(response.successResult());
-        if (!ProtocolVersions.ALL.contains(result.protocolVersion())) {
-            connection.shutdown(Duration.ofMillis(200));
-            throw new GatewayException(ErrorCode.UPSTREAM_UNAVAILABLE, "upstream answered with protocol version '"
-                    + result.protocolVersion() + "', which Gatekit does not speak (supported: " + ProtocolVersions.ALL + ")");
-        }
-        info = result;
-        connection.notify(new Notification("notifications/initialized", null));
-        return connection;
-    }
-
-    private UpstreamWire openWire(Settings start) throws java.io.IOException {
-        if (config.transport() == UpstreamTransport.HTTP) {
-            return new HttpWire(config, start.codec(), start.maxMessageBytes(), start.connectTimeout(),
-                    start.connectTimeout().plus(start.requestTimeout()));
-        }
-        if (config.transport() == UpstreamTransport.SSE) {
-            return new LegacySseWire(config, start.codec(), start.maxMessageBytes(), start.connectTimeout());
-        }
-        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.inheritEnv(),
-                config.cwd());
-        return new StdioWire(name(), process, start.codec(), start.maxMessageBytes());
-    }
-
-    private static Duration backoff(int attempt) {
-        long base = MIN_BACKOFF.toMillis() << Math.min(attempt, 10);
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis((long) (capped * jitter));
-    }
-
-    private void setState(State next) {
-        State previous;
-        synchronized (stateLock) {
-            previous = state;
-            state = next;
-            stateLock.notifyAll();
-        }
-        if (previous != next) {
-            lastChange = Instant.now();
+        if (shared.length == 1) {
             listener.onStateChange(this, previous, next);
+            return;
+        }
+        State before;
+        State now;
+        synchronized (stateLock) {
+            before = reported;
+            now = state();
+            reported = now;
+        }
+        if (before != now) {
+            listener.onStateChange(this, before, now);
         }
     }
 
-    /** Stops supervising, shuts the process down (stdin EOF, SIGTERM, SIGKILL) and fails calls in flight. */
+    /** Stops every process (stdin EOF, SIGTERM, SIGKILL to its process group and tree) and fails calls in flight. */
     @Override
     public void close() {
-        stopping = true;
-        Thread thread = supervisor;
-        UpstreamConnection connection = current;
-        if (connection != null) {
-            connection.shutdown(settings.shutdownGrace());
+        ClientSessions perClient = sessions;
+        if (perClient != null) {
+            perClient.close();
         }
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(settings.shutdownGrace().multipliedBy(3));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        if (shared.length == 1) {
+            shared[0].close();
+        } else {
+            Replica.closeAll(List.of(shared));
+        }
+        if (started.compareAndSet(true, false)) {
+            for (int i = 0; i < shared.length; i++) {
+                settings.processes().give();
             }
         }
-        setState(State.STOPPED);
     }
 }

@@ -103,6 +103,11 @@ final class UpstreamConnection implements MessageHandler {
         return pending.replace(call, rebound) ? rebound : null;
     }
 
+    /** Whether this very call (not merely its id: another replica may use the same) is in flight here. */
+    boolean holds(PendingCall call) {
+        return call.equals(pending.get(call.upstreamId())); // equal records share their outcome future: the same call
+    }
+
     /** Gives up on a call (timeout or client cancel) and tells the upstream to stop working on it. */
     void abandon(PendingCall call, String reason) {
         if (pending.remove(call) && open) {

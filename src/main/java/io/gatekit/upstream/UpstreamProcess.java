@@ -166,12 +166,30 @@ public final class UpstreamProcess {
                     process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
-            // Children that outlive a clean exit of their parent are orphans: end them too.
-            signal("TERM", descendants.stream().filter(ProcessHandle::isAlive).toList());
+            // Children that outlive a clean exit of their parent are orphans: end them too, forcibly if they linger
+            // (a reaped session must take its whole tree with it).
+            List<ProcessHandle> orphans = descendants.stream().filter(ProcessHandle::isAlive).toList();
+            if (!orphans.isEmpty()) {
+                signal("TERM", orphans);
+                awaitExit(orphans, grace);
+                signal("KILL", orphans.stream().filter(ProcessHandle::isAlive).toList());
+            }
             stderrDrain.join(Duration.ofMillis(200));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             signal("KILL", descendants);
+        }
+    }
+
+    /** Waits up to {@code grace} in all for {@code processes} to exit. */
+    private static void awaitExit(List<ProcessHandle> processes, Duration grace) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return; // whatever is left gets SIGKILL
+            }
         }
     }
 

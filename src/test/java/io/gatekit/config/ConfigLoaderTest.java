@@ -139,7 +139,7 @@ class ConfigLoaderTest {
         assertThat(proxy.hotReload()).isEqualTo(HotReload.DISABLED);
         assertThat(proxy.http()).isEmpty();
         assertThat(proxy.timeouts()).isEqualTo(new TimeoutsConfig(Duration.ofSeconds(60), Duration.ofSeconds(60)));
-        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000, 1000, 1000, Optional.empty(), Map.of()));
+        assertThat(proxy.limits()).isEqualTo(new LimitsConfig(16_777_216, 100, 10_000, 1000, 1000, Optional.empty(), Map.of(), 64));
         UpstreamConfig upstream = proxy.upstreams().getFirst();
         assertThat(upstream.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
         assertThat(upstream).extracting(UpstreamConfig::enabled, UpstreamConfig::transport,
@@ -194,7 +194,7 @@ class ConfigLoaderTest {
         assertThat(proxy.timeouts().request()).isEqualTo(Duration.ofMillis(2500));
         assertThat(proxy.timeouts().connection()).isEqualTo(Duration.ofSeconds(10));
         assertThat(proxy.limits()).isEqualTo(new LimitsConfig(2048, 7, 3, 1000, 50,
-                Optional.of(new RateLimitConfig(2.5, 3)), Map.of("claude-code", 3)));
+                Optional.of(new RateLimitConfig(2.5, 3)), Map.of("claude-code", 3), 64));
         UpstreamConfig one = proxy.upstreams().get(0);
         assertThat(one.env()).containsExactlyInAnyOrderEntriesOf(Map.of("PORT", "8080", "DEBUG", "true", "NAME", "x"));
         assertThat(one.maxInFlight()).isEqualTo(7);

@@ -25,7 +25,8 @@ class AdmissionControllerTest {
     private static LimitsConfig clientLimits(int maxInFlightPerClient, RateLimitConfig rate) {
         LimitsConfig defaults = LimitsConfig.defaults();
         return new LimitsConfig(defaults.maxMessageBytes(), defaults.maxInFlightPerUpstream(), maxInFlightPerClient,
-                defaults.listPageSize(), defaults.maxQueuedPerUpstream(), Optional.ofNullable(rate), Map.of());
+                defaults.listPageSize(), defaults.maxQueuedPerUpstream(), Optional.ofNullable(rate), Map.of(),
+                defaults.maxUpstreamProcesses());
     }
 
     /** A ceiling without a queue: over it, refused at once. */
@@ -204,7 +205,7 @@ class AdmissionControllerTest {
     void aClientsWeightComesFromTheNameItGaveInInitialize() {
         LimitsConfig defaults = LimitsConfig.defaults();
         admission.reconfigure(new LimitsConfig(defaults.maxMessageBytes(), defaults.maxInFlightPerUpstream(), 10,
-                defaults.listPageSize(), 5, Optional.empty(), Map.of("heavy", 3)));
+                defaults.listPageSize(), 5, Optional.empty(), Map.of("heavy", 3), defaults.maxUpstreamProcesses()));
         ClientSession heavy = new ClientSession("h", m -> true);
         ClientSession other = new ClientSession("o", m -> true);
         assertThat(admission.weightOf(heavy)).as("before initialize").isEqualTo(1);

@@ -50,7 +50,7 @@ class MetricsTest {
             assertThat(metrics).contains("gatekit_sessions_active 1.0");
             assertThat(metrics).contains("gatekit_upstream_state{state=\"ready\",upstream=\"demo\"} 1.0");
             assertThat(metrics).contains("gatekit_upstream_state{state=\"failed\",upstream=\"demo\"} 0.0");
-            assertThat(metrics).contains("gatekit_upstream_processes 1.0");
+            assertThat(metrics).contains("gatekit_upstream_processes{upstream=\"demo\"} 1.0");
             assertThat(metrics).contains("gatekit_upstream_restarts_total{upstream=\"demo\"} 0.0");
         }
     }
