@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *     and {@code modern} force one (modern fails clearly against a server without it)
  * @param inheritEnv whether a stdio child gets the gateway's whole environment ({@code inherit_env}, default false:
  *     only the safe few and {@code env}, so that the gateway's credentials do not leak into every server)
+ * @param sandbox how a stdio child is confined ({@code sandbox}; off by default)
  */
 public record UpstreamConfig(
         String name,
@@ -48,7 +49,8 @@ public record UpstreamConfig(
         Map<String, String> headers,
         Optional<Path> caFile,
         ProtocolEra protocolEra,
-        boolean inheritEnv) {
+        boolean inheritEnv,
+        SandboxConfig sandbox) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -78,6 +80,10 @@ public record UpstreamConfig(
                     + "2026-07-28 era to Streamable HTTP upstreams only)");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(sandbox, "sandbox");
+        if (sandbox.enabled() && transport != UpstreamTransport.STDIO) {
+            throw new IllegalArgumentException("a sandbox confines a process the gateway starts: stdio upstreams only");
+        }
         if (maxRestartAttempts < 0) {
             throw new IllegalArgumentException("max_restart_attempts must be >= 0, got " + maxRestartAttempts);
         }
@@ -96,13 +102,19 @@ public record UpstreamConfig(
     /** The same upstream with other admission limits. */
     public UpstreamConfig withLimits(UpstreamLimits other) {
         return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, other, restartOnFailure,
-                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv);
+                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, sandbox);
+    }
+
+    /** The same upstream, confined by {@code other}. */
+    public UpstreamConfig withSandbox(SandboxConfig other) {
+        return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, limits, restartOnFailure,
+                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, other);
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
                 UpstreamLimits.ofCeiling(LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM), true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
-                ProtocolEra.AUTO, false);
+                ProtocolEra.AUTO, false, SandboxConfig.OFF);
     }
 }

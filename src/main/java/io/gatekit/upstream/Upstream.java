@@ -394,8 +394,7 @@ public final class Upstream implements AutoCloseable {
         if (config.transport() == UpstreamTransport.SSE) {
             return new LegacySseWire(config, start.codec(), start.maxMessageBytes(), start.connectTimeout());
         }
-        UpstreamProcess process = UpstreamProcess.spawn(name(), config.command(), config.env(), config.inheritEnv(),
-                config.cwd());
+        UpstreamProcess process = UpstreamProcess.spawn(config);
         return new StdioWire(name(), process, start.codec(), start.maxMessageBytes());
     }
 
