@@ -1,5 +1,5 @@
 """An MCP server that tries what a sandbox must refuse, for Gatekit's sandbox tests: it reads and writes files,
-connects to a TCP port and allocates memory when asked, and says what happened instead of failing, so that a test
+connects to a TCP port, allocates memory and burns CPU when asked, and says what happened instead of failing, so that a test
 sees the sandbox's answer (permission denied, no such file, connection refused, MemoryError) as text."""
 
 import os
@@ -59,6 +59,13 @@ def allocate(megabytes: int) -> str:
         block[-1] = 1
         return "allocated " + str(megabytes) + " MiB"
     return _outcome(grab)
+
+
+@server.tool()
+def spin() -> str:
+    """Burns CPU until something stops it."""
+    while True:
+        pass
 
 
 if __name__ == "__main__":

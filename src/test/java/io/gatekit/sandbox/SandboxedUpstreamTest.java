@@ -12,17 +12,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A real server (interop/python/sandbox_server.py, on the official Python SDK) behind the gateway in a bubblewrap
  * sandbox tries what the sandbox must refuse: a path it was not given, credentials inside a path it was given, the
- * system directories for writing, the network, more memory than allowed. The same server without {@code network:
+ * system directories for writing, the network, more memory or CPU time than allowed. The same server without {@code network:
  * false} reaches the network, so a refusal is the sandbox's doing. Skipped where bubblewrap cannot run.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -68,9 +70,13 @@ class SandboxedUpstreamTest {
                     - name: networked
                       command: %s
                       sandbox: {enabled: true, paths: [], network: true}
-                """.formatted(server, home, allowed, home, server));
+                    - name: limited
+                      command: %s
+                      sandbox: {enabled: true, max_cpu_seconds: 4}
+                """.formatted(server, home, allowed, home, server, server));
         f.awaitReady("boxed");
         f.awaitReady("networked");
+        f.awaitReady("limited");
         client = f.connect();
         client.initialize(null);
     }
@@ -137,6 +143,15 @@ class SandboxedUpstreamTest {
         assertThat(call("boxed__allocate", "megabytes", 1024)).startsWith("refused: MemoryError");
         assertThat(call("networked__allocate", "megabytes", 1024)).as("no limit configured")
                 .isEqualTo("ok: allocated 1024 MiB");
+    }
+
+    @Test
+    void cpuBeyondTheLimit_endsTheProcess() {
+        long pid = f.upstream("limited").pid().orElseThrow();
+        JsonNode response = client.call("tools/call", TestClient.toolCall("limited__spin"));
+
+        assertThat(response.path("error").path("message").asString()).as("%s", response).contains("exit");
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("killed by the kernel").isNotEqualTo(Optional.of(true));
     }
 
     private static String call(String tool, Object... arguments) {
