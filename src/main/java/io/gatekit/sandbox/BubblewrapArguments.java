@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * What a sandboxed server sees, as bubblewrap arguments. It starts from an empty root and gets: the system
  * directories read-only, its own {@code /proc}, a minimal {@code /dev}, an empty {@code /tmp}; read-only, whatever
  * its command needs that the system directories do not hold (the program's installation, the directories of files
- * named in its arguments, its {@code cwd}) and the package managers' caches; the configured {@code read_only_paths}
+ * named in its arguments or the {@code node_modules} holding them, its {@code cwd}) and the package managers' caches; the configured {@code read_only_paths}
  * read-only and {@code paths} read-write; then, last so that no bind above can show them again, empty stand-ins over
  * credential directories and files. Every namespace is its own (the network one kept only with {@code network}),
  * every capability dropped (the gateway may run as root), and the server dies with the gateway.
@@ -119,8 +119,8 @@ final class BubblewrapArguments {
         for (String word : command.subList(1, command.size())) {
             Path named = argumentPath(word, cwd);
             if (named != null && Files.isRegularFile(named)) {
-                needed.add(parent(named));
-                realPath(named).ifPresent(real -> needed.add(parent(real)));
+                needed.add(scriptHome(named));
+                realPath(named).ifPresent(real -> needed.add(scriptHome(real)));
             }
         }
         cwd.ifPresent(needed::add);
@@ -129,6 +129,22 @@ final class BubblewrapArguments {
                 bind("--ro-bind", path);
             }
         }
+    }
+
+    /**
+     * What a script needs: its directory, or for a script inside an npm package the outermost {@code node_modules}
+     * holding it, where Node looks for the package's dependencies (not the project around it, which may hold
+     * secrets such as {@code .env} files).
+     */
+    private static Path scriptHome(Path script) {
+        Path home = parent(script);
+        for (Path dir = script.getParent(); dir != null; dir = dir.getParent()) {
+            Path name = dir.getFileName();
+            if (name != null && name.toString().equals("node_modules")) {
+                home = dir;
+            }
+        }
+        return home;
     }
 
     /** A program in some {@code bin} directory belongs to the installation above it (a venv, a Node version). */

@@ -96,6 +96,20 @@ class BubblewrapArgumentsTest {
     }
 
     @Test
+    void scriptInAnNpmPackage_showsItsNodeModules_notTheProject() throws Exception {
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Path dist = Files.createDirectories(project.resolve("node_modules/@scope/server/dist"));
+        Path script = Files.writeString(dist.resolve("index.js"), "");
+
+        List<String> args = BubblewrapArguments.of(config(List.of(), false, List.of()),
+                List.of("node", script.toString()), Path.of("/usr/bin/node"), Optional.empty(), Set.of());
+
+        Path modules = project.resolve("node_modules");
+        assertThat(indexOf(args, "--ro-bind", modules.toString(), modules.toString())).isNotNegative();
+        assertThat(args).doesNotContain(project.toString(), dist.toString());
+    }
+
+    @Test
     void configuredPaths_readOnlyThenReadWrite_missingOnesLeftOut() throws Exception {
         Path docs = Files.createDirectories(dir.resolve("docs"));
         Path data = Files.createDirectories(dir.resolve("data"));

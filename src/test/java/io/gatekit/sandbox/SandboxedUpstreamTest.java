@@ -55,6 +55,7 @@ class SandboxedUpstreamTest {
         Files.writeString(home.resolve("todo.txt"), "home content");
         hostService = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         String server = Processes.yamlList(Peers.pythonSandboxServer());
+        Peers.requireInstalled(Peers.FILESYSTEM);
         f = GatewayFixture.start("""
                 proxy:
                   transport: stdio
@@ -73,10 +74,15 @@ class SandboxedUpstreamTest {
                     - name: limited
                       command: %s
                       sandbox: {enabled: true, max_cpu_seconds: 4}
-                """.formatted(server, home, allowed, home, server, server));
+                    - name: files
+                      command: %s
+                      sandbox: {enabled: true, paths: ["%s"], network: false, max_memory_mb: 1024}
+                """.formatted(server, home, allowed, home, server, server,
+                Processes.yamlList(Peers.filesystem(allowed)), allowed));
         f.awaitReady("boxed");
         f.awaitReady("networked");
         f.awaitReady("limited");
+        f.awaitReady("files");
         client = f.connect();
         client.initialize(null);
     }
@@ -143,6 +149,11 @@ class SandboxedUpstreamTest {
         assertThat(call("boxed__allocate", "megabytes", 1024)).startsWith("refused: MemoryError");
         assertThat(call("networked__allocate", "megabytes", 1024)).as("no limit configured")
                 .isEqualTo("ok: allocated 1024 MiB");
+    }
+
+    @Test
+    void nodeServer_runsSandboxed_withItsPackagesReadOnly() {
+        assertThat(call("files__list_directory", "path", allowed.toString())).contains("[FILE] notes.txt");
     }
 
     @Test
