@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A spawned upstream server process. It runs in its own process group (via {@code setsid}) so that stopping
+ * A spawned upstream server process, started from its launch command (its own command, or that command wrapped in
+ * its sandbox, {@link Sandbox}). It runs in its own process group (via {@code setsid}) so that stopping
  * it reaches the grandchildren that wrappers like npx start. Its stderr is drained on a virtual thread into the
  * log, and the last lines are kept for error messages. Stopping follows the MCP stdio shutdown: close stdin,
  * wait, SIGTERM the group, wait, SIGKILL the group.
