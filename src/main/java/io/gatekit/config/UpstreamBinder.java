@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -71,11 +72,7 @@ final class UpstreamBinder {
                     + "use auto or legacy for a " + transport.wire() + " upstream");
         }
         Optional<UpstreamOAuth> oauth = oauth(node, at, transport);
-        JsonNode sandbox = node.path("sandbox");
-        if (Nodes.bool(sandbox, "enabled", false)) {
-            problems.at(at.child("sandbox").child("enabled"),
-                    "sandboxing is not supported yet; remove it or set enabled: false");
-        }
+        SandboxConfig sandbox = sandbox(node.path("sandbox"), at.child("sandbox"), transport);
         return problems.build(at, () -> new UpstreamConfig(
                 Objects.requireNonNull(Nodes.string(node, "name").orElse(null), "name"),
                 Nodes.bool(node, "enabled", true),
@@ -97,7 +94,7 @@ final class UpstreamBinder {
                 Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
                 era,
                 Nodes.bool(node, "inherit_env", false),
-                oauth, fleet(node, at, transport)));
+                oauth, fleet(node, at, transport), sandbox));
     }
 
     private Optional<UpstreamOAuth> oauth(JsonNode node, FieldPath at, UpstreamTransport transport) {
@@ -154,6 +151,46 @@ final class UpstreamBinder {
         }
         Duration idle = Nodes.seconds(node, "session_idle_timeout").orElse(FleetConfig.DEFAULT_SESSION_IDLE_TIMEOUT);
         return new FleetConfig(replicas, maxProcesses, mode, idle);
+    }
+
+    private SandboxConfig sandbox(JsonNode node, FieldPath at, UpstreamTransport transport) {
+        if (!node.isObject()) {
+            return SandboxConfig.OFF;
+        }
+        boolean enabled = Nodes.bool(node, "enabled", false);
+        if (enabled && transport != UpstreamTransport.STDIO) {
+            problems.at(at.child("enabled"), "a sandbox confines a process the gateway starts, so it applies to stdio"
+                    + " upstreams only; remove it from this " + transport.wire() + " upstream");
+        }
+        return new SandboxConfig(enabled && transport == UpstreamTransport.STDIO,
+                sandboxPaths(node, "paths", at), Nodes.bool(node, "network", true),
+                sandboxPaths(node, "read_only_paths", at),
+                positive(node, "max_memory_mb"), positive(node, "max_cpu_seconds"));
+    }
+
+    /** Paths as the config file means them; a glob is refused, as the Python original does: a mount takes one path. */
+    private List<Path> sandboxPaths(JsonNode sandbox, String key, FieldPath at) {
+        List<Path> resolved = new ArrayList<>();
+        JsonNode list = sandbox.path(key);
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode entry = list.get(i);
+            if (!entry.isString()) {
+                continue;
+            }
+            String written = entry.stringValue();
+            FieldPath where = at.child(key).index(i);
+            if (written.chars().anyMatch(c -> "*?[]{}".indexOf(c) >= 0)) {
+                problems.at(where, "'" + written + "' is a glob; list each directory or file to expose");
+            } else {
+                paths.resolve(written, where, problems).ifPresent(resolved::add);
+            }
+        }
+        return resolved;
+    }
+
+    private static OptionalInt positive(JsonNode node, String key) {
+        int value = Nodes.integer(node, key, 0);
+        return value >= 1 ? OptionalInt.of(value) : OptionalInt.empty();
     }
 
     private List<String> command(JsonNode node, FieldPath at, UpstreamTransport transport) {

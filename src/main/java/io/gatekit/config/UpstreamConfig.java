@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param oauth for an http upstream, the OAuth client credentials the gateway gets its own token with
  * @param fleet how many processes a stdio upstream runs and who shares them ({@code replicas}, {@code max_processes},
  *     {@code session_mode}, {@code session_idle_timeout}); {@link FleetConfig#SINGLE} for an HTTP upstream
+ * @param sandbox how a stdio child is confined ({@code sandbox}; off by default)
  */
 public record UpstreamConfig(
         String name,
@@ -53,7 +54,8 @@ public record UpstreamConfig(
         ProtocolEra protocolEra,
         boolean inheritEnv,
         Optional<UpstreamOAuth> oauth,
-        FleetConfig fleet) {
+        FleetConfig fleet,
+        SandboxConfig sandbox) {
 
     static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*$");
     static final String NAMESPACE_SEPARATOR = "__";
@@ -91,6 +93,10 @@ public record UpstreamConfig(
         if (transport != UpstreamTransport.STDIO && !fleet.equals(FleetConfig.SINGLE)) {
             throw new IllegalArgumentException("replicas, max_processes and session_mode apply to stdio upstreams only");
         }
+        Objects.requireNonNull(sandbox, "sandbox");
+        if (sandbox.enabled() && transport != UpstreamTransport.STDIO) {
+            throw new IllegalArgumentException("a sandbox confines a process the gateway starts: stdio upstreams only");
+        }
         if (maxRestartAttempts < 0) {
             throw new IllegalArgumentException("max_restart_attempts must be >= 0, got " + maxRestartAttempts);
         }
@@ -110,13 +116,20 @@ public record UpstreamConfig(
     public UpstreamConfig withLimits(UpstreamLimits other) {
         return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, other, restartOnFailure,
                 maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, oauth,
-                fleet);
+                fleet, sandbox);
+    }
+
+    /** The same upstream, confined by {@code other}. */
+    public UpstreamConfig withSandbox(SandboxConfig other) {
+        return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, limits, restartOnFailure,
+                maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, oauth,
+                fleet, other);
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
                 UpstreamLimits.ofCeiling(LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM), true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
-                ProtocolEra.AUTO, false, Optional.empty(), FleetConfig.SINGLE);
+                ProtocolEra.AUTO, false, Optional.empty(), FleetConfig.SINGLE, SandboxConfig.OFF);
     }
 }

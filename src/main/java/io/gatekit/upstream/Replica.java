@@ -368,8 +368,7 @@ final class Replica {
         if (config.transport() == UpstreamTransport.SSE) {
             return new LegacySseWire(config, start.codec(), start.maxMessageBytes(), start.connectTimeout());
         }
-        UpstreamProcess process = UpstreamProcess.spawn(label, config.command(), config.env(), config.inheritEnv(),
-                config.cwd());
+        UpstreamProcess process = UpstreamProcess.spawn(label, config);
         return new StdioWire(label, process, start.codec(), start.maxMessageBytes());
     }
 

@@ -1,6 +1,9 @@
 package io.gatekit.upstream;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import io.gatekit.config.UpstreamConfig;
+import io.gatekit.sandbox.Sandbox;
+import io.gatekit.sandbox.SandboxUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,15 +15,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A spawned upstream server process. It runs in its own process group (via {@code setsid}) so that stopping
+ * A spawned upstream server process, started from its launch command (its own command, or that command wrapped in
+ * its sandbox, {@link Sandbox}). It runs in its own process group (via {@code setsid}) so that stopping
  * it reaches the grandchildren that wrappers like npx start. Its stderr is drained on a virtual thread into the
  * log, and the last lines are kept for error messages. Stopping follows the MCP stdio shutdown: close stdin,
  * wait, SIGTERM the group, wait, SIGKILL the group.
@@ -48,13 +54,23 @@ public final class UpstreamProcess {
     }
 
     /**
-     * Spawns {@code command} in an optional working directory. Its environment is a safe subset of the gateway's
-     * plus {@code env}, or all of the gateway's plus {@code env} when {@code inheritEnv} ({@link ChildEnvironment}).
+     * Spawns the upstream's command in its working directory, confined by its sandbox when it has one. Its
+     * environment is a safe subset of the gateway's plus {@code env}, or all of the gateway's plus {@code env} when
+     * {@code inherit_env} ({@link ChildEnvironment}).
+     *
+     * @throws io.gatekit.sandbox.SandboxUnavailableException when the sandbox cannot be set up (nothing is started)
      */
-    public static UpstreamProcess spawn(String name, List<String> command, Map<String, String> env, boolean inheritEnv,
-            Optional<Path> cwd) throws IOException {
-        Map<String, String> childEnv = ChildEnvironment.of(System.getenv(), env, inheritEnv);
-        requireProgram(name, command.getFirst(), childEnv);
+    public static UpstreamProcess spawn(UpstreamConfig config) throws IOException {
+        return spawn(config.name(), config);
+    }
+
+    /** {@link #spawn(UpstreamConfig)}, the process named {@code label} in logs (a replica's or a client's own). */
+    public static UpstreamProcess spawn(String label, UpstreamConfig config) throws IOException {
+        Map<String, String> childEnv = ChildEnvironment.of(System.getenv(), config.env(), config.inheritEnv());
+        List<String> command = launchCommand(config, childEnv);
+        if (config.sandbox().enabled()) {
+            log.debug("upstream {} runs sandboxed: {}", label, String.join(" ", command));
+        }
         boolean ownGroup = Files.isExecutable(SETSID);
         List<String> argv = new ArrayList<>(command.size() + 1);
         if (ownGroup) {
@@ -64,30 +80,64 @@ public final class UpstreamProcess {
         ProcessBuilder builder = new ProcessBuilder(argv);
         builder.environment().clear();
         builder.environment().putAll(childEnv);
-        cwd.ifPresent(dir -> builder.directory(dir.toFile()));
+        config.cwd().ifPresent(dir -> builder.directory(dir.toFile()));
         builder.redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.redirectOutput(ProcessBuilder.Redirect.PIPE);
         builder.redirectError(ProcessBuilder.Redirect.PIPE);
         try {
-            return new UpstreamProcess(name, builder.start(), ownGroup);
+            return new UpstreamProcess(label, builder.start(), ownGroup);
         } catch (IOException e) {
-            throw new IOException("cannot start upstream '" + name + "' command " + command + ": " + e.getMessage(), e);
+            throw new IOException("cannot start upstream '" + label + "' command " + config.command() + ": "
+                    + e.getMessage(), e);
         }
     }
 
-    /** Fails early, and clearly, when the program cannot be found: otherwise all one sees is exit code 127. */
-    private static void requireProgram(String name, String program, Map<String, String> env) throws IOException {
+    /**
+     * What the gateway runs for a stdio upstream: its command, or that command wrapped in its sandbox (shown by
+     * {@code gatekit validate}).
+     *
+     * @throws IOException when the program cannot be found, or the sandbox cannot be set up
+     */
+    public static List<String> launchCommand(UpstreamConfig config) throws IOException {
+        return launchCommand(config, ChildEnvironment.of(System.getenv(), config.env(), config.inheritEnv()));
+    }
+
+    private static List<String> launchCommand(UpstreamConfig config, Map<String, String> childEnv) throws IOException {
+        Path program = requireProgram(config.name(), config.command().getFirst(), childEnv);
+        if (!config.sandbox().enabled()) {
+            return config.command();
+        }
+        Set<Path> homes = new LinkedHashSet<>();
+        homes.add(Path.of(System.getProperty("user.home")));
+        String childHome = childEnv.get("HOME");
+        if (childHome != null && !childHome.isBlank()) {
+            homes.add(Path.of(childHome).toAbsolutePath().normalize());
+        }
+        try {
+            return Sandbox.onThisHost().wrap(config.sandbox(), config.command(), program, config.cwd(), homes);
+        } catch (SandboxUnavailableException e) {
+            throw new SandboxUnavailableException("upstream '" + config.name() + "' is not started: its sandbox cannot be"
+                    + " set up: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Where the program is, failing early and clearly when it cannot be found: otherwise all one sees is exit code
+     * 127.
+     */
+    private static Path requireProgram(String name, String program, Map<String, String> env) throws IOException {
         if (program.contains("/")) {
             if (!Files.isExecutable(Path.of(program))) {
                 throw new IOException("cannot start upstream '" + name + "': " + program + " is not an executable file");
             }
-            return;
+            return Path.of(program).toAbsolutePath().normalize();
         }
         String path = env.get("PATH");
         if (path != null) {
             for (String dir : path.split(java.io.File.pathSeparator, -1)) {
-                if (Files.isExecutable(Path.of(dir.isEmpty() ? "." : dir, program))) {
-                    return;
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toAbsolutePath().normalize();
                 }
             }
         }

@@ -1,8 +1,11 @@
 package io.gatekit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gatekit.routing.ToolNames;
+import io.gatekit.sandbox.Sandbox;
+import io.gatekit.sandbox.SandboxUnavailableException;
 import io.gatekit.testing.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,15 +31,69 @@ class ValidateCommandTest {
     private record Result(int exit, String stdout, String stderr) {}
 
     private Result validate(String yaml, String... options) throws IOException, InterruptedException {
+        return validateOnPath(null, yaml, options);
+    }
+
+    /** Validates with the gateway's PATH set to {@code path}, when not null. */
+    private Result validateOnPath(@Nullable String path, String yaml, String... options)
+            throws IOException, InterruptedException {
         Path config = dir.resolve("gatekit.yaml");
         Files.writeString(config, yaml);
         Path stderr = dir.resolve("stderr.txt");
         List<String> command = new ArrayList<>(Processes.gatekit("validate", "--config", config.toString()));
         command.addAll(List.of(options));
-        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        if (path != null) {
+            builder.environment().put("PATH", path);
+        }
+        Process process = builder.start();
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(process.exitValue(), stdout, Files.readString(stderr));
+    }
+
+    @Test
+    void sandboxedUpstream_showsTheCommandTheGatewayRuns() throws Exception {
+        try {
+            Sandbox.onThisHost().requireBubblewrap();
+        } catch (SandboxUnavailableException e) {
+            assumeTrue(false, "bubblewrap cannot run here: " + e.getMessage());
+        }
+        Result result = validate("""
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: boxed
+                      command: ["/bin/cat", "--show-all"]
+                      sandbox: {enabled: true, network: false, paths: ["%s"], max_memory_mb: 64}
+                """.formatted(dir));
+
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).containsPattern("upstream boxed runs sandboxed: \\S*prlimit --data=67108864 -- \\S*bwrap ")
+                .contains("--unshare-all").contains("--bind " + dir + " " + dir).endsWith("-- /bin/cat --show-all\n");
+    }
+
+    @Test
+    void sandboxedUpstream_withoutBubblewrap_failsClosed() throws Exception {
+        Path emptyPath = Files.createDirectories(dir.resolve("empty-path"));
+        String yaml = """
+                proxy:
+                  transport: stdio
+                  upstreams:
+                    - name: boxed
+                      command: ["/bin/cat"]
+                      sandbox: {enabled: true}
+                """;
+
+        Result checked = validateOnPath(emptyPath.toString(), yaml);
+        assertThat(checked.exit()).as(checked.stderr()).isEqualTo(2);
+        assertThat(checked.stdout()).contains("upstream boxed: FAILED: upstream 'boxed' is not started: its sandbox cannot"
+                + " be set up: bubblewrap (bwrap) is not on the gateway's PATH");
+
+        Result connected = validateOnPath(emptyPath.toString(), yaml, "--connect");
+        assertThat(connected.exit()).as(connected.stderr()).isEqualTo(2);
+        assertThat(connected.stdout()).as("the gateway does not start it either").contains("0 tools")
+                .contains("1 upstream(s) failed");
     }
 
     @Test

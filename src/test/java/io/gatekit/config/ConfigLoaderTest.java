@@ -13,12 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
-    /** Inventory §3.2, the annotated Python Gatekit example, with the sandbox switched off. */
+    /** Inventory §3.2, the annotated Python Gatekit example. */
     static final String PYTHON_EXAMPLE = """
             proxy:
               transport: stdio                 # client-facing; only stdio works
@@ -30,7 +31,7 @@ class ConfigLoaderTest {
                 - name: filesystem             # tools exposed as filesystem__<tool>
                   command: ["npx", "-y", "@modelcontextprotocol/server-filesystem", "~/docs"]
                   sandbox:                     # [v0.3] stdio only, opt-in
-                    enabled: false
+                    enabled: true
                     paths: ["~/docs"]          # read-write; no globs
                     network: false             # loopback only
                 - name: github
@@ -91,6 +92,10 @@ class ConfigLoaderTest {
         assertThat(filesystem.transport()).isEqualTo(UpstreamTransport.STDIO);
         assertThat(filesystem.command())
                 .containsExactly("npx", "-y", "@modelcontextprotocol/server-filesystem", "~/docs");
+        assertThat(filesystem.sandbox()).isEqualTo(new SandboxConfig(true,
+                List.of(Path.of(System.getProperty("user.home"), "docs")), false, List.of(), OptionalInt.empty(),
+                OptionalInt.empty()));
+        assertThat(proxy.upstreams().get(1).sandbox()).isEqualTo(SandboxConfig.OFF);
         UpstreamConfig remote = proxy.upstreams().get(2);
         assertThat(remote.transport()).isEqualTo(UpstreamTransport.HTTP);
         assertThat(remote.url()).contains(URI.create("https://api.example.com/mcp"));

@@ -199,15 +199,42 @@ class ConfigProblemsTest {
     }
 
     @Test
-    void parse_sandboxEnabled_isRejected() {
+    void parse_sandboxGlob_isRejected() {
         List<ConfigProblem> problems = problems(withUpstreams("""
                     - name: fs
                       command: [x]
-                      sandbox: {enabled: true, paths: [~/docs], network: false}
+                      sandbox: {enabled: true, paths: [~/docs, ~/src/*], network: false}
                 """));
 
-        assertThat(problems).singleElement().hasToString("test.yaml:6:26: proxy.upstreams[0].sandbox.enabled:"
-                + " sandboxing is not supported yet; remove it or set enabled: false");
+        assertThat(problems).singleElement().hasToString("test.yaml:6:48: proxy.upstreams[0].sandbox.paths[1]:"
+                + " '~/src/*' is a glob; list each directory or file to expose");
+    }
+
+    @Test
+    void parse_sandboxOnHttpUpstream_isRejected() {
+        List<ConfigProblem> problems = problems(withUpstreams("""
+                    - name: remote
+                      transport: http
+                      url: https://example.com/mcp
+                      sandbox: {enabled: true}
+                """));
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.location().field()).isEqualTo("proxy.upstreams[0].sandbox.enabled");
+            assertThat(p.message()).contains("stdio upstreams only");
+        });
+    }
+
+    @Test
+    void parse_sandboxLimitNotPositive_isReported() {
+        List<ConfigProblem> problems = problems(withUpstreams("""
+                    - name: fs
+                      command: [x]
+                      sandbox: {enabled: true, max_memory_mb: 0}
+                """));
+
+        assertThat(problems).singleElement().satisfies(
+                p -> assertThat(p.location().field()).isEqualTo("proxy.upstreams[0].sandbox.max_memory_mb"));
     }
 
     @Test

@@ -112,12 +112,21 @@ public final class Peers {
      * that scripts/install-peers.sh creates. Fails with what to run when the venv is missing.
      */
     public static List<String> pythonEraServer() {
+        return pythonPeer("era_server.py");
+    }
+
+    /** The server that tries files, the network and memory (interop/python/sandbox_server.py), as above. */
+    public static List<String> pythonSandboxServer() {
+        return pythonPeer("sandbox_server.py");
+    }
+
+    private static List<String> pythonPeer(String script) {
         Path python = pythonDir().resolve(".venv").resolve("bin").resolve("python");
         if (!Files.isExecutable(python)) {
             throw new AssertionError("The Python interop peers are not installed: " + python + " is missing. Run"
                     + " scripts/install-peers.sh (scripts/test runs it before the suite; it needs python3).");
         }
-        return List.of(python.toString(), pythonDir().resolve("era_server.py").toString());
+        return List.of(python.toString(), pythonDir().resolve(script).toString());
     }
 
     private static Path dist(String pkg) {

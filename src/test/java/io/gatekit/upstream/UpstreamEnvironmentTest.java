@@ -37,8 +37,7 @@ class UpstreamEnvironmentTest {
 
     /** Runs the configured upstream to its end and parses what it printed. */
     private static Map<String, String> childEnvironment(UpstreamConfig config) throws IOException, InterruptedException {
-        UpstreamProcess process = UpstreamProcess.spawn(config.name(), config.command(), config.env(),
-                config.inheritEnv(), config.cwd());
+        UpstreamProcess process = UpstreamProcess.spawn(config);
         String printed = new String(process.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         process.stop(Duration.ofMillis(100));
