@@ -60,7 +60,8 @@ class HttpFaceFuzzTest {
             HttpConfig http = config.proxy().http().orElseThrow();
             SessionRegistry registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout());
             McpHandler handler = new McpHandler(gateway, registry,
-                    new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host()), http.path(), http.sseKeepAlive());
+                    new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host()),
+                    new io.gatekit.security.auth.Authenticator(http.auth(), http.path()), http.path(), http.sseKeepAlive());
             Server server = HttpFace.jettyServer(http, handler);
             LocalConnector local = new LocalConnector(server, new HttpConnectionFactory(server.getConnectors()[0]
                     .getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()));
