@@ -108,6 +108,8 @@ final class ConfigBinder {
                 Nodes.seconds(node, "session_idle_timeout").orElse(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT),
                 Nodes.integer(node, "max_sessions", HttpConfig.DEFAULT_MAX_SESSIONS),
                 Nodes.seconds(node, "sse_keep_alive").orElse(HttpConfig.DEFAULT_SSE_KEEP_ALIVE),
+                Nodes.seconds(node, "header_timeout").orElse(HttpConfig.DEFAULT_HEADER_TIMEOUT),
+                Nodes.seconds(node, "body_timeout").orElse(HttpConfig.DEFAULT_BODY_TIMEOUT),
                 tls(node.path("tls")), auth(node.path("auth")), scaleOut(node.path("scale_out"))));
     }
 

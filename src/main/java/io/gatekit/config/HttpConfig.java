@@ -18,13 +18,17 @@ import java.util.Objects;
  * @param sessionIdleTimeout a session with no request and no open stream for this long ends, default 30 min
  * @param maxSessions sessions open at once; beyond it {@code initialize} is refused with 503, default 10000
  * @param sseKeepAlive interval of SSE keep-alive comments (they also detect vanished clients), default 15 s
+ * @param headerTimeout a request's line and headers must arrive within this long of its first byte, else the
+ *     connection is closed (slowloris), default 10 s
+ * @param bodyTimeout a request's body must arrive within this long of its headers, else the connection is
+ *     closed, default 30 s
  * @param tls serve HTTPS with this key store; empty for plain HTTP
  * @param auth who may call: JWT bearer tokens, API keys, or nobody checked ({@link AuthConfig#NONE})
  * @param scaleOut session tokens and shared state for several instances behind a load balancer; empty for one
  */
 public record HttpConfig(String host, int port, String path, List<String> allowedHosts, List<String> allowedOrigins,
-        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, java.util.Optional<TlsConfig> tls,
-        AuthConfig auth, java.util.Optional<ScaleOutConfig> scaleOut) {
+        Duration sessionIdleTimeout, int maxSessions, Duration sseKeepAlive, Duration headerTimeout, Duration bodyTimeout,
+        java.util.Optional<TlsConfig> tls, AuthConfig auth, java.util.Optional<ScaleOutConfig> scaleOut) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -33,6 +37,8 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
     static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
     static final int DEFAULT_MAX_SESSIONS = 10_000;
     static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+    static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
 
     public HttpConfig {
         if (Objects.requireNonNull(host, "host").isBlank()) {
@@ -55,6 +61,12 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
         if (Objects.requireNonNull(sseKeepAlive, "sseKeepAlive").isNegative() || sseKeepAlive.isZero()) {
             throw new IllegalArgumentException("http sse_keep_alive must be positive");
         }
+        if (Objects.requireNonNull(headerTimeout, "headerTimeout").isNegative() || headerTimeout.isZero()) {
+            throw new IllegalArgumentException("http header_timeout must be positive");
+        }
+        if (Objects.requireNonNull(bodyTimeout, "bodyTimeout").isNegative() || bodyTimeout.isZero()) {
+            throw new IllegalArgumentException("http body_timeout must be positive");
+        }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(scaleOut, "scaleOut");
@@ -63,7 +75,8 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
     /** Where to listen, with every guard and bound at its default. */
     public HttpConfig(String host, int port, String path) {
         this(host, port, path, LOOPBACK_NAMES, LOOPBACK_NAMES, DEFAULT_SESSION_IDLE_TIMEOUT, DEFAULT_MAX_SESSIONS,
-                DEFAULT_SSE_KEEP_ALIVE, java.util.Optional.empty(), AuthConfig.NONE, java.util.Optional.empty());
+                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, java.util.Optional.empty(), AuthConfig.NONE,
+                java.util.Optional.empty());
     }
 
     /** Every field at its default. */
@@ -73,14 +86,14 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
 
     /** The same with other guards and bounds (tests and embedders). */
     public HttpConfig with(Duration idleTimeout, int sessions, Duration keepAlive) {
-        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive, tls, auth,
-                scaleOut);
+        return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, idleTimeout, sessions, keepAlive,
+                headerTimeout, bodyTimeout, tls, auth, scaleOut);
     }
 
     /** The same with other authentication (tests and embedders). */
     public HttpConfig withAuth(AuthConfig authentication) {
         return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, sessionIdleTimeout, maxSessions,
-                sseKeepAlive, tls, authentication, scaleOut);
+                sseKeepAlive, headerTimeout, bodyTimeout, tls, authentication, scaleOut);
     }
 
     /**
@@ -111,6 +124,6 @@ public record HttpConfig(String host, int port, String path, List<String> allowe
     /** The same, serving sessions that any instance sharing {@code scale} can continue. */
     public HttpConfig with(ScaleOutConfig scale) {
         return new HttpConfig(host, port, path, allowedHosts, allowedOrigins, sessionIdleTimeout, maxSessions,
-                sseKeepAlive, tls, auth, java.util.Optional.of(scale));
+                sseKeepAlive, headerTimeout, bodyTimeout, tls, auth, java.util.Optional.of(scale));
     }
 }

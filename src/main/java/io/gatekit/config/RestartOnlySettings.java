@@ -54,6 +54,10 @@ public final class RestartOnlySettings {
             check(changes, "proxy.http.auth", old.auth(), fresh.auth(), "still authenticating as configured at start");
             check(changes, "proxy.http.sse_keep_alive", old.sseKeepAlive(), fresh.sseKeepAlive(),
                     "still keeping streams alive every " + old.sseKeepAlive().toSeconds() + " s");
+            check(changes, "proxy.http.header_timeout", old.headerTimeout(), fresh.headerTimeout(),
+                    "still allowing " + old.headerTimeout().toSeconds() + " s for a request's headers");
+            check(changes, "proxy.http.body_timeout", old.bodyTimeout(), fresh.bodyTimeout(),
+                    "still allowing " + old.bodyTimeout().toSeconds() + " s for a request's body");
         }
         check(changes, "proxy.limits.max_message_bytes", was.limits().maxMessageBytes(),
                 now.limits().maxMessageBytes(), "still limiting messages to "

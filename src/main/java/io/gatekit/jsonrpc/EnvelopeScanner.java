@@ -234,13 +234,48 @@ final class EnvelopeScanner {
         expectByte('"');
         int start = i;
         while (cur() != '"') {
-            if (cur() == '\\' || (cur() & 0xff) < 0x20) {
+            int c = cur() & 0xff;
+            if (c == '\\' || c < 0x20) {
                 throw UNUSUAL;
             }
-            i++;
+            i = c < 0x80 ? i + 1 : afterMultiByte(c);
         }
         i++;
         return start;
+    }
+
+    /**
+     * Steps over one multi-byte UTF-8 character starting with {@code lead} at {@code i}; anything but well-formed UTF-8
+     * (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF) gives up, so the full parser makes the parse
+     * error. Found by fuzzing: without this check, malformed bytes inside a string were passed on raw to the upstream.
+     */
+    private int afterMultiByte(int lead) {
+        int length;
+        int min;
+        if (lead >= 0xc2 && lead <= 0xdf) {
+            length = 2;
+            min = 0x80;
+        } else if (lead >= 0xe0 && lead <= 0xef) {
+            length = 3;
+            min = 0x800;
+        } else if (lead >= 0xf0 && lead <= 0xf4) {
+            length = 4;
+            min = 0x10000;
+        } else {
+            throw UNUSUAL;
+        }
+        int code = lead & (0xff >> (length + 1));
+        for (int k = 1; k < length; k++) {
+            int next = at(i + k) & 0xff;
+            if ((next & 0xc0) != 0x80) {
+                throw UNUSUAL;
+            }
+            code = (code << 6) | (next & 0x3f);
+        }
+        if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+            throw UNUSUAL;
+        }
+        return i + length;
     }
 
     /** The next value, checked to be well-formed, as a raw node over a copy of its bytes. */
@@ -341,7 +376,7 @@ final class EnvelopeScanner {
                 }
                 continue;
             }
-            i++;
+            i = c < 0x80 ? i + 1 : afterMultiByte(c);
         }
     }
 

@@ -539,7 +539,8 @@ public final class JsonRpcCodec {
         }
         JsonNode code = error.get("code");
         JsonNode message = error.get("message");
-        if (code == null || !code.isIntegralNumber() || message == null || !message.isString()) {
+        // An integer past 32 bits is no error code (found by fuzzing: converting it threw, which ended the connection).
+        if (code == null || !code.isInt() || message == null || !message.isString()) {
             return null;
         }
         return new JsonRpcError(code.intValue(), message.stringValue(), error.get("data"));

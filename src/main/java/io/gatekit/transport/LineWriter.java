@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,30 @@ import org.slf4j.LoggerFactory;
  *       carrier, hence the platform thread.</li>
  * </ul>
  *
+ * <p>A peer that stops reading: without a {@link SlowReaderLimit}, writers block once {@code capacity} frames wait
+ * (back-pressure). With one, nobody blocks: a frame that would take the bytes waiting past the limit, or any frame
+ * while a write has been stuck longer than the limit's stall, gives the peer up. The writer closes, logs why, drops
+ * what waits, closes the stream (which frees a thread stuck writing to a socket) and reports a
+ * {@link SlowReaderException} to {@code onFailure}, whose owner drops the peer.
+ *
  * <p>Concurrency: the stream is guarded by {@code lock}: direct writes, their flushes, the writer thread's batches
- * and the final close all hold it. The queue is a blocking queue; {@code closed} is volatile.
+ * and the final close all hold it. The queue is a blocking queue; {@code closed}, {@code writingSince} are volatile,
+ * {@code queuedBytes} atomic.
  */
 public final class LineWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LineWriter.class);
     private static final byte[] POISON = new byte[0];
     private static final int MAX_BATCH = 256;
+    private static final long NOT_WRITING = Long.MIN_VALUE;
+
+    /** The peer was given up on because it stopped reading (see the class comment). */
+    public static final class SlowReaderException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SlowReaderException(String message) {
+            super(message);
+        }
+    }
 
     /** Writers this reader thread wrote to directly since its last flush; null on other threads. */
     private static final ThreadLocal<List<LineWriter>> DIRTY = new ThreadLocal<>();
@@ -41,6 +59,14 @@ public final class LineWriter implements AutoCloseable {
     private final BlockingQueue<byte[]> queue;
     private final Thread thread;
     private final Consumer<IOException> onFailure;
+    private final @Nullable SlowReaderLimit limit;
+    /** The stream under the buffer: closed without the lock to free a thread stuck writing to a peer given up on. */
+    private final OutputStream raw;
+    /** Bytes of the frames in the queue (kept only with a limit). */
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** When the write to the stream in progress began (System.nanoTime), NOT_WRITING when none is; only with a limit. */
+    private volatile long writingSince = NOT_WRITING;
+    private final java.util.concurrent.atomic.AtomicBoolean givenUp = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     /**
      * Frames queued and not yet written out. The queue alone cannot say this: the writer thread takes a batch
@@ -53,6 +79,16 @@ public final class LineWriter implements AutoCloseable {
      *     that stops reading)
      */
     public LineWriter(OutputStream out, String name, int capacity, Consumer<IOException> onFailure) {
+        this(out, name, capacity, null, onFailure);
+    }
+
+    /**
+     * @param limit what a peer that stops reading may cost before it is given up on; null to block writers instead
+     */
+    public LineWriter(OutputStream out, String name, int capacity, @Nullable SlowReaderLimit limit,
+            Consumer<IOException> onFailure) {
+        this.raw = out;
+        this.limit = limit;
         this.out = new java.io.BufferedOutputStream(out, 1 << 16);
         this.name = name;
         this.queue = new LinkedBlockingQueue<>(capacity);
@@ -65,16 +101,18 @@ public final class LineWriter implements AutoCloseable {
      * can report the message as undeliverable. Blocks while the queue is full.
      */
     public boolean write(byte[] frame) {
-        if (closed) {
+        if (closed || (limit != null && !withinLimit(frame.length + 1L))) {
             return false;
         }
         List<LineWriter> dirty = DIRTY.get();
-        if (dirty != null && queued.get() == 0) {
+        // With a limit, a write already in progress may be stuck on the peer: queue behind it rather than wait.
+        if (dirty != null && queued.get() == 0 && (limit == null || writingSince == NOT_WRITING)) {
             lock.lock();
             try {
                 // Checked again under the lock: a frame still counted here was queued earlier (perhaps by this
                 // very thread) and is not written yet; writing past it would reorder this thread's frames.
                 if (queued.get() == 0) {
+                    startWriting();
                     out.write(frame);
                     out.write('\n');
                     if (!dirtyFor(dirty)) {
@@ -86,8 +124,19 @@ public final class LineWriter implements AutoCloseable {
                 fail(e);
                 return false;
             } finally {
+                stopWriting();
                 lock.unlock();
             }
+        }
+        if (limit != null) {
+            queuedBytes.addAndGet(frame.length + 1L);
+            queued.incrementAndGet();
+            if (!queue.offer(frame)) {
+                queued.decrementAndGet();
+                giveUp(queue.size() + " messages waiting for it");
+                return false;
+            }
+            return true;
         }
         try {
             queued.incrementAndGet();
@@ -98,6 +147,52 @@ public final class LineWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Whether the peer is still worth writing to; gives it up otherwise. Only with a limit. */
+    private boolean withinLimit(long adding) {
+        SlowReaderLimit bound = java.util.Objects.requireNonNull(limit);
+        long since = writingSince;
+        if (since != NOT_WRITING && System.nanoTime() - since > bound.maxStall().toNanos()) {
+            giveUp("a write to it has not moved for over " + bound.maxStall().toSeconds() + " s");
+            return false;
+        }
+        long waiting = queuedBytes.get();
+        if (waiting + adding > bound.maxQueuedBytes()) {
+            giveUp(waiting + " bytes waiting for it, limit " + bound.maxQueuedBytes());
+            return false;
+        }
+        return true;
+    }
+
+    private void startWriting() {
+        if (limit != null) {
+            writingSince = System.nanoTime();
+        }
+    }
+
+    private void stopWriting() {
+        if (limit != null) {
+            writingSince = NOT_WRITING;
+        }
+    }
+
+    /** The peer stopped reading: see the class comment. Runs once. */
+    private void giveUp(String why) {
+        if (closed || !givenUp.compareAndSet(false, true)) {
+            return;
+        }
+        closed = true;
+        log.warn("{} stopped reading ({}): giving it up", name, why);
+        queue.clear();
+        queuedBytes.set(0);
+        queue.offer(POISON);
+        try {
+            raw.close();
+        } catch (IOException ignored) {
+            // it is being given up on; a failed close changes nothing
+        }
+        onFailure.accept(new SlowReaderException(name + " stopped reading: " + why));
     }
 
     private boolean dirtyFor(List<LineWriter> dirty) {
@@ -135,10 +230,12 @@ public final class LineWriter implements AutoCloseable {
         for (LineWriter writer : dirty) {
             writer.lock.lock();
             try {
+                writer.startWriting();
                 writer.out.flush();
             } catch (IOException e) {
                 writer.fail(e);
             } finally {
+                writer.stopWriting();
                 writer.lock.unlock();
             }
         }
@@ -166,8 +263,10 @@ public final class LineWriter implements AutoCloseable {
                 queue.drainTo(batch, MAX_BATCH - 1);
                 boolean stop = false;
                 int written = 0;
+                long bytes = 0;
                 lock.lock();
                 try {
+                    startWriting();
                     for (byte[] frame : batch) {
                         if (isPoison(frame)) {
                             stop = true;
@@ -176,10 +275,15 @@ public final class LineWriter implements AutoCloseable {
                         out.write(frame);
                         out.write('\n');
                         written++;
+                        bytes += frame.length + 1L;
                     }
                     out.flush();
                     queued.addAndGet(-written);
+                    if (limit != null) {
+                        queuedBytes.addAndGet(-bytes);
+                    }
                 } finally {
+                    stopWriting();
                     lock.unlock();
                 }
                 batch.clear();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +32,26 @@ public final class MessageConnection implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
 
     public MessageConnection(String name, InputStream in, OutputStream out, JsonRpcCodec codec, int maxMessageBytes) {
+        this(name, in, out, codec, maxMessageBytes, null, () -> { });
+    }
+
+    /**
+     * @param limit what a peer that stops reading may cost (see {@link LineWriter}); null: writers wait for it
+     * @param onSlowReader runs once when the peer is given up on for exceeding {@code limit}
+     */
+    public MessageConnection(String name, InputStream in, OutputStream out, JsonRpcCodec codec, int maxMessageBytes,
+            @Nullable SlowReaderLimit limit, Runnable onSlowReader) {
         this.name = name;
         this.in = in;
         this.codec = codec;
         this.maxMessageBytes = maxMessageBytes;
-        this.writer = new LineWriter(out, name, 16_384, e -> log.debug("connection {}: write failed: {}", name, e.toString()));
+        this.writer = new LineWriter(out, name, 16_384, limit, e -> {
+            if (e instanceof LineWriter.SlowReaderException) {
+                onSlowReader.run();
+            } else {
+                log.debug("connection {}: write failed: {}", name, e.toString());
+            }
+        });
     }
 
     public String name() {

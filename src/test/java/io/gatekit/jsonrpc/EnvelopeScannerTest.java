@@ -236,6 +236,53 @@ class EnvelopeScannerTest {
         assertThat(((JsonRpcMessage.Response) ((Decoded.Ok) next).message()).id().asInt()).isEqualTo(2);
     }
 
+    /**
+     * Found by fuzzing (ADR 0026): bytes that are not UTF-8 inside a string were vouched for, so a raw value carried
+     * them on to the other side. Now every malformed form goes to the full parser: what it cannot read is -32700
+     * (a stray byte, a truncated character), and what it reads leniently (overlong forms, surrogates, past U+10FFFF)
+     * is re-encoded from the tree, so nothing but UTF-8 is ever passed on.
+     */
+    @Test
+    void malformedUtf8InAnyStringIsRefusedOrNeverPassedOnRaw() throws java.nio.charset.CharacterCodingException {
+        byte[][] unreadable = {{(byte) 0xff}, {(byte) 0xc3}, {(byte) 0x80}};
+        byte[][] lenient = {{(byte) 0xc0, (byte) 0xaf}, {(byte) 0xe0, (byte) 0x80, (byte) 0xaf},
+                {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}};
+        JsonRpcCodec clients = JsonRpcCodec.forClients(1 << 20);
+        String[][] frames = {
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a", "\"}}"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":{\"", "\":1}}}"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"t\":\"", "\"}}"}};
+        for (String[] frame : frames) {
+            JsonRpcCodec side = frame[0].contains("result") ? codec : clients;
+            for (byte[] bad : unreadable) {
+                assertThat(side.decode(concat(frame[0].getBytes(StandardCharsets.UTF_8), bad, frame[1].getBytes(StandardCharsets.UTF_8))))
+                        .as("%s", java.util.HexFormat.of().formatHex(bad))
+                        .isInstanceOfSatisfying(Decoded.Invalid.class,
+                                invalid -> assertThat(invalid.error().code()).isEqualTo(-32700));
+            }
+            for (byte[] bad : lenient) {
+                byte[] bytes = concat(frame[0].getBytes(StandardCharsets.UTF_8), bad, frame[1].getBytes(StandardCharsets.UTF_8));
+                assertThat(EnvelopeScanner.scan(bytes, 0, bytes.length, true, true)).as("left to the full parser").isNull();
+                if (side.decode(bytes) instanceof Decoded.Ok ok) {
+                    byte[] passedOn = side.encode(ok.message());
+                    assertThat(java.util.Arrays.equals(passedOn, bytes)).as("not relayed as it came").isFalse();
+                    assertThat(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(passedOn)).toString()).isNotNull();
+                }
+            }
+        }
+        byte[] fine = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"t\":\"é€😀\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(EnvelopeScanner.scan(fine, 0, fine.length, true, true)).as("well-formed UTF-8 stays on the fast path")
+                .isInstanceOf(Decoded.Ok.class);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
     /** Random results round-trip; random single-byte damage is either refused or read exactly as Jackson reads it. */
     @Test
     void randomMessagesAgreeAndDamagedOnesAreNeverMisread() {

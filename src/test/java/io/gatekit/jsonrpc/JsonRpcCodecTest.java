@@ -14,6 +14,17 @@ class JsonRpcCodecTest {
         return codec.decode(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Found by fuzzing (ADR 0026): an error code past 32 bits made decoding throw, which ended the connection. */
+    @Test
+    void anErrorCodePast32BitsIsAnInvalidResponseNotACrash() {
+        for (JsonRpcCodec side : new JsonRpcCodec[] {codec, JsonRpcCodec.forClients(1 << 20), new JsonRpcCodec(1 << 20, true)}) {
+            Decoded decoded = side.decode("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32633333333333333333,\"message\":\"x\"}}"
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(decoded).isInstanceOfSatisfying(Decoded.Invalid.class,
+                    invalid -> assertThat(invalid.answerable()).as("a response is never answered").isFalse());
+        }
+    }
+
     @Test
     void decode_request_keepsIdType() {
         Decoded numeric = decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpFace implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpFace.class);
+    /** A request's line and headers at most; Jetty's default, stated because the security page quotes it. */
+    static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
     private final HttpConfig http;
     private final Server server;
@@ -86,6 +88,9 @@ public final class HttpFace implements AutoCloseable {
         HttpConfiguration settings = new HttpConfiguration();
         settings.setSendServerVersion(false);
         settings.setSendXPoweredBy(false);
+        // Per connection, what a client can make the server hold is bounded: the request line and headers by this
+        // (431 beyond it), a body by max_message_bytes (413), and the time either may take by SlowClientGuard.
+        settings.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         ServerConnector connector = http.tls().isPresent()
                 ? new ServerConnector(server, new SslConnectionFactory(serverTls(http.tls().get()), "http/1.1"),
                         new HttpConnectionFactory(withSecureCustomizer(settings)))
@@ -96,6 +101,9 @@ public final class HttpFace implements AutoCloseable {
         connector.setPort(http.port());
         // Longer than a keep-alive interval, so a quiet but live event stream is never cut by the server itself.
         connector.setIdleTimeout(Math.max(30_000, http.sseKeepAlive().multipliedBy(3).toMillis()));
+        SlowClientGuard guard = new SlowClientGuard(server.getScheduler(), http.headerTimeout(), http.bodyTimeout());
+        connector.addEventListener(guard);
+        server.addBean(guard);
         server.addConnector(connector);
         server.setHandler(handler);
         server.setStopTimeout(Duration.ofSeconds(2).toMillis());
@@ -134,6 +142,11 @@ public final class HttpFace implements AutoCloseable {
     public URI uri() {
         String host = http.host().contains(":") && !http.host().startsWith("[") ? "[" + http.host() + "]" : http.host();
         return URI.create((http.tls().isPresent() ? "https://" : "http://") + host + ":" + port() + http.path());
+    }
+
+    /** The Jetty server (for tests that look at its parts). */
+    Server server() {
+        return server;
     }
 
     /** Sessions open now. */

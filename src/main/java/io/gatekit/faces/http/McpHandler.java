@@ -103,6 +103,10 @@ final class McpHandler extends Handler.Abstract {
                             "Method " + request.getMethod() + " is not allowed on the MCP endpoint; use POST, GET or DELETE");
                 }
             }
+        } catch (org.eclipse.jetty.io.EofException gone) {
+            // The client closed the connection mid-request (or SlowClientGuard closed it): nobody to answer.
+            log.debug("{} {}: the connection ended early: {}", request.getMethod(), path, gone.toString());
+            callback.failed(gone);
         } catch (Exception e) {
             log.warn("{} {} failed: {}", request.getMethod(), path, e.toString());
             if (!response.isCommitted()) {
