@@ -11,13 +11,14 @@ import java.util.Optional;
  * @param baseDirectory where relative paths in it resolve (the file's directory; the working directory otherwise):
  *     plugins resolve their files against it, and third-party plugin jars are looked for in its {@code plugins/}
  */
-public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingConfig logging, Optional<Path> source,
-        Path baseDirectory) {
+public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingConfig logging,
+        ObservabilityConfig observability, Optional<Path> source, Path baseDirectory) {
 
     public GatewayConfig {
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(plugins, "plugins");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(source, "source");
         baseDirectory = baseDirectory.toAbsolutePath().normalize();
     }

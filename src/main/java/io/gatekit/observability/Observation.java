@@ -45,6 +45,7 @@ public final class Observation implements Link {
         private final Exchange exchange;
         private final GatewayEvents events;
         private @Nullable Outcome outcome;
+        private @Nullable JsonRpcError error;
 
         Ending(Exchange exchange, GatewayEvents events) {
             this.exchange = exchange;
@@ -52,6 +53,7 @@ public final class Observation implements Link {
         }
 
         void answered(@Nullable JsonRpcError error) {
+            this.error = error;
             outcome = Outcome.of(error);
             if (outcome == Outcome.REFUSED && error != null && error.code() == ErrorCode.OVERLOADED.code()) {
                 events.refused(exchange.target() == null ? GatewayEvents.Refusal.CLIENT_LIMIT
@@ -62,7 +64,7 @@ public final class Observation implements Link {
         @Override
         public void close() {
             Outcome ended = outcome == null ? Outcome.CANCELLED : outcome;
-            events.requestEnded(exchange, ended, System.nanoTime() - exchange.startNanos());
+            events.requestEnded(exchange, ended, error, System.nanoTime() - exchange.startNanos());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.gatekit.observability;
 
 import io.gatekit.chain.Exchange;
 import io.gatekit.chain.Target;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.upstream.Upstream;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Prometheus adapter: turns {@link GatewayEvents} into client_java metrics in a registry of this gateway's own
@@ -123,7 +125,7 @@ public final class PrometheusEvents implements GatewayEvents {
     }
 
     @Override
-    public void requestEnded(Exchange exchange, Outcome outcome, long nanos) {
+    public void requestEnded(Exchange exchange, Outcome outcome, @Nullable JsonRpcError error, long nanos) {
         inFlight.decrement();
         Target target = exchange.target();
         String method = METHODS.contains(exchange.method()) ? exchange.method() : OTHER;

@@ -4,6 +4,7 @@ import io.gatekit.Gateway;
 import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.observability.Tracing;
 import io.gatekit.plugins.PluginRegistry;
 import io.gatekit.upstream.Upstream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 
 /**
@@ -34,7 +36,11 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     private GatewayFixture(GatewayConfig config, PluginRegistry plugins) {
-        this.gateway = new Gateway(config, "test", plugins);
+        this(new Gateway(config, "test", plugins));
+    }
+
+    private GatewayFixture(Gateway gateway) {
+        this.gateway = gateway;
         gateway.start();
         try {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -46,6 +52,11 @@ public final class GatewayFixture implements AutoCloseable {
     /** A gateway from YAML; {@code %DEMO%} in the text stands for the demo server command. */
     public static GatewayFixture start(String yaml) {
         return new GatewayFixture(config(yaml));
+    }
+
+    /** A gateway from YAML ({@code %DEMO%} as in {@link #start}) whose tracing is {@code tracing}. */
+    public static GatewayFixture traced(String yaml, Tracing tracing) {
+        return new GatewayFixture(new Gateway(config(yaml), "test", PluginRegistry.builtIn(), Optional.of(tracing)));
     }
 
     /** The config a fixture runs on (for a hot reload, say); {@code %DEMO%} as in {@link #start}. */
