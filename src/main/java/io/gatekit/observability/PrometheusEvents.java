@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Label cardinality is bounded: methods outside the MCP set are {@code other}, and each upstream contributes at
  * most {@link #MAX_TOOLS_PER_UPSTREAM} tool names (the rest are {@code other}), so a client inventing names cannot
  * grow the registry. Per request: a lookup of an already-resolved data point and two adder updates.
+ *
+ * <p>Exemplars are off: with the OpenTelemetry API on the class path client_java would look up the current span on
+ * every observation, and the gateway never makes its spans current, so it would find none and pay anyway.
  */
 public final class PrometheusEvents implements GatewayEvents {
     static final int MAX_TOOLS_PER_UPSTREAM = 200;
@@ -63,17 +66,17 @@ public final class PrometheusEvents implements GatewayEvents {
         duration = Histogram.builder().name("mcp_server_operation_duration_seconds")
                 .help("MCP requests handled by the gateway, by method, upstream, tool and outcome")
                 .labelNames("mcp_method_name", "upstream", "gen_ai_tool_name", "outcome")
-                .classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
+                .withoutExemplars().classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
         pluginDuration = Histogram.builder().name("gatekit_plugin_duration_seconds")
                 .help("Time spent in each plugin per message").labelNames("plugin")
-                .classicOnly().classicUpperBounds(PLUGIN_BUCKETS).register(registry);
+                .withoutExemplars().classicOnly().classicUpperBounds(PLUGIN_BUCKETS).register(registry);
         refusals = Counter.builder().name("gatekit_refusals_total").help("Requests refused for load, by reason")
-                .labelNames("reason").register(registry);
+                .labelNames("reason").withoutExemplars().register(registry);
         for (Refusal reason : Refusal.values()) {
             refusals.labelValues(reason.label()); // present at 0 from the start, so rates work from the first scrape
         }
         sessionsOpened = Counter.builder().name("gatekit_sessions_opened_total").help("Client sessions opened")
-                .register(registry);
+                .withoutExemplars().register(registry);
         GaugeWithCallback.builder().name("gatekit_requests_in_flight").help("Requests in the chain now")
                 .callback(cb -> cb.call((double) inFlight.sum())).register(registry);
         CounterWithCallback.builder().name("gatekit_requests_total").help("Requests that entered the chain")
