@@ -1,6 +1,9 @@
 package io.gatekit;
 
+import io.gatekit.chain.Link;
 import io.gatekit.chain.RequestChain;
+import io.gatekit.chain.RequestLogIds;
+import io.gatekit.config.LogFormat;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.config.GatewayConfig;
 import io.gatekit.config.TimeoutsConfig;
@@ -14,6 +17,7 @@ import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.observability.GatewayEvents;
 import io.gatekit.observability.Observability;
 import io.gatekit.observability.Observation;
+import io.gatekit.observability.Tracing;
 import io.gatekit.plugins.PluginRegistry;
 import io.gatekit.plugins.Plugins;
 import io.gatekit.routing.ClientDispatcher;
@@ -67,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     private final CurrentPolicy policy;
     private final RequestChain chain;
     private final Observability observability;
+    /** Whether requests' ids go into the logging MDC: JSON logs show them; text logs do not, so they cost nothing. */
+    private final RequestLogIds requestLogIds = new RequestLogIds();
     private final Deadlines requestDeadlines;
     private volatile Upstream.Settings settings;
     private final Object reloadLock = new Object();
@@ -85,11 +91,20 @@ public final class Gateway implements AutoCloseable {
      * @throws io.gatekit.config.ConfigException when a plugin entry is invalid or a critical plugin cannot start
      */
     public Gateway(GatewayConfig config, String version, PluginRegistry plugins) {
+        this(config, version, plugins, config.observability().tracing()
+                .map(tracing -> Tracing.start(tracing, version, config.proxy().transport())));
+    }
+
+    /**
+     * @param tracing the gateway's tracing, in place of what {@code observability.tracing} says (tests give one with an
+     *     in-memory exporter); closed with the gateway
+     */
+    public Gateway(GatewayConfig config, String version, PluginRegistry plugins, Optional<Tracing> tracing) {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
         this.admission = new AdmissionController(config.proxy().limits());
-        this.observability = new Observability(this::upstreams, sessions::size);
+        this.observability = new Observability(this::upstreams, sessions::size, config.observability().metrics(), tracing);
         GatewayEvents events = observability.events();
         this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec, events::pluginRan);
         this.policy = new CurrentPolicy(config.policy());
@@ -99,8 +114,12 @@ public final class Gateway implements AutoCloseable {
         // The one request chain, in order (docs/ARCHITECTURE.md). Plugins come after targeting, where names are
         // resolved (they see clean names and the upstream), and before the gateway's own methods are answered. The
         // access policy decides after the plugins, so that auditors record its denials with the decision.
-        this.chain = new RequestChain(List.of(
-                new Observation(events),
+        // With neither metrics nor tracing there is no observation link; without tracing, no upstream tracing link.
+        List<Link> links = new ArrayList<>();
+        if (observability.observesRequests()) {
+            links.add(new Observation(events));
+        }
+        links.addAll(List.of(
                 new ClientAdmission(admission),
                 requestDeadlines,
                 routing.targeting(),
@@ -110,8 +129,11 @@ public final class Gateway implements AutoCloseable {
                 routing.heldCalls(),
                 new UpstreamAdmission(admission),
                 routing.inputBridge(),
-                routing.eraTranslation(),
-                routing.forwarding()), codec);
+                routing.eraTranslation()));
+        observability.upstreamTracing().ifPresent(links::add);
+        links.add(routing.forwarding());
+        requestLogIds.enable(config.logging().format() == LogFormat.JSON);
+        this.chain = new RequestChain(links, codec, requestLogIds);
         // Upstream results are passed on to clients untouched, so the upstream side keeps them as raw bytes.
         this.settings = new Upstream.Settings(new JsonRpcCodec(maxMessageBytes, true), maxMessageBytes, config.proxy().timeouts().connection(),
                 config.proxy().timeouts().request(), SHUTDOWN_GRACE, clientCapabilities(), clientInfo(version),
@@ -207,6 +229,7 @@ public final class Gateway implements AutoCloseable {
             settings.processes().reconfigure(next.proxy().limits().maxUpstreamProcesses());
             routing.reconfigure(timeouts, next.proxy().limits());
             replaceUpstreams(next);
+            requestLogIds.enable(next.logging().format() == LogFormat.JSON);
             config = next;
             log.info("config reloaded: request_timeout {} ms, connection_timeout {} ms, max_in_flight_per_client {},"
                     + " list_page_size {}", timeouts.request().toMillis(), timeouts.connection().toMillis(),
@@ -310,7 +333,8 @@ public final class Gateway implements AutoCloseable {
         if (sweeper != null) {
             sweeper.close();
         }
-        plugins.close(); // last: audit records of the requests answered during shutdown are written and flushed
+        plugins.close(); // audit records of the requests answered during shutdown are written and flushed
+        observability.close(); // last: the spans of those requests are exported
     }
 
     /**

@@ -436,6 +436,9 @@ public final class StdioBench {
                     Stats.median(runs.stream().mapToDouble(r -> r.percentileMillis(99)).toArray()),
                     Stats.median(cpuClient), Stats.median(cpuFront), Stats.median(cpuDemo), Stats.median(cpuServers)));
         }
+        if (variants.contains(Target.Kind.GATEWAY) && variants.contains(Target.Kind.GATEWAY_NO_METRICS)) {
+            metricsCost(report, out);
+        }
         if (!variants.contains(Target.Kind.DIRECT)) {
             return;
         }
@@ -468,6 +471,25 @@ public final class StdioBench {
                 out.println(f("  [info] relay/direct is the calibration point (one extra process hop, no parsing): %.3f", tputRatio));
             }
         }
+    }
+
+    /**
+     * What request metrics cost the gateway: its CPU per round trip with metrics on (gateway) and off (no-metrics),
+     * medians over rounds, and the per-round ratio (rounds are interleaved, so machine noise hits both alike).
+     */
+    private static void metricsCost(Report report, PrintStream out) {
+        double[] on = report.loops.get(Target.Kind.GATEWAY).stream().mapToDouble(r -> cpuPerMessage(r)[1]).toArray();
+        double[] off = report.loops.get(Target.Kind.GATEWAY_NO_METRICS).stream().mapToDouble(r -> cpuPerMessage(r)[1])
+                .toArray();
+        double[] ratio = new double[Math.min(on.length, off.length)];
+        for (int i = 0; i < ratio.length; i++) {
+            ratio[i] = on[i] / off[i];
+        }
+        double cost = Stats.median(ratio) - 1;
+        out.println();
+        out.println(f("  metrics cost: gateway cpu %.1f us per round trip with metrics, %.1f without: %+.1f%% "
+                + "(per-round ratios: %s)", Stats.median(on), Stats.median(off), cost * 100, Stats.list(ratio, "%.3f")));
+        verdict(report, out, "metrics cost <= 3% of the gateway's cpu per round trip", cost <= 0.03, f("%+.1f%%", cost * 100));
     }
 
     private static double[] ratios(Report report, Target.Kind kind, java.util.function.ToDoubleFunction<ClosedLoopResult> metric) {

@@ -31,7 +31,9 @@ final class Target implements AutoCloseable {
         /** The gateway with the plugins the Python Gatekit's guided setup writes: audit_jsonl and call_trace. */
         GATEWAY_GUIDED("guided", "demo__echo", "demo__sleep"),
         /** The gateway with the PII filter redacting every message. */
-        GATEWAY_PII("pii", "demo__echo", "demo__sleep");
+        GATEWAY_PII("pii", "demo__echo", "demo__sleep"),
+        /** The gateway with request metrics off (observability.metrics.enabled: false): no observation link at all. */
+        GATEWAY_NO_METRICS("no-metrics", "demo__echo", "demo__sleep");
 
         final String label;
         final String echoTool;
@@ -49,7 +51,7 @@ final class Target implements AutoCloseable {
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("unknown variant '" + text + "' (direct, relay, gateway, gateway-b, guided, pii)");
+            throw new IllegalArgumentException("unknown variant '" + text + "' (direct, relay, gateway, gateway-b, guided, pii, no-metrics)");
         }
     }
 
@@ -106,9 +108,9 @@ final class Target implements AutoCloseable {
                     relay.addAll(launch.demoServer());
                     yield relay;
                 }
-                case GATEWAY, GATEWAY_B, GATEWAY_GUIDED, GATEWAY_PII -> {
+                case GATEWAY, GATEWAY_B, GATEWAY_GUIDED, GATEWAY_PII, GATEWAY_NO_METRICS -> {
                     Path config = workDir.resolve(kind.label + "-bench.yaml");
-                    Files.writeString(config, gatewayConfig(launch, maxInFlight) + plugins(kind));
+                    Files.writeString(config, gatewayConfig(launch, maxInFlight) + plugins(kind) + observability(kind));
                     Launch gateway = kind == Kind.GATEWAY_B ? launch.forGatewayB() : launch;
                     yield gateway.command("io.gatekit.cli.Main", "gateway", "--config", config.toString());
                 }
@@ -187,6 +189,14 @@ final class Target implements AutoCloseable {
                     """;
             default -> "";
         };
+    }
+
+    /** The {@code observability:} section of a variant's config. */
+    static String observability(Kind kind) {
+        return kind == Kind.GATEWAY_NO_METRICS ? """
+                observability:
+                  metrics: {enabled: false}
+                """ : "";
     }
 
     private void findProcesses() {

@@ -41,8 +41,11 @@ public final class Exchange implements CallOrigin {
     private @Nullable Map<Class<?>, Object> attachments;
     /** What the access policy decided about this request, for audit ({@code allow (rule readers)}); null if none. */
     private @Nullable String accessDecision;
-    /** The observation link's per-request state: a field of its own, so observing costs no attachment map. */
-    private @Nullable Object observation;
+    /**
+     * The observation link's per-request state: a field of its own, so observing costs no attachment map, and closed
+     * after everything else at the end, so the request's upstream slot still fits in {@code firstAtEnd}.
+     */
+    private @Nullable AutoCloseable observation;
     /** How many links let the request pass; the answer flows back through these. */
     int passed;
 
@@ -139,11 +142,12 @@ public final class Exchange implements CallOrigin {
     }
 
     /** What the observation link (first in the chain) keeps about this exchange, or null. */
-    public @Nullable Object observation() {
+    public @Nullable AutoCloseable observation() {
         return observation;
     }
 
-    public void observation(Object state) {
+    /** Keeps the observation link's state, closed when the exchange ends, after every resource {@link #closeAtEnd} got. */
+    public void observation(AutoCloseable state) {
         this.observation = state;
     }
 
@@ -170,6 +174,10 @@ public final class Exchange implements CallOrigin {
         if (firstAtEnd != null) {
             close(firstAtEnd);
             firstAtEnd = null;
+        }
+        if (observation != null) {
+            close(observation); // last: the request ends when everything it held is released
+            observation = null;
         }
     }
 

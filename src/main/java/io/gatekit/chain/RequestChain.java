@@ -40,11 +40,21 @@ public final class RequestChain {
     /** Per link: whether it has a way back ({@code onResponse}); the others are skipped on the way back. */
     private final boolean[] hasWayBack;
     private final JsonRpcCodec codec;
+    private final RequestLogIds logIds;
 
     /** @param codec reads a raw result into a tree for links that read bodies */
     public RequestChain(List<Link> links, JsonRpcCodec codec) {
+        this(links, codec, new RequestLogIds());
+    }
+
+    /**
+     * @param codec reads a raw result into a tree for links that read bodies
+     * @param logIds whether each step of a request runs with its ids in the logging MDC
+     */
+    public RequestChain(List<Link> links, JsonRpcCodec codec, RequestLogIds logIds) {
         this.links = links.toArray(Link[]::new);
         this.codec = codec;
+        this.logIds = logIds;
         this.asksMayBlock = new boolean[this.links.length];
         this.hasWayBack = new boolean[this.links.length];
         // Looked up once here, so that a request pays only for what its links actually do.
@@ -69,6 +79,15 @@ public final class RequestChain {
     }
 
     private void inward(Exchange exchange, int from) {
+        RequestLogIds.Saved saved = logIds.put(exchange);
+        try {
+            inwardFrom(exchange, from);
+        } finally {
+            RequestLogIds.restore(saved);
+        }
+    }
+
+    private void inwardFrom(Exchange exchange, int from) {
         boolean onVirtualThread = Thread.currentThread().isVirtual();
         for (int i = from; i < links.length; i++) {
             Link link = links[i];
@@ -125,6 +144,15 @@ public final class RequestChain {
     }
 
     private void backFrom(Exchange exchange, int from, @Nullable Response answer) {
+        RequestLogIds.Saved saved = logIds.put(exchange);
+        try {
+            backThrough(exchange, from, answer);
+        } finally {
+            RequestLogIds.restore(saved);
+        }
+    }
+
+    private void backThrough(Exchange exchange, int from, @Nullable Response answer) {
         Response response = answer;
         boolean onVirtualThread = Thread.currentThread().isVirtual();
         for (int i = from; i >= 0 && response != null && !exchange.isCancelled(); i--) {
@@ -166,12 +194,17 @@ public final class RequestChain {
 
     /** A notification about the request (progress) back through the links that let it pass, then to the client. */
     void notifyBack(Exchange exchange, Notification notification) {
-        Notification message = notification;
-        for (int i = exchange.passed - 1; i >= 0 && message != null; i--) {
-            message = links[i].onNotification(exchange, message);
-        }
-        if (message != null) {
-            exchange.client().send(message);
+        RequestLogIds.Saved saved = logIds.put(exchange);
+        try {
+            Notification message = notification;
+            for (int i = exchange.passed - 1; i >= 0 && message != null; i--) {
+                message = links[i].onNotification(exchange, message);
+            }
+            if (message != null) {
+                exchange.client().send(message);
+            }
+        } finally {
+            RequestLogIds.restore(saved);
         }
     }
 

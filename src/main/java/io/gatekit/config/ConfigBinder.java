@@ -1,6 +1,10 @@
 package io.gatekit.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +22,7 @@ final class ConfigBinder {
 
     private static final FieldPath PROXY = FieldPath.of("proxy");
     private static final FieldPath LOGGING = FieldPath.of("logging");
+    private static final FieldPath OBSERVABILITY = FieldPath.of("observability");
 
     private final Problems problems;
     private final ConfigPaths paths;
@@ -41,12 +46,14 @@ final class ConfigBinder {
         PluginsConfig plugins = PluginsBinder.bind(root.path("plugins"), names, problems, pluginCheck);
         LoggingConfig logging = logging(root.path("logging"));
         Optional<PolicyConfig> policy = PolicyBinder.bind(root.path("policy"), names, problems);
+        ObservabilityConfig observability = observability(root.path("observability"));
         if (!problems.isEmpty()) {
             return null;
         }
         // Without problems every part was built; the checks restate that for the compiler.
         return problems.build(FieldPath.ROOT, () -> new GatewayConfig(Objects.requireNonNull(proxy, "proxy"), plugins,
-                Objects.requireNonNull(logging, "logging"), source, paths.baseDir(), policy));
+                Objects.requireNonNull(logging, "logging"), Objects.requireNonNull(observability, "observability"), source,
+                paths.baseDir(), policy));
     }
 
     /** The shared replicas of every enabled upstream start with the gateway, so together they must fit the cap. */
@@ -242,6 +249,30 @@ final class ConfigBinder {
         List<String> items = new ArrayList<>();
         value.forEach(item -> items.add(item.asString()));
         return Optional.of(items);
+    }
+
+    private @Nullable ObservabilityConfig observability(JsonNode node) {
+        boolean metrics = Nodes.bool(node.path("metrics"), "enabled", true);
+        JsonNode tracing = node.path("tracing");
+        if (!tracing.isObject() || !Nodes.bool(tracing, "enabled", false)) {
+            return new ObservabilityConfig(metrics, Optional.empty());
+        }
+        FieldPath at = OBSERVABILITY.child("tracing");
+        String endpointText = Nodes.string(tracing, "endpoint").orElse(TracingConfig.DEFAULT_ENDPOINT);
+        URI endpoint;
+        try {
+            endpoint = new URI(endpointText);
+        } catch (URISyntaxException e) {
+            problems.at(at.child("endpoint"), "not a URL: " + e.getMessage());
+            return null;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        tracing.path("headers").properties().forEach(header -> headers.put(header.getKey(), header.getValue().asString("")));
+        JsonNode ratio = tracing.path("sample_ratio");
+        TracingConfig built = problems.build(at, () -> new TracingConfig(endpoint,
+                ratio.isNumber() ? ratio.doubleValue() : 1.0,
+                Nodes.string(tracing, "service_name").orElse(TracingConfig.DEFAULT_SERVICE_NAME), headers));
+        return built == null ? null : new ObservabilityConfig(metrics, Optional.of(built));
     }
 
     private @Nullable LoggingConfig logging(JsonNode node) {

@@ -12,13 +12,14 @@ import java.util.Optional;
  *     plugins resolve their files against it, and third-party plugin jars are looked for in its {@code plugins/}
  * @param policy who may see and use what; empty: everything is allowed to everyone
  */
-public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingConfig logging, Optional<Path> source,
-        Path baseDirectory, Optional<PolicyConfig> policy) {
+public record GatewayConfig(ProxyConfig proxy, PluginsConfig plugins, LoggingConfig logging,
+        ObservabilityConfig observability, Optional<Path> source, Path baseDirectory, Optional<PolicyConfig> policy) {
 
     public GatewayConfig {
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(plugins, "plugins");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(source, "source");
         baseDirectory = baseDirectory.toAbsolutePath().normalize();
         Objects.requireNonNull(policy, "policy");

@@ -8,8 +8,9 @@ import java.util.Objects;
  * The settings a running gateway cannot change, and which of them a new config changes, so that a hot reload
  * names each one instead of ignoring it silently: the client face ({@code proxy.transport}, and every
  * {@code proxy.http} setting while it serves HTTP: the listening socket, its guards and the session bounds are set
- * up once) and {@code proxy.limits.max_message_bytes} (built into every connection's framer and codec). Everything
- * else applies live.
+ * up once), {@code proxy.limits.max_message_bytes} (built into every connection's framer and codec), the
+ * {@code proxy.admin} listener (bound once at start) and the {@code observability} section (the request chain's
+ * observers and the trace exporter are built with the gateway). Everything else applies live.
  */
 public final class RestartOnlySettings {
     private RestartOnlySettings() {}
@@ -62,6 +63,16 @@ public final class RestartOnlySettings {
         check(changes, "proxy.limits.max_message_bytes", was.limits().maxMessageBytes(),
                 now.limits().maxMessageBytes(), "still limiting messages to "
                         + was.limits().maxMessageBytes() + " bytes");
+        check(changes, "proxy.admin", was.admin(), now.admin(), was.admin()
+                .map(admin -> "the admin listener stays where it started (" + admin.host() + ")")
+                .orElse("still without an admin listener"));
+        ObservabilityConfig seen = running.observability();
+        ObservabilityConfig wanted = next.observability();
+        check(changes, "observability.metrics.enabled", seen.metrics(), wanted.metrics(),
+                seen.metrics() ? "still recording request metrics" : "still not recording request metrics");
+        check(changes, "observability.tracing", seen.tracing(), wanted.tracing(), seen.tracing()
+                .map(tracing -> "still tracing to " + tracing.endpoint())
+                .orElse("still not tracing"));
         return changes;
     }
 

@@ -1,7 +1,9 @@
 package io.gatekit.observability;
 
 import io.gatekit.chain.Exchange;
+import io.gatekit.jsonrpc.JsonRpcError;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /** Every event to several observers, in order (metrics and tracing both on). */
 final class FanOut implements GatewayEvents {
@@ -19,9 +21,9 @@ final class FanOut implements GatewayEvents {
     }
 
     @Override
-    public void requestEnded(Exchange exchange, Outcome outcome, long nanos) {
+    public void requestEnded(Exchange exchange, Outcome outcome, @Nullable JsonRpcError error, long nanos) {
         for (GatewayEvents o : observers) {
-            o.requestEnded(exchange, outcome, nanos);
+            o.requestEnded(exchange, outcome, error, nanos);
         }
     }
 

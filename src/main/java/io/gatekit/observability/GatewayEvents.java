@@ -1,8 +1,10 @@
 package io.gatekit.observability;
 
 import io.gatekit.chain.Exchange;
+import io.gatekit.jsonrpc.JsonRpcError;
 import java.util.List;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the gateway tells its observers (metrics, tracing): a listener in the manner of OkHttp's
@@ -23,9 +25,10 @@ public interface GatewayEvents {
 
     /**
      * A request ended: answered (a result or an error), cancelled, or timed out. {@link Exchange#target()} then names
-     * the upstream and tool it went to, if any.
+     * the upstream and tool it went to, if any; {@code error} is the error the client was answered with (null for a
+     * result, or when no answer went out).
      */
-    default void requestEnded(Exchange exchange, Outcome outcome, long nanos) {}
+    default void requestEnded(Exchange exchange, Outcome outcome, @Nullable JsonRpcError error, long nanos) {}
 
     /** The gateway refused a request before doing its work ({@link Refusal}). */
     default void refused(Refusal reason) {}

@@ -1,11 +1,13 @@
 package io.gatekit.observability;
 
+import io.gatekit.chain.Link;
 import io.gatekit.upstream.Upstream;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -16,21 +18,45 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link #writeMetrics} is the Prometheus scrape, {@link #readiness()} the body of {@code /readyz}. One per gateway,
  * so two gateways in one process (tests) never share a metric.
  */
-public final class Observability {
+public final class Observability implements AutoCloseable {
     private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
     private final Supplier<List<Upstream>> upstreams;
     private final PrometheusEvents metrics;
+    private final Optional<Tracing> tracing;
+    private final boolean requestMetrics;
     private final GatewayEvents events;
 
     /**
      * @param upstreams the gateway's upstreams now
      * @param sessions the number of client sessions open now
+     * @param requestMetrics whether requests are counted and timed (the scrape-time gauges are there either way)
+     * @param tracing the gateway's tracing, if on (closed with this)
      */
-    public Observability(Supplier<List<Upstream>> upstreams, IntSupplier sessions) {
+    public Observability(Supplier<List<Upstream>> upstreams, IntSupplier sessions, boolean requestMetrics,
+            Optional<Tracing> tracing) {
         this.upstreams = upstreams;
         this.metrics = new PrometheusEvents(upstreams, sessions);
-        this.events = GatewayEvents.all(List.of(metrics));
+        this.tracing = tracing;
+        this.requestMetrics = requestMetrics;
+        this.events = GatewayEvents.all(List.of(requestMetrics ? metrics : GatewayEvents.NONE,
+                tracing.map(Tracing::events).orElse(GatewayEvents.NONE)));
+    }
+
+    /** Whether anything observes requests (metrics or tracing); if not, the chain needs no observation link. */
+    public boolean observesRequests() {
+        return requestMetrics || tracing.isPresent();
+    }
+
+    /** The link that carries trace context upstream, when tracing is on. */
+    public Optional<Link> upstreamTracing() {
+        return tracing.map(Tracing::upstreamLink);
+    }
+
+    /** Exports the spans still buffered. */
+    @Override
+    public void close() {
+        tracing.ifPresent(Tracing::close);
     }
 
     /** Where the gateway reports what happens. */

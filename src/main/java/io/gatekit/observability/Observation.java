@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * answer (cancelled) is reported when the exchange releases its resources. Refusals for load (-32004) are told apart
  * by where they happened: before targeting (the client's ceiling) or after (the upstream's).
  *
- * <p>Per request: one small object (the {@link Ending}); no map, no string work.
+ * <p>Per request: one small object (the {@link Ending}), kept in the exchange's own observation slot (not its list of
+ * resources to release, which then stays a single field for the common one upstream slot); no map, no string work.
  */
 public final class Observation implements Link {
     private final GatewayEvents events;
@@ -26,8 +27,7 @@ public final class Observation implements Link {
     @Override
     public Decision onRequest(Exchange exchange) {
         Ending ending = new Ending(exchange, events);
-        exchange.observation(ending);
-        exchange.closeAtEnd(ending);
+        exchange.observation(ending); // closed by the exchange at its end, after what other links hold
         events.requestStarted(exchange);
         return Decision.proceed();
     }
@@ -45,6 +45,7 @@ public final class Observation implements Link {
         private final Exchange exchange;
         private final GatewayEvents events;
         private @Nullable Outcome outcome;
+        private @Nullable JsonRpcError error;
 
         Ending(Exchange exchange, GatewayEvents events) {
             this.exchange = exchange;
@@ -52,6 +53,7 @@ public final class Observation implements Link {
         }
 
         void answered(@Nullable JsonRpcError error) {
+            this.error = error;
             outcome = Outcome.of(error);
             if (outcome == Outcome.REFUSED && error != null && error.code() == ErrorCode.OVERLOADED.code()) {
                 events.refused(exchange.target() == null ? GatewayEvents.Refusal.CLIENT_LIMIT
@@ -62,7 +64,7 @@ public final class Observation implements Link {
         @Override
         public void close() {
             Outcome ended = outcome == null ? Outcome.CANCELLED : outcome;
-            events.requestEnded(exchange, ended, System.nanoTime() - exchange.startNanos());
+            events.requestEnded(exchange, ended, error, System.nanoTime() - exchange.startNanos());
         }
     }
 }

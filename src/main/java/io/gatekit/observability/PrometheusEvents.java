@@ -2,6 +2,7 @@ package io.gatekit.observability;
 
 import io.gatekit.chain.Exchange;
 import io.gatekit.chain.Target;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.upstream.Upstream;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -13,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Prometheus adapter: turns {@link GatewayEvents} into client_java metrics in a registry of this gateway's own
@@ -26,6 +29,9 @@ import java.util.function.Supplier;
  * <p>Label cardinality is bounded: methods outside the MCP set are {@code other}, and each upstream contributes at
  * most {@link #MAX_TOOLS_PER_UPSTREAM} tool names (the rest are {@code other}), so a client inventing names cannot
  * grow the registry. Per request: a lookup of an already-resolved data point and two adder updates.
+ *
+ * <p>Exemplars are off: with the OpenTelemetry API on the class path client_java would look up the current span on
+ * every observation, and the gateway never makes its spans current, so it would find none and pay anyway.
  */
 public final class PrometheusEvents implements GatewayEvents {
     static final int MAX_TOOLS_PER_UPSTREAM = 200;
@@ -38,6 +44,8 @@ public final class PrometheusEvents implements GatewayEvents {
             "resources/unsubscribe", "completion/complete", "logging/setLevel", "server/discover",
             "subscriptions/listen");
     private static final String NONE = "";
+    private static final String TOOLS_CALL = "tools/call";
+    private static final Outcome[] OUTCOMES = Outcome.values();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram duration;
@@ -47,8 +55,13 @@ public final class PrometheusEvents implements GatewayEvents {
     private final LongAdder inFlight = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final Map<Key, DistributionDataPoint> durationPoints = new ConcurrentHashMap<>();
+    /**
+     * The data points of tool calls, the bulk of traffic, found without building a key: per upstream, per tool name
+     * (at most {@link #MAX_TOOLS_PER_UPSTREAM}, then {@code other}), one per outcome, resolved on first use.
+     */
+    private final Map<String, Map<String, AtomicReferenceArray<DistributionDataPoint>>> callPoints =
+            new ConcurrentHashMap<>();
     private final Map<String, DistributionDataPoint> pluginPoints = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> toolsSeen = new ConcurrentHashMap<>();
     private final Map<String, IntSupplier> queues = new ConcurrentHashMap<>();
 
     private record Key(String method, String upstream, String tool, Outcome outcome) {}
@@ -61,17 +74,17 @@ public final class PrometheusEvents implements GatewayEvents {
         duration = Histogram.builder().name("mcp_server_operation_duration_seconds")
                 .help("MCP requests handled by the gateway, by method, upstream, tool and outcome")
                 .labelNames("mcp_method_name", "upstream", "gen_ai_tool_name", "outcome")
-                .classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
+                .withoutExemplars().classicOnly().classicUpperBounds(DURATION_BUCKETS).register(registry);
         pluginDuration = Histogram.builder().name("gatekit_plugin_duration_seconds")
                 .help("Time spent in each plugin per message").labelNames("plugin")
-                .classicOnly().classicUpperBounds(PLUGIN_BUCKETS).register(registry);
+                .withoutExemplars().classicOnly().classicUpperBounds(PLUGIN_BUCKETS).register(registry);
         refusals = Counter.builder().name("gatekit_refusals_total").help("Requests refused for load, by reason")
-                .labelNames("reason").register(registry);
+                .labelNames("reason").withoutExemplars().register(registry);
         for (Refusal reason : Refusal.values()) {
             refusals.labelValues(reason.label()); // present at 0 from the start, so rates work from the first scrape
         }
         sessionsOpened = Counter.builder().name("gatekit_sessions_opened_total").help("Client sessions opened")
-                .register(registry);
+                .withoutExemplars().register(registry);
         GaugeWithCallback.builder().name("gatekit_requests_in_flight").help("Requests in the chain now")
                 .callback(cb -> cb.call((double) inFlight.sum())).register(registry);
         CounterWithCallback.builder().name("gatekit_requests_total").help("Requests that entered the chain")
@@ -128,28 +141,42 @@ public final class PrometheusEvents implements GatewayEvents {
     }
 
     @Override
-    public void requestEnded(Exchange exchange, Outcome outcome, long nanos) {
+    public void requestEnded(Exchange exchange, Outcome outcome, @Nullable JsonRpcError error, long nanos) {
         inFlight.decrement();
         Target target = exchange.target();
-        String method = METHODS.contains(exchange.method()) ? exchange.method() : OTHER;
-        String upstream = target == null ? NONE : target.upstream().name();
-        String tool = target != null && method.equals("tools/call") ? boundedTool(upstream, target.name()) : NONE;
-        durationPoints.computeIfAbsent(new Key(method, upstream, tool, outcome),
-                k -> duration.labelValues(k.method(), k.upstream(), k.tool(), k.outcome().label()))
-                .observe(nanos / 1e9);
+        String method = exchange.method();
+        DistributionDataPoint point;
+        if (target != null && method.equals(TOOLS_CALL)) {
+            point = callPoint(target.upstream().name(), target.name(), outcome);
+        } else {
+            String label = METHODS.contains(method) ? method : OTHER;
+            String upstream = target == null ? NONE : target.upstream().name();
+            point = durationPoints.computeIfAbsent(new Key(label, upstream, NONE, outcome),
+                    k -> duration.labelValues(k.method(), k.upstream(), k.tool(), k.outcome().label()));
+        }
+        point.observe(nanos / 1e9);
     }
 
-    /** The tool's own name while its upstream has fewer than the cap; {@code other} after. */
-    private String boundedTool(String upstream, String tool) {
-        Set<String> seen = toolsSeen.computeIfAbsent(upstream, u -> ConcurrentHashMap.newKeySet());
-        if (seen.contains(tool)) {
-            return tool;
+    /** A tool call's data point: the tool's own while its upstream has fewer tools than the cap, {@code other} after. */
+    @SuppressWarnings("EnumOrdinal") // an index into this process's own arrays, never stored or sent
+    private DistributionDataPoint callPoint(String upstream, String tool, Outcome outcome) {
+        Map<String, AtomicReferenceArray<DistributionDataPoint>> tools =
+                callPoints.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>());
+        AtomicReferenceArray<DistributionDataPoint> points = tools.get(tool);
+        String label = tool;
+        if (points == null) {
+            // Past the cap, a tool shares "other"; the size is read without a lock, so the cap may be passed by a
+            // few names when several arrive at once (still bounded by the number of threads).
+            label = tools.size() < MAX_TOOLS_PER_UPSTREAM ? tool : OTHER;
+            points = tools.computeIfAbsent(label, t -> new AtomicReferenceArray<>(OUTCOMES.length));
         }
-        if (seen.size() < MAX_TOOLS_PER_UPSTREAM) {
-            seen.add(tool);
-            return tool;
+        DistributionDataPoint point = points.get(outcome.ordinal());
+        if (point == null) {
+            // labelValues returns the one data point of these labels, so two threads racing here store the same one.
+            point = duration.labelValues(TOOLS_CALL, upstream, label, outcome.label());
+            points.set(outcome.ordinal(), point);
         }
-        return OTHER;
+        return point;
     }
 
     @Override

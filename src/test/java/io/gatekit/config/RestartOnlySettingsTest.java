@@ -60,4 +60,29 @@ class RestartOnlySettingsTest {
         assertThat(RestartOnlySettings.between(http, stdio, URI))
                 .containsExactly(new RestartOnlySettings.Change("proxy.transport", "still serving on " + URI));
     }
+
+    @Test
+    void theAdminListenerAndTheObservabilitySection_needARestart() {
+        GatewayConfig running = parse(ConfigTesting.withUpstreams("    - {name: a, command: [x]}\n"));
+        GatewayConfig next = parse("""
+                proxy:
+                  transport: stdio
+                  admin: {port: 9464}
+                  upstreams:
+                    - {name: a, command: [x]}
+                observability:
+                  metrics: {enabled: false}
+                  tracing: {enabled: true, endpoint: "http://127.0.0.1:4318/v1/traces"}
+                """);
+
+        assertThat(RestartOnlySettings.between(running, next, "stdio")).containsExactly(
+                new RestartOnlySettings.Change("proxy.admin", "still without an admin listener"),
+                new RestartOnlySettings.Change("observability.metrics.enabled", "still recording request metrics"),
+                new RestartOnlySettings.Change("observability.tracing", "still not tracing"));
+        assertThat(RestartOnlySettings.between(next, running, "stdio")).containsExactly(
+                new RestartOnlySettings.Change("proxy.admin", "the admin listener stays where it started (127.0.0.1)"),
+                new RestartOnlySettings.Change("observability.metrics.enabled", "still not recording request metrics"),
+                new RestartOnlySettings.Change("observability.tracing",
+                        "still tracing to http://127.0.0.1:4318/v1/traces"));
+    }
 }

@@ -4,6 +4,7 @@ import io.gatekit.Gateway;
 import io.gatekit.faces.stdio.StdioFace;
 import io.gatekit.config.ConfigLoader;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.observability.Tracing;
 import io.gatekit.plugins.PluginRegistry;
 import io.gatekit.session.ClientSession;
 import io.gatekit.session.Principal;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +39,11 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     private GatewayFixture(GatewayConfig config, PluginRegistry plugins) {
-        this.gateway = new Gateway(config, "test", plugins);
+        this(new Gateway(config, "test", plugins));
+    }
+
+    private GatewayFixture(Gateway gateway) {
+        this.gateway = gateway;
         gateway.start();
         try {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -55,6 +61,11 @@ public final class GatewayFixture implements AutoCloseable {
     public static GatewayFixture start(String yaml, Map<String, String> environment) {
         return new GatewayFixture(ConfigLoader.parse(yaml.replace("%DEMO%", Processes.demoServerYaml()), "test.yaml",
                 Path.of("."), environment));
+    }
+
+    /** A gateway from YAML ({@code %DEMO%} as in {@link #start}) whose tracing is {@code tracing}. */
+    public static GatewayFixture traced(String yaml, Tracing tracing) {
+        return new GatewayFixture(new Gateway(config(yaml), "test", PluginRegistry.builtIn(), Optional.of(tracing)));
     }
 
     /** The config a fixture runs on (for a hot reload, say); {@code %DEMO%} as in {@link #start}. */
