@@ -9,15 +9,13 @@ import io.gatekit.plugins.PipelineOutcome;
 import io.gatekit.plugins.PipelineRun;
 import io.gatekit.plugins.PluginKind;
 import io.gatekit.plugins.StageResult;
+import io.gatekit.plugins.UtcTimestamps;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -44,8 +42,6 @@ record AuditRecord(Instant time, String eventType, @Nullable JsonNode requestId,
         @Nullable String errorMessage, @Nullable ErrorClass errorClass, @Nullable String contentHash,
         @Nullable String accessDecision) {
 
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     /** One plugin's part, as records show it. */
     record Stage(String plugin, String type, String outcome, String reason, double timeMs) {}
@@ -104,9 +100,16 @@ record AuditRecord(Instant time, String eventType, @Nullable JsonNode requestId,
         return "[" + outcomeName(outcome) + "]";
     }
 
-    /** The outcome as the original's records name it. */
+    /** The outcome as the original's records name it (constants: every record names outcomes). */
     static String outcomeName(PipelineOutcome outcome) {
-        return outcome == PipelineOutcome.NO_SECURITY_EVALUATION ? "no_security" : outcome.name().toLowerCase(Locale.ROOT);
+        return switch (outcome) {
+            case ALLOWED -> "allowed";
+            case MODIFIED -> "modified";
+            case BLOCKED -> "blocked";
+            case COMPLETED_BY_MIDDLEWARE -> "completed_by_middleware";
+            case ERROR -> "error";
+            case NO_SECURITY_EVALUATION -> "no_security";
+        };
     }
 
     private static double millis(long nanos) {
@@ -128,7 +131,7 @@ record AuditRecord(Instant time, String eventType, @Nullable JsonNode requestId,
     }
 
     static String timestampOf(Instant time) {
-        return ISO.format(time);
+        return UtcTimestamps.micros(time);
     }
 
     /** The request id as text (a string id without quotes); null for a notification. */
@@ -136,7 +139,7 @@ record AuditRecord(Instant time, String eventType, @Nullable JsonNode requestId,
         if (requestId == null || requestId.isNull()) {
             return null;
         }
-        return requestId.isString() ? requestId.stringValue() : requestId.toString();
+        return requestId.isString() ? requestId.stringValue() : requestId.asString();
     }
 
     /** The class of a JSON-RPC error code, as event types and the CSV classification name it. */

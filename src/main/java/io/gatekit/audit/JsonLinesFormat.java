@@ -7,9 +7,12 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.plugins.AuditEvent;
+import java.io.StringWriter;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,68 +49,129 @@ final class JsonLinesFormat implements EventFormat {
         this.codec = codec;
     }
 
+    /** Written member by member from the record, straight to text: no tree per record. */
     @Override
     public String format(AuditEvent event) {
         AuditRecord record = AuditRecord.of(event, codec);
-        ObjectNode line = NODES.objectNode();
-        line.put("timestamp", record.timestamp());
-        line.put("event_type", record.eventType());
-        line.set("request_id", record.requestId() == null ? NODES.nullNode() : record.requestId());
-        line.put("server_name", record.server());
-        line.put("method", record.method());
-        line.put("tool", record.tool());
-        line.put("principal", record.principal());
-        if (record.accessDecision() != null) {
-            line.put("access_decision", record.accessDecision());
-        }
-        line.put("pipeline_outcome", record.pipelineOutcome());
-        line.put("security_evaluated", record.securityEvaluated());
-        line.put("modified", record.modified());
-        line.put("reason", record.reason());
-        if (record.responseStatus() != null) {
-            line.put("response_status", record.responseStatus());
-            if (record.errorCode() != null) {
-                line.put("error_code", record.errorCode());
-                line.put("error_message", record.errorMessage());
+        StringWriter text = new StringWriter(512);
+        try (JsonGenerator line = generator(text, record.contentHash() == null && writesBody(event.message()))) {
+            line.writeStartObject();
+            line.writeStringProperty("timestamp", record.timestamp());
+            line.writeStringProperty("event_type", record.eventType());
+            requestId(line, record.requestId());
+            string(line, "server_name", record.server());
+            line.writeStringProperty("method", record.method());
+            string(line, "tool", record.tool());
+            line.writeStringProperty("principal", record.principal());
+            if (record.accessDecision() != null) {
+                line.writeStringProperty("access_decision", record.accessDecision());
             }
-            line.put("duration_ms", record.durationMs());
+            line.writeStringProperty("pipeline_outcome", record.pipelineOutcome());
+            line.writeBooleanProperty("security_evaluated", record.securityEvaluated());
+            line.writeBooleanProperty("modified", record.modified());
+            line.writeStringProperty("reason", record.reason());
+            if (record.responseStatus() != null) {
+                line.writeStringProperty("response_status", record.responseStatus());
+                if (record.errorCode() != null) {
+                    line.writeNumberProperty("error_code", record.errorCode());
+                    string(line, "error_message", record.errorMessage());
+                }
+                line.writeName("duration_ms");
+                if (record.durationMs() == null) {
+                    line.writeNull();
+                } else {
+                    line.writeNumber(record.durationMs());
+                }
+            }
+            line.writeName("pipeline");
+            pipeline(line, record);
+            if (record.contentHash() != null) {
+                line.writeBooleanProperty("content_cleared", true);
+                line.writeStringProperty("content_hash", record.contentHash());
+            } else {
+                addBody(line, event.message());
+            }
+            line.writeEndObject();
         }
-        line.set("pipeline", pipeline(record));
-        if (record.contentHash() != null) {
-            line.put("content_cleared", true);
-            line.put("content_hash", record.contentHash());
+        return text.toString();
+    }
+
+    /**
+     * A generator that can write trees when the line carries a body; otherwise a plain one (the id is written by
+     * hand), which costs no serialization context per record.
+     */
+    private JsonGenerator generator(StringWriter text, boolean withBody) {
+        return withBody ? codec.mapper().createGenerator(text)
+                : codec.mapper().tokenStreamFactory().createGenerator(ObjectWriteContext.empty(), text);
+    }
+
+    private boolean writesBody(JsonRpcMessage message) {
+        return switch (message) {
+            case Request request -> bodies.request() && request.params() != null;
+            case Notification notification -> bodies.notification() && notification.params() != null;
+            case Response response -> bodies.response();
+        };
+    }
+
+    /** A request id: a string or an integer (the codec admits nothing else), as the tree would write it. */
+    private static void requestId(JsonGenerator line, @Nullable JsonNode id) {
+        line.writeName("request_id");
+        if (id == null || id.isNull()) {
+            line.writeNull();
+        } else if (id.isString()) {
+            line.writeString(id.stringValue());
+        } else if (id.canConvertToLong()) {
+            line.writeNumber(id.longValue());
         } else {
-            addBody(line, event.message());
+            line.writeNumber(id.bigIntegerValue());
         }
-        return codec.mapper().writeValueAsString(line);
     }
 
-    private static ObjectNode pipeline(AuditRecord record) {
-        ObjectNode pipeline = NODES.objectNode();
-        pipeline.put("pipeline_outcome", record.pipelineOutcome());
-        pipeline.put("blocked_at_stage", record.blockedAt());
-        pipeline.put("completed_by", record.completedBy());
-        pipeline.put("total_time_ms", record.totalTimeMs());
-        pipeline.put("had_security_plugin", record.securityEvaluated());
-        ArrayNode stages = pipeline.putArray("stages");
+    private static void string(JsonGenerator line, String name, @Nullable String value) {
+        line.writeName(name);
+        if (value == null) {
+            line.writeNull();
+        } else {
+            line.writeString(value);
+        }
+    }
+
+    private static void pipeline(JsonGenerator line, AuditRecord record) {
+        line.writeStartObject();
+        line.writeStringProperty("pipeline_outcome", record.pipelineOutcome());
+        string(line, "blocked_at_stage", record.blockedAt());
+        string(line, "completed_by", record.completedBy());
+        line.writeNumberProperty("total_time_ms", record.totalTimeMs());
+        line.writeBooleanProperty("had_security_plugin", record.securityEvaluated());
+        line.writeName("stages");
+        line.writeStartArray();
         for (AuditRecord.Stage stage : record.stages()) {
-            ObjectNode each = stages.addObject();
-            each.put("plugin", stage.plugin());
-            each.put("type", stage.type());
-            each.put("outcome", stage.outcome());
-            each.put("reason", stage.reason());
-            each.put("processing_time_ms", stage.timeMs());
+            line.writeStartObject();
+            line.writeStringProperty("plugin", stage.plugin());
+            line.writeStringProperty("type", stage.type());
+            line.writeStringProperty("outcome", stage.outcome());
+            line.writeStringProperty("reason", stage.reason());
+            line.writeNumberProperty("processing_time_ms", stage.timeMs());
+            line.writeEndObject();
         }
-        return pipeline;
+        line.writeEndArray();
+        line.writeEndObject();
     }
 
-    private void addBody(ObjectNode line, JsonRpcMessage message) {
+    private void addBody(JsonGenerator line, JsonRpcMessage message) {
         switch (message) {
-            case Request request when bodies.request() && request.params() != null ->
-                    line.set("request_body", body(request.params()));
-            case Notification notification when bodies.notification() && notification.params() != null ->
-                    line.set("notification_body", body(notification.params()));
-            case Response response when bodies.response() -> line.set("response_body", body(responseBody(response)));
+            case Request request when bodies.request() && request.params() != null -> {
+                line.writeName("request_body");
+                line.writeTree(body(request.params()));
+            }
+            case Notification notification when bodies.notification() && notification.params() != null -> {
+                line.writeName("notification_body");
+                line.writeTree(body(notification.params()));
+            }
+            case Response response when bodies.response() -> {
+                line.writeName("response_body");
+                line.writeTree(body(responseBody(response)));
+            }
             default -> {
                 // this entry does not write this kind of body
             }

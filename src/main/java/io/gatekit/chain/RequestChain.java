@@ -143,6 +143,7 @@ public final class RequestChain {
         backFrom(exchange, exchange.passed - 1, response);
     }
 
+    @SuppressWarnings("ReferenceEquality") // the very tree handed to the link: unchanged by it
     private void backFrom(Exchange exchange, int from, @Nullable Response answer) {
         RequestLogIds.Saved saved = logIds.put(exchange);
         try {
@@ -168,9 +169,14 @@ public final class RequestChain {
                     return;
                 }
                 if (link.readsBodies(exchange) && response.result() != null) {
-                    response = Response.success(response.id(), codec.materialize(response.result()));
+                    // The link reads a tree; if it hands that tree back unchanged, the raw bytes go on (no re-encoding).
+                    Response raw = response;
+                    Response seen = Response.success(response.id(), codec.materialize(response.result()));
+                    Response after = link.onResponse(exchange, seen);
+                    response = after == seen ? raw : after;
+                } else {
+                    response = link.onResponse(exchange, response);
                 }
-                response = link.onResponse(exchange, response);
             } catch (RuntimeException e) {
                 response = toResponse(exchange, e);
             }

@@ -11,9 +11,11 @@ public enum PluginKind {
     /** Records what happened; runs after the others, in the order configured, and cannot change anything. */
     AUDITING;
 
+    private final String configKey = name().toLowerCase(Locale.ROOT);
+
     /** The key under {@code plugins:}. */
     public String configKey() {
-        return name().toLowerCase(Locale.ROOT);
+        return configKey;
     }
 
     public static PluginKind ofConfigKey(String key) {

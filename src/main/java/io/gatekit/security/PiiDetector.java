@@ -53,27 +53,50 @@ final class PiiDetector implements Detector {
         this.national = enabled.contains(NATIONAL_ID);
     }
 
+    /**
+     * Each pattern runs only on text that holds what any of its matches must: an {@code @}, enough ASCII digits
+     * ({@code \d} is ASCII here), a dot or a colon. Most values hold none of it, and then no matcher is made.
+     */
     @Override
     public void find(String text, List<Finding> found) {
         if (email && text.indexOf('@') >= 0) {
             all(EMAIL_ADDRESS, EMAIL, text, found);
         }
-        if (phone && (text.indexOf('-') >= 0 || text.indexOf('.') >= 0)) {
+        int digits = digitsUpTo(text, CARD_DIGITS);
+        if (phone && digits >= PHONE_DIGITS && (text.indexOf('-') >= 0 || text.indexOf('.') >= 0)) {
             all(US_PHONE, PHONE, text, found);
         }
-        if (card) {
+        if (card && digits >= CARD_DIGITS) {
             for (Matcher m = CARD.matcher(text); m.find(); ) {
                 if (Luhn.valid(text.subSequence(m.start(), m.end()))) {
                     found.add(new Finding(CREDIT_CARD, m.start(), m.end()));
                 }
             }
         }
-        if (ip) {
+        if (ip && (digits >= IPV4_DIGITS || text.indexOf(':') >= 0)) {
             ipAddresses(text, found);
         }
-        if (national) {
+        if (national && digits >= NATIONAL_DIGITS) {
             all(NATIONAL, NATIONAL_ID, text, found);
         }
+    }
+
+    /** The fewest ASCII digits a match holds: a card 15 (Amex), a phone 10, an IPv4 address 4, a national id 6 (UK NI). */
+    private static final int CARD_DIGITS = 15;
+    private static final int PHONE_DIGITS = 10;
+    private static final int IPV4_DIGITS = 4;
+    private static final int NATIONAL_DIGITS = 6;
+
+    /** How many ASCII digits {@code text} holds, counting no further than {@code enough}. */
+    private static int digitsUpTo(String text, int enough) {
+        int count = 0;
+        for (int i = 0, length = text.length(); i < length && count < enough; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static void all(Pattern pattern, String type, String text, List<Finding> found) {

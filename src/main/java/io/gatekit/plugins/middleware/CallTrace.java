@@ -1,19 +1,23 @@
 package io.gatekit.plugins.middleware;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
+import io.gatekit.jsonrpc.RawJson;
+import io.gatekit.jsonrpc.RawObject;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.plugins.MiddlewarePlugin;
 import io.gatekit.plugins.PluginContext;
 import io.gatekit.plugins.PluginDecision;
+import io.gatekit.plugins.UtcTimestamps;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -36,6 +40,7 @@ final class CallTrace implements MiddlewarePlugin {
 
     private static final Logger log = LoggerFactory.getLogger(CallTrace.class);
     private static final JsonMapper JSON = JsonMapper.shared();
+    private static final byte[] BLOCK_HEAD = "{\"type\":\"text\",\"text\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final TraceOptions options;
     private final Clock clock;
@@ -47,9 +52,14 @@ final class CallTrace implements MiddlewarePlugin {
         this.nanoTime = nanoTime;
     }
 
+    /**
+     * No: bodies kept as raw bytes are handled as they are (the common case, the gateway's fast path): the trace is
+     * spliced into the raw result's {@code content} array, its size is the raw length, and the arguments are the
+     * client's own compact text. A tree (another plugin of the scope read the bodies) takes the tree path.
+     */
     @Override
     public boolean readsBodies(String method) {
-        return method.equals("tools/call");
+        return false;
     }
 
     @Override
@@ -59,10 +69,21 @@ final class CallTrace implements MiddlewarePlugin {
         }
         try {
             JsonNode result = response.successResult();
-            if (asksForMore(result)) {
+            RawObject raw = RawObject.of(result);
+            if (raw != null) {
+                if (asksForMore(raw.member("resultType"))) {
+                    return PluginDecision.pass();
+                }
+                JsonNode traced = raw.withAppended("content", textBlock(trace(request, raw.length(), context)));
+                if (traced != null) {
+                    return PluginDecision.modify(Response.success(response.id(), traced), "appended the call trace");
+                }
+            }
+            JsonNode tree = tree(result);
+            if (asksForMore(tree.get("resultType"))) {
                 return PluginDecision.pass();
             }
-            ObjectNode traced = withBlock(result, trace(request, result, context));
+            ObjectNode traced = withBlock(tree, trace(request, JSON.writeValueAsBytes(tree).length, context));
             return PluginDecision.modify(Response.success(response.id(), traced), "appended the call trace");
         } catch (RuntimeException e) {
             log.warn("call_trace could not trace a {} result; it goes on untraced: {}", context.upstream(), e.toString());
@@ -70,17 +91,32 @@ final class CallTrace implements MiddlewarePlugin {
         }
     }
 
+    /** {@code node} as a tree: a value kept as raw bytes (not an object with a content array) is read into one. */
+    private static JsonNode tree(JsonNode node) {
+        return RawJson.isRaw(node) ? JSON.readTree(JSON.writeValueAsBytes(node)) : node;
+    }
+
+    /** The trace as a compact JSON text block, ready to splice. */
+    private static byte[] textBlock(String trace) {
+        byte[] text = JsonStringEncoder.getInstance().quoteAsUTF8(trace);
+        byte[] block = new byte[BLOCK_HEAD.length + text.length + 2];
+        System.arraycopy(BLOCK_HEAD, 0, block, 0, BLOCK_HEAD.length);
+        System.arraycopy(text, 0, block, BLOCK_HEAD.length, text.length);
+        block[block.length - 2] = '"';
+        block[block.length - 1] = '}';
+        return block;
+    }
+
     /**
      * A 2026-07-28 multi round-trip answer ({@code resultType} other than complete) is a question, not the tool's
      * output: the client must get it exactly as sent to answer it.
      */
-    private static boolean asksForMore(JsonNode result) {
-        JsonNode type = result.get("resultType");
+    private static boolean asksForMore(@Nullable JsonNode type) {
         return type != null && !"complete".equals(type.asString(""));
     }
 
-    String trace(Request request, JsonNode result, PluginContext context) {
-        String timestamp = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
+    String trace(Request request, int resultBytes, PluginContext context) {
+        String timestamp = UtcTimestamps.millis(Instant.now(clock));
         String id = idText(request.id());
         StringBuilder text = new StringBuilder(HEADER);
         if (options.server()) {
@@ -93,7 +129,7 @@ final class CallTrace implements MiddlewarePlugin {
             line(text, "arguments", arguments(request));
         }
         if (options.responseSize()) {
-            line(text, "result size", size(JSON.writeValueAsBytes(result).length));
+            line(text, "result size", size(resultBytes));
         }
         if (options.duration()) {
             line(text, "duration", TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - context.startNanos()) + " ms");
@@ -137,7 +173,7 @@ final class CallTrace implements MiddlewarePlugin {
 
     private String arguments(Request request) {
         JsonNode arguments = request.params() == null ? null : request.params().get("arguments");
-        String json = arguments == null ? "{}" : JSON.writeValueAsString(arguments);
+        String json = arguments == null ? "{}" : compactText(arguments);
         int limit = options.maxParamLength();
         if (json.length() <= limit) {
             return json;
@@ -147,11 +183,17 @@ final class CallTrace implements MiddlewarePlugin {
         return json.substring(0, end) + "...";
     }
 
+    /** The JSON text of {@code value}, compact: raw bytes that already are compact are taken as they are. */
+    private static String compactText(JsonNode value) {
+        RawObject raw = RawObject.of(value);
+        return raw != null && raw.compact() ? raw.text() : JSON.writeValueAsString(tree(value));
+    }
+
     private static String idText(@Nullable JsonNode id) {
         if (id == null || id.isNull()) {
             return "none";
         }
-        return id.isString() ? id.stringValue() : id.toString();
+        return id.isString() ? id.stringValue() : id.asString(); // an integer: its digits
     }
 
     /** Bytes as people read them: B below 1 KiB, then KB, MB, GB with one decimal (1024-based, as the original). */

@@ -8,13 +8,17 @@ import static io.gatekit.plugins.middleware.PluginTesting.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.jsonrpc.RawJson;
 import io.gatekit.plugins.PluginContext;
 import io.gatekit.plugins.PluginDecision;
 import io.gatekit.plugins.PluginKind;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -193,12 +197,56 @@ class CallTraceTest {
     }
 
     @Test
-    void onlyToolCallsAreReadAsBodies() {
+    void noBodyIsReadIntoATreeForIt() {
         CallTrace plugin = trace("{}");
 
-        assertThat(plugin.readsBodies("tools/call")).isTrue();
+        assertThat(plugin.readsBodies("tools/call")).isFalse();
         assertThat(plugin.readsBodies("tools/list")).isFalse();
-        assertThat(plugin.readsBodies("resources/read")).isFalse();
+    }
+
+    @Test
+    void rawBodiesAreTracedAsBytes() {
+        JsonRpcCodec clients = JsonRpcCodec.forClients(1 << 20);
+        JsonRpcCodec upstream = new JsonRpcCodec(1 << 20, true);
+        Request call = (Request) ((Decoded.Ok) clients.decode(("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"h i\"}}}").getBytes(StandardCharsets.UTF_8))).message();
+        String result = "{\"content\": [{\"type\": \"text\", \"text\": \"h i\"}], \"isError\": false}";
+        Response response = (Response) ((Decoded.Ok) upstream.decode(("{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":" + result + "}")
+                .getBytes(StandardCharsets.UTF_8))).message();
+
+        JsonNode traced = traced(trace("{}").onResponse(call, response, CONTEXT));
+
+        assertThat(RawJson.isRaw(traced)).as("spliced, not read into a tree").isTrue();
+        String encoded = new String(upstream.encode(Response.success(JsonRpcIds.of(42), traced)), StandardCharsets.UTF_8);
+        assertThat(encoded).startsWith("{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{\"content\": [{\"type\": \"text\", \"text\": \"h i\"},"
+                + "{\"type\":\"text\",\"text\":\"Gatekit trace\\nupstream: demo\\ntool: echo\\narguments: {\\\"message\\\":\\\"h i\\\"}\\n"
+                + "result size: " + result.length() + " B\\n").endsWith("}], \"isError\": false}}");
+        JsonNode tree = upstream.materialize(traced);
+        assertThat(tree.get("content")).hasSize(2);
+        assertThat(tree.at("/content/1/text").stringValue()).endsWith("(plugins.auditing in your Gatekit config).");
+    }
+
+    @Test
+    void rawArgumentsWithSpacesAreShownCompact() {
+        JsonRpcCodec clients = JsonRpcCodec.forClients(1 << 20);
+        Request call = (Request) ((Decoded.Ok) clients.decode(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo\",\"arguments\": { \"message\" : \"a b\" }}}").getBytes(StandardCharsets.UTF_8))).message();
+
+        assertThat(block("{}", call, ECHO_RESULT)).contains("\narguments: {\"message\":\"a b\"}\n");
+    }
+
+    @Test
+    void rawQuestionsAndResultsWithoutContentTakeTheTreePath() {
+        JsonRpcCodec upstream = new JsonRpcCodec(1 << 20, true);
+        Response question = (Response) ((Decoded.Ok) upstream.decode(("{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":"
+                + "{\"resultType\":\"input_required\",\"content\":[]}}").getBytes(StandardCharsets.UTF_8))).message();
+        Response bare = (Response) ((Decoded.Ok) upstream.decode(("{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":"
+                + "{\"entities\":[1]}}").getBytes(StandardCharsets.UTF_8))).message();
+
+        assertThat(trace("{}").onResponse(CALL, question, CONTEXT)).isEqualTo(PluginDecision.pass());
+        JsonNode wrapped = traced(trace("{}").onResponse(CALL, bare, CONTEXT));
+        assertThat(json(wrapped.at("/content/0/text").stringValue())).isEqualTo(json("{\"entities\":[1]}"));
+        assertThat(wrapped.at("/content/1/text").stringValue()).startsWith("Gatekit trace\n");
     }
 
     @Test
