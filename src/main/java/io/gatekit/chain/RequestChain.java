@@ -143,7 +143,6 @@ public final class RequestChain {
         backFrom(exchange, exchange.passed - 1, response);
     }
 
-    @SuppressWarnings("ReferenceEquality") // the very tree handed to the link: unchanged by it
     private void backFrom(Exchange exchange, int from, @Nullable Response answer) {
         RequestLogIds.Saved saved = logIds.put(exchange);
         try {
@@ -153,6 +152,9 @@ public final class RequestChain {
         }
     }
 
+    // Identity, not equality: a link that changes a response returns a new one, so the very object it was handed
+    // coming back means "unchanged", and the raw bytes go on.
+    @SuppressWarnings("ReferenceEquality")
     private void backThrough(Exchange exchange, int from, @Nullable Response answer) {
         Response response = answer;
         boolean onVirtualThread = Thread.currentThread().isVirtual();
