@@ -63,6 +63,9 @@ final class UpstreamEvents implements UpstreamListener {
      * session key is its client (a client's own upstream session names its client the same way).
      */
     private static @Nullable ClientSession clientOf(@Nullable CallOrigin origin) {
+        if (origin instanceof Exchange exchange) {
+            return exchange.client(); // a 2026-07-28 client too, whose calls have no session key (they share none)
+        }
         return origin != null && origin.sessionKey() instanceof ClientSession client ? client : null;
     }
 
