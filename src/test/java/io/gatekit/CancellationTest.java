@@ -5,6 +5,7 @@ import static io.gatekit.testing.TestClient.text;
 import static io.gatekit.testing.TestClient.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.testing.GatewayFixture;
 import io.gatekit.testing.TestClient;
 import java.time.Duration;
@@ -74,11 +75,12 @@ class CancellationTest {
             staying.initialize(null);
             fixture.awaitReady("demo");
             for (int i = 0; i < 5; i++) {
-                leaving.request("tools/call", toolCall("demo__sleep", "ms", 10_000));
+                leaving.request("tools/call", toolCall("demo__sleep", "ms", 60_000));
             }
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fixture.upstream("demo").inFlightCount() == 5);
             leaving.close();
-            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+            // After the drain grace (ClientDispatcher.STREAM_DRAIN_GRACE: its input ended, its answers may still be read).
+            Awaitility.await().atMost(ClientDispatcher.STREAM_DRAIN_GRACE.plusSeconds(15)).untilAsserted(() ->
                     assertThat(stats(staying).path("cancelledRunning").asInt()).isEqualTo(5));
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fixture.gateway.sessions().size() == 1);
         }
