@@ -6,6 +6,7 @@
 // Usage: node test-issuer.mjs <port> <resource> <client_id> <client_secret> <scope> [initial-key.json]
 //   initial-key.json: a private RSA JWK (with kid) to start with, so a test can also sign tokens of its own with the
 //   provider's key (expired, wrong audience, wrong issuer); without it a fresh key is generated.
+// Environment: TOKEN_TTL_SECONDS, the access tokens' lifetime (default 300; short in tests of refreshing clients).
 // Stdout: "ready <issuer>" once listening; "rotated <kid>" after each rotation.
 // Stdin: a line "rotate" makes a new RS256 key the signing key (the old one stays published, second);
 //        a line "drop-old" publishes only the newest key. Stdin EOF ends the process.
@@ -22,6 +23,7 @@ if (!portArg || !resource || !clientId || !clientSecret || !scope) {
   process.exit(2);
 }
 const port = Number(portArg);
+const ttl = Number(process.env.TOKEN_TTL_SECONDS ?? 300);
 const issuer = `http://127.0.0.1:${port}`;
 
 function newKey() {
@@ -37,7 +39,7 @@ function provider(keys) {
     }],
     jwks: { keys },
     scopes: scope.split(' '),
-    ttl: { ClientCredentials: 300 },
+    ttl: { ClientCredentials: ttl },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -47,7 +49,7 @@ function provider(keys) {
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, indicator) => {
           if (indicator !== resource) throw new errors.InvalidTarget();
-          return { scope, audience: resource, accessTokenTTL: 300, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+          return { scope, audience: resource, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
         },
       },
     },

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An HTTP upstream's credentials, against a real OAuth provider (oidc-provider, interop/peers/idp/
- * upstream-token-issuer.mjs): static headers from the environment arrive on every request, and with {@code oauth}
+ * test-issuer.mjs): static headers from the environment arrive on every request, and with {@code oauth}
  * every request carries the gateway's own token, minted for the upstream's URL by client credentials, reused
  * while it is fresh and renewed before it expires, with no call failing across the renewal.
  */
@@ -43,9 +43,11 @@ class UpstreamCredentialsTest {
         Peers.requireInstalled("oidc-provider");
         try (ScriptedHttpUpstream upstream = new ScriptedHttpUpstream()) {
             int port = Loopback.freePort();
-            Process issuer = new ProcessBuilder(Peers.node(), java.nio.file.Path.of(System.getProperty("user.dir"), "interop", "peers", "idp", "upstream-token-issuer.mjs").toString(),
-                    String.valueOf(port), upstream.url(), CLIENT_ID, SECRET, "mcp:tools", "6")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder issuerCommand = new ProcessBuilder(Peers.node(), java.nio.file.Path.of(System.getProperty("user.dir"), "interop", "peers", "idp", "test-issuer.mjs").toString(),
+                    String.valueOf(port), upstream.url(), CLIENT_ID, SECRET, "mcp:tools")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            issuerCommand.environment().put("TOKEN_TTL_SECONDS", "6");
+            Process issuer = issuerCommand.start();
             try {
                 awaitReady(issuer);
                 try (GatewayFixture gateway = GatewayFixture.start("""
