@@ -1,5 +1,6 @@
 package io.gatekit.upstream;
 
+import io.gatekit.jsonrpc.ProtocolVersions;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -15,6 +16,11 @@ public record InitializeResult(String protocolVersion, JsonNode capabilities, Js
                 caps.isObject() ? caps : JsonNodeFactory.instance.objectNode(),
                 result.path("serverInfo"),
                 instructions != null && instructions.isString() ? instructions.stringValue() : null);
+    }
+
+    /** True when the upstream speaks the 2026-07-28 era (asked on every call: no lookup beyond this). */
+    public boolean isModern() {
+        return ProtocolVersions.MODERN_VERSIONS.contains(protocolVersion);
     }
 
     /** True when the upstream declared the named server capability (tools, prompts, resources, ...). */

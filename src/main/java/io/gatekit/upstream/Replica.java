@@ -102,6 +102,10 @@ final class Replica {
         return lastChange;
     }
 
+    @Nullable InitializeResult declared() {
+        return info;
+    }
+
     Optional<InitializeResult> info() {
         return Optional.ofNullable(info);
     }

@@ -9,7 +9,6 @@ import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcIds;
-import io.gatekit.jsonrpc.ProtocolVersions;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
@@ -200,7 +199,14 @@ public final class Upstream implements AutoCloseable {
 
     /** Whether the upstream is spoken to in the modern era (stateless; it answers input requests with MRTR). */
     public boolean isModern() {
-        return info().map(i -> ProtocolVersions.MODERN_VERSIONS.contains(i.protocolVersion())).orElse(false);
+        // Asked several times per call: no Optional, no stream.
+        for (Replica replica : shared) {
+            InitializeResult declared = replica.declared();
+            if (declared != null) {
+                return declared.isModern();
+            }
+        }
+        return false;
     }
 
     /** What the running upstream declared at initialize; empty until it has started once. */

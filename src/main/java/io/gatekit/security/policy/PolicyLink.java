@@ -63,9 +63,13 @@ public final class PolicyLink implements Link {
     }
 
     private CallerPolicy callerPolicy(Exchange exchange) {
+        AccessPolicy policy = current.get();
+        if (!policy.isConfigured()) {
+            return CallerPolicy.UNRESTRICTED; // nothing to keep: no attachment map for the common case
+        }
         Decided decided = exchange.attachment(Decided.class);
         if (decided == null) {
-            decided = new Decided(current.get().forCaller(exchange.principal()));
+            decided = new Decided(policy.forCaller(exchange.principal()));
             exchange.attach(Decided.class, decided);
         }
         return decided.policy();
