@@ -256,8 +256,14 @@ final class HttpTarget implements AutoCloseable {
         if (!kind.java) {
             return -1;
         }
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(jcmdOutput("GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        // One line per generation (Serial: DefNew and Tenured) or for the whole heap (G1), summed; not Metaspace's.
+        Matcher m = Pattern.compile("(?m)^\\s*(?:garbage-first heap|DefNew|Tenured|PSYoungGen|ParOldGen)\\b.*?used (\\d+)K")
+                .matcher(jcmdOutput("GC.heap_info"));
+        long usedKb = -1;
+        while (m.find()) {
+            usedKb = Math.max(usedKb, 0) + Long.parseLong(m.group(1));
+        }
+        return usedKb < 0 ? -1 : usedKb * 1024;
     }
 
     /** jcmd's output for the (Java) front process, or "" when it cannot be run. */

@@ -154,7 +154,7 @@ public final class StdioBench {
                 }
                 values.put(key, value);
             }
-            if (!List.of("all", "startup", "throughput", "seed", "http", "servers", "publish").contains(values.get("only"))) {
+            if (!List.of("all", "startup", "throughput", "seed", "http", "servers", "publish", "idle").contains(values.get("only"))) {
                 throw new IllegalArgumentException("--only must be all, startup, throughput, seed, http, servers or publish, not "
                         + values.get("only"));
             }
@@ -279,6 +279,9 @@ public final class StdioBench {
         try {
             if (options.profile().equals("http")) {
                 HttpBench.profile(options, launch(options), System.out);
+                code = 0;
+            } else if (options.only().equals("idle")) {
+                IdleSessionsAtScale.run(launch(options), options.workDir(), options.httpIdleSessions(), System.out);
                 code = 0;
             } else if (options.only().equals("publish")) {
                 code = Publication.run(options, launch(options), System.out);
