@@ -189,9 +189,9 @@ public final class AuditWriter implements AutoCloseable {
         try {
             for (Object item : batch) {
                 if (item instanceof Pending pending) {
-                    String line = format(pending);
+                    byte[] line = format(pending);
                     if (line != null) {
-                        out.write(bytesOf(line));
+                        out.write(line);
                     }
                     written++;
                 }
@@ -218,9 +218,9 @@ public final class AuditWriter implements AutoCloseable {
         return batch.stream().filter(Pending.class::isInstance).count();
     }
 
-    private @Nullable String format(Pending pending) {
+    private byte @Nullable [] format(Pending pending) {
         try {
-            return pending.format().format(pending.event());
+            return pending.format().line(pending.event());
         } catch (RuntimeException e) {
             long now = System.nanoTime();
             if (now - lastFailureReport >= WARN_INTERVAL_NANOS) {

@@ -1,6 +1,7 @@
 package io.gatekit.audit;
 
 import io.gatekit.plugins.AuditEvent;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,4 +14,18 @@ public interface EventFormat {
 
     /** The record for {@code event}, or null when this event adds no line. */
     @Nullable String format(AuditEvent event);
+
+    /**
+     * The record as the file's bytes, its line break included (a line break inside it is escaped), or null when
+     * this event adds no line. A format that can write UTF-8 directly overrides this: the writer calls only it.
+     */
+    default byte @Nullable [] line(AuditEvent event) {
+        String record = format(event);
+        if (record == null) {
+            return null;
+        }
+        String single = record.indexOf('\n') < 0 && record.indexOf('\r') < 0 ? record
+                : record.replace("\r", "\\r").replace("\n", "\\n");
+        return (single + "\n").getBytes(StandardCharsets.UTF_8);
+    }
 }

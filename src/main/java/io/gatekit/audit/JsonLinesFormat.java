@@ -7,9 +7,11 @@ import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.plugins.AuditEvent;
+import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.databind.JsonNode;
@@ -54,46 +56,69 @@ final class JsonLinesFormat implements EventFormat {
     public String format(AuditEvent event) {
         AuditRecord record = AuditRecord.of(event, codec);
         StringWriter text = new StringWriter(512);
-        try (JsonGenerator line = generator(text, record.contentHash() == null && writesBody(event.message()))) {
-            line.writeStartObject();
-            line.writeStringProperty("timestamp", record.timestamp());
-            line.writeStringProperty("event_type", record.eventType());
-            requestId(line, record.requestId());
-            string(line, "server_name", record.server());
-            line.writeStringProperty("method", record.method());
-            string(line, "tool", record.tool());
-            line.writeStringProperty("principal", record.principal());
-            if (record.accessDecision() != null) {
-                line.writeStringProperty("access_decision", record.accessDecision());
-            }
-            line.writeStringProperty("pipeline_outcome", record.pipelineOutcome());
-            line.writeBooleanProperty("security_evaluated", record.securityEvaluated());
-            line.writeBooleanProperty("modified", record.modified());
-            line.writeStringProperty("reason", record.reason());
-            if (record.responseStatus() != null) {
-                line.writeStringProperty("response_status", record.responseStatus());
-                if (record.errorCode() != null) {
-                    line.writeNumberProperty("error_code", record.errorCode());
-                    string(line, "error_message", record.errorMessage());
-                }
-                line.writeName("duration_ms");
-                if (record.durationMs() == null) {
-                    line.writeNull();
-                } else {
-                    line.writeNumber(record.durationMs());
-                }
-            }
-            line.writeName("pipeline");
-            pipeline(line, record);
-            if (record.contentHash() != null) {
-                line.writeBooleanProperty("content_cleared", true);
-                line.writeStringProperty("content_hash", record.contentHash());
-            } else {
-                addBody(line, event.message());
-            }
-            line.writeEndObject();
+        try (JsonGenerator line = generator(text, withBody(record, event))) {
+            write(line, record, event);
         }
         return text.toString();
+    }
+
+    /**
+     * The same record written as UTF-8 straight into bytes, which is what the file takes: no text to encode
+     * afterwards, and the generator's own UTF-8 path (a JSON string never holds a raw line break, so none to escape).
+     */
+    @Override
+    public byte[] line(AuditEvent event) {
+        AuditRecord record = AuditRecord.of(event, codec);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (JsonGenerator line = generator(bytes, withBody(record, event))) {
+            write(line, record, event);
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    private boolean withBody(AuditRecord record, AuditEvent event) {
+        return record.contentHash() == null && writesBody(event.message());
+    }
+
+    private void write(JsonGenerator line, AuditRecord record, AuditEvent event) {
+        line.writeStartObject();
+        line.writeStringProperty("timestamp", record.timestamp());
+        line.writeStringProperty("event_type", record.eventType());
+        requestId(line, record.requestId());
+        string(line, "server_name", record.server());
+        line.writeStringProperty("method", record.method());
+        string(line, "tool", record.tool());
+        line.writeStringProperty("principal", record.principal());
+        if (record.accessDecision() != null) {
+            line.writeStringProperty("access_decision", record.accessDecision());
+        }
+        line.writeStringProperty("pipeline_outcome", record.pipelineOutcome());
+        line.writeBooleanProperty("security_evaluated", record.securityEvaluated());
+        line.writeBooleanProperty("modified", record.modified());
+        line.writeStringProperty("reason", record.reason());
+        if (record.responseStatus() != null) {
+            line.writeStringProperty("response_status", record.responseStatus());
+            if (record.errorCode() != null) {
+                line.writeNumberProperty("error_code", record.errorCode());
+                string(line, "error_message", record.errorMessage());
+            }
+            line.writeName("duration_ms");
+            if (record.durationMs() == null) {
+                line.writeNull();
+            } else {
+                line.writeNumber(record.durationMs());
+            }
+        }
+        line.writeName("pipeline");
+        pipeline(line, record);
+        if (record.contentHash() != null) {
+            line.writeBooleanProperty("content_cleared", true);
+            line.writeStringProperty("content_hash", record.contentHash());
+        } else {
+            addBody(line, event.message());
+        }
+        line.writeEndObject();
     }
 
     /**
@@ -103,6 +128,11 @@ final class JsonLinesFormat implements EventFormat {
     private JsonGenerator generator(StringWriter text, boolean withBody) {
         return withBody ? codec.mapper().createGenerator(text)
                 : codec.mapper().tokenStreamFactory().createGenerator(ObjectWriteContext.empty(), text);
+    }
+
+    private JsonGenerator generator(ByteArrayOutputStream bytes, boolean withBody) {
+        return withBody ? codec.mapper().createGenerator(bytes, JsonEncoding.UTF8)
+                : codec.mapper().tokenStreamFactory().createGenerator(ObjectWriteContext.empty(), bytes, JsonEncoding.UTF8);
     }
 
     private boolean writesBody(JsonRpcMessage message) {

@@ -37,9 +37,22 @@ class AuditFormatsTest {
     private static final JsonLinesFormat.Bodies NO_BODIES = new JsonLinesFormat.Bodies(false, false, false, 10_240);
     private static final JsonLinesFormat.Bodies ALL_BODIES = new JsonLinesFormat.Bodies(true, true, true, 10_240);
 
+    /**
+     * The record as the writer takes it ({@code line}): well-formed UTF-8, one line, the same record as the text
+     * form ({@code format}).
+     */
     private static JsonNode jsonl(AuditEvent event, JsonLinesFormat.Bodies bodies) {
-        String line = new JsonLinesFormat(bodies, CODEC).format(event);
+        JsonLinesFormat format = new JsonLinesFormat(bodies, CODEC);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(format.line(event))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new AssertionError("an audit line that is not UTF-8", e);
+        }
+        assertThat(text).endsWith("\n");
+        String line = text.substring(0, text.length() - 1);
         assertThat(line).doesNotContain("\n");
+        assertThat(json(line)).isEqualTo(json(format.format(event).replace("\ud800", "\\ud800")));
         return json(line);
     }
 
@@ -149,6 +162,14 @@ class AuditFormatsTest {
         JsonNode whole = jsonl(requestEvent(big, allowed(big, "")), new JsonLinesFormat.Bodies(true, false, false, 0))
                 .path("request_body");
         assertThat(whole).as("0 is unlimited").isEqualTo(big.params());
+    }
+
+    @Test
+    void nonAsciiTextAndLoneSurrogatesAreWrittenAsValidUtf8OnOneLine() {
+        Request request = call(6, "echo", "{\"message\":\"caf\u00e9 \u2028 \\ud800 \ud83d\ude00\"}");
+        JsonNode line = jsonl(requestEvent(request, allowed(request, "")), ALL_BODIES);
+        assertThat(line.path("request_body").path("arguments").path("message").asString())
+                .isEqualTo("caf\u00e9 \u2028 \ud800 \ud83d\ude00");
     }
 
     @Test
