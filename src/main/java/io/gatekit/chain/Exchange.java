@@ -209,6 +209,11 @@ public final class Exchange implements CallOrigin {
     }
 
     @Override
+    public Principal caller() {
+        return principal();
+    }
+
+    @Override
     public String toString() {
         return original.method() + " from " + client;
     }

@@ -80,6 +80,7 @@ final class ConfigBinder {
                     + " every upstream. Configure proxy.http.auth (jwt or api_keys), or set"
                     + " proxy.http.auth.allow_unauthenticated: true to accept that explicitly");
         }
+        checkTokenExchange(node.path("upstreams"), transport, http);
         TimeoutsConfig timeouts = new TimeoutsConfig(
                 Nodes.seconds(node.path("timeouts"), "request_timeout").orElse(TimeoutsConfig.DEFAULT),
                 Nodes.seconds(node.path("timeouts"), "connection_timeout").orElse(TimeoutsConfig.DEFAULT));
@@ -89,6 +90,22 @@ final class ConfigBinder {
         }
         return problems.build(PROXY, () -> new ProxyConfig(Objects.requireNonNull(transport, "transport"), upstreams, timeouts, limits, http, hotReload,
                 admin(node.path("admin")), PolicyBinder.stdioPrincipal(node)));
+    }
+
+    /**
+     * Token exchange needs a caller's token to exchange, and only the HTTP face with JWT authentication has one: a
+     * stdio client or a face without {@code jwt} could never use such an upstream, so that is a mistake in the file,
+     * not a per-request error. (An API-key caller of a face that also takes JWTs is refused per request.)
+     */
+    private void checkTokenExchange(JsonNode upstreams, @Nullable ClientTransport transport, Optional<HttpConfig> http) {
+        boolean jwtFace = transport == ClientTransport.HTTP && http.isPresent() && http.get().auth().jwt().isPresent();
+        for (int i = 0; i < upstreams.size(); i++) {
+            if (upstreams.get(i).path("token_exchange").isObject() && !jwtFace) {
+                problems.atKey(PROXY.child("upstreams").index(i).child("token_exchange"), "token_exchange exchanges each"
+                        + " caller's own access token, which only the HTTP face with JWT authentication has: set"
+                        + " proxy.transport: http and proxy.http.auth.jwt, or use oauth (the gateway's own token)");
+            }
+        }
     }
 
     private LimitsConfig limits(JsonNode node) {

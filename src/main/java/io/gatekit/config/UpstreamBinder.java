@@ -71,7 +71,8 @@ final class UpstreamBinder {
             problems.at(at.child("protocol_era"), "modern (the stateless 2026-07-28 era) needs transport: http; "
                     + "use auto or legacy for a " + transport.wire() + " upstream");
         }
-        Optional<UpstreamOAuth> oauth = oauth(node, at, transport);
+        Optional<UpstreamOAuth> oauth = oauthClient(node, "oauth", at, transport);
+        Optional<UpstreamOAuth> tokenExchange = oauthClient(node, "token_exchange", at, transport);
         SandboxConfig sandbox = sandbox(node.path("sandbox"), at.child("sandbox"), transport);
         return problems.build(at, () -> new UpstreamConfig(
                 Objects.requireNonNull(Nodes.string(node, "name").orElse(null), "name"),
@@ -94,31 +95,47 @@ final class UpstreamBinder {
                 Nodes.string(node, "ca_file").flatMap(file -> paths.resolve(file, at.child("ca_file"), problems)),
                 era,
                 Nodes.bool(node, "inherit_env", false),
-                oauth, fleet(node, at, transport), sandbox));
+                oauth, tokenExchange, fleet(node, at, transport), sandbox));
     }
 
-    private Optional<UpstreamOAuth> oauth(JsonNode node, FieldPath at, UpstreamTransport transport) {
-        JsonNode oauth = node.path("oauth");
-        if (!oauth.isObject()) {
+    /**
+     * The gateway as an OAuth client of a token endpoint under {@code key}: {@code oauth} (its own token, client
+     * credentials; http or sse) or {@code token_exchange} (a token per caller, RFC 8693; http only, since its
+     * requests carry the caller's token one POST at a time). Either sets Authorization, so headers must not.
+     */
+    private Optional<UpstreamOAuth> oauthClient(JsonNode node, String key, FieldPath at, UpstreamTransport transport) {
+        JsonNode client = node.path(key);
+        if (!client.isObject()) {
             return Optional.empty();
         }
         if (transport == UpstreamTransport.STDIO) {
-            problems.atKey(at.child("oauth"), "oauth gets a token for an http or sse upstream; a stdio server takes "
-                    + "its credentials from env");
+            problems.atKey(at.child(key), key + " gets a token for an " + (key.equals("oauth") ? "http or sse" : "http")
+                    + " upstream; a stdio server takes its credentials from env");
+            return Optional.empty();
+        }
+        if (key.equals("token_exchange") && transport != UpstreamTransport.HTTP) {
+            problems.atKey(at.child(key), "token_exchange needs transport: http (each request carries its caller's "
+                    + "token; an sse upstream's messages share one stream)");
             return Optional.empty();
         }
         if (node.path("headers").has("Authorization") || node.path("headers").has("authorization")) {
-            problems.at(at.child("headers"), "Authorization is set by oauth: remove it from headers");
+            problems.at(at.child("headers"), "Authorization is set by " + key + ": remove it from headers");
         }
-        Optional<URI> tokenUrl = Nodes.string(oauth, "token_url")
-                .flatMap(text -> httpUrl(text, at.child("oauth").child("token_url")));
-        Optional<String> clientId = Nodes.string(oauth, "client_id");
-        Optional<String> clientSecret = Nodes.string(oauth, "client_secret");
+        Optional<URI> tokenUrl = Nodes.string(client, "token_url")
+                .flatMap(text -> httpUrl(text, at.child(key).child("token_url")));
+        Optional<String> clientId = Nodes.string(client, "client_id");
+        Optional<String> clientSecret = Nodes.string(client, "client_secret");
         if (tokenUrl.isEmpty() || clientId.isEmpty() || clientSecret.isEmpty()) {
             return Optional.empty(); // the schema reported what is missing
         }
+        Optional<String> resource = Nodes.string(client, "resource");
+        Optional<String> audience = Nodes.string(client, "audience");
+        if (key.equals("token_exchange") && resource.isEmpty() && audience.isEmpty()) {
+            // A token for any audience would be one the upstream could replay elsewhere: default to the upstream.
+            resource = Nodes.string(node, "url");
+        }
         return Optional.of(new UpstreamOAuth(tokenUrl.get(), clientId.get(), clientSecret.get(),
-                Nodes.string(oauth, "scope"), Nodes.string(oauth, "resource"), Nodes.string(oauth, "audience")));
+                Nodes.string(client, "scope"), resource, audience));
     }
 
     /** The fleet keys; on an http or sse upstream each one present is a problem at its line. */

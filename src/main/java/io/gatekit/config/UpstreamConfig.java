@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param inheritEnv whether a stdio child gets the gateway's whole environment ({@code inherit_env}, default false:
  *     only the safe few and {@code env}, so that the gateway's credentials do not leak into every server)
  * @param oauth for an http upstream, the OAuth client credentials the gateway gets its own token with
+ * @param tokenExchange for an http upstream, the OAuth client the gateway exchanges each caller's token with (RFC
+ *     8693), so that a client's request reaches the upstream with a token minted for it on the caller's behalf
  * @param fleet how many processes a stdio upstream runs and who shares them ({@code replicas}, {@code max_processes},
  *     {@code session_mode}, {@code session_idle_timeout}); {@link FleetConfig#SINGLE} for an HTTP upstream
  * @param sandbox how a stdio child is confined ({@code sandbox}; off by default)
@@ -54,6 +56,7 @@ public record UpstreamConfig(
         ProtocolEra protocolEra,
         boolean inheritEnv,
         Optional<UpstreamOAuth> oauth,
+        Optional<UpstreamOAuth> tokenExchange,
         FleetConfig fleet,
         SandboxConfig sandbox) {
 
@@ -89,6 +92,10 @@ public record UpstreamConfig(
         if (oauth.isPresent() && transport == UpstreamTransport.STDIO) {
             throw new IllegalArgumentException("oauth is for http and sse upstreams");
         }
+        Objects.requireNonNull(tokenExchange, "tokenExchange");
+        if (tokenExchange.isPresent() && transport != UpstreamTransport.HTTP) {
+            throw new IllegalArgumentException("token_exchange is for http upstreams");
+        }
         Objects.requireNonNull(fleet, "fleet");
         if (transport != UpstreamTransport.STDIO && !fleet.equals(FleetConfig.SINGLE)) {
             throw new IllegalArgumentException("replicas, max_processes and session_mode apply to stdio upstreams only");
@@ -116,20 +123,20 @@ public record UpstreamConfig(
     public UpstreamConfig withLimits(UpstreamLimits other) {
         return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, other, restartOnFailure,
                 maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, oauth,
-                fleet, sandbox);
+                tokenExchange, fleet, sandbox);
     }
 
     /** The same upstream, confined by {@code other}. */
     public UpstreamConfig withSandbox(SandboxConfig other) {
         return new UpstreamConfig(name, enabled, transport, command, env, cwd, url, limits, restartOnFailure,
                 maxRestartAttempts, tlsVerify, serverIdentity, forwardRoots, headers, caFile, protocolEra, inheritEnv, oauth,
-                fleet, other);
+                tokenExchange, fleet, other);
     }
 
     /** An enabled stdio upstream with every other setting at its default; handy for tests and embedding. */
     public static UpstreamConfig stdio(String name, List<String> command) {
         return new UpstreamConfig(name, true, UpstreamTransport.STDIO, command, Map.of(), Optional.empty(), Optional.empty(),
                 UpstreamLimits.ofCeiling(LimitsConfig.DEFAULT_IN_FLIGHT_PER_UPSTREAM), true, 0, true, Optional.empty(), true, Map.of(), Optional.empty(),
-                ProtocolEra.AUTO, false, Optional.empty(), FleetConfig.SINGLE, SandboxConfig.OFF);
+                ProtocolEra.AUTO, false, Optional.empty(), Optional.empty(), FleetConfig.SINGLE, SandboxConfig.OFF);
     }
 }

@@ -5,9 +5,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An HTTP upstream's {@code oauth:}: the gateway gets its own access token from {@code tokenUrl} by the OAuth client
- * credentials grant (client_secret_basic) and sends it as {@code Authorization: Bearer}, renewing it before it
- * expires. The token is the gateway's, never a client's.
+ * The gateway as an OAuth client of one HTTP upstream's token endpoint (client_secret_basic). Under {@code oauth:} it
+ * gets its own access token by the client credentials grant and sends it as {@code Authorization: Bearer}, renewing
+ * it before it expires. Under {@code token_exchange:} it exchanges each caller's validated token for one minted for
+ * the upstream (RFC 8693); the caller's own token never reaches the upstream.
  *
  * @param scope the scope to ask for, space-separated, if any
  * @param resource the RFC 8707 resource indicator (the upstream's URI, for providers that mint per-audience tokens)

@@ -16,13 +16,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A JWT caller's claims are the token's (dates as epoch seconds); an API-key caller has {@code api_key} (the
  * key's name) and {@code scope}. {@link #scopes()} and {@link #groups()} read the usual claims for either.
+ *
+ * @param token the JWT the caller presented, for token exchange towards upstreams; null for any other caller
  */
-public record Principal(String subject, Map<String, Object> claims) {
+public record Principal(String subject, Map<String, Object> claims, @Nullable BearerToken token) {
     public static final Principal ANONYMOUS = new Principal("", Map.of());
 
     public Principal {
         Objects.requireNonNull(subject, "subject");
         claims = Map.copyOf(claims);
+    }
+
+    /** A caller without an exchangeable token (an API key, the stdio principal, a restored session). */
+    public Principal(String subject, Map<String, Object> claims) {
+        this(subject, claims, null);
     }
 
     public boolean isAnonymous() {

@@ -1,6 +1,7 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
+import io.gatekit.session.Principal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,14 @@ public interface CallOrigin {
      * 0023), the same object for every call of one client; null when the call belongs to no client.
      */
     default @Nullable Object sessionKey() {
+        return null;
+    }
+
+    /**
+     * Who the call is for, as authentication established it: an upstream with {@code token_exchange} exchanges the
+     * caller's token for one of its own (RFC 8693). Null for the gateway's own calls.
+     */
+    default @Nullable Principal caller() {
         return null;
     }
 }

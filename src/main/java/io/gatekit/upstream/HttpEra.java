@@ -1,9 +1,12 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.JsonRpcError;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.Principal;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,14 +33,24 @@ sealed interface HttpEra permits LegacyHttpEra, ModernHttpEra {
         /** A request that cannot be delivered gets an error response at once. */
         void failRequest(JsonRpcMessage message, String why);
 
+        /** A request that cannot be sent (its caller's credentials cannot be had) gets {@code error} at once. */
+        default void failRequest(JsonRpcMessage message, JsonRpcError error) {
+            if (message instanceof JsonRpcMessage.Request request) {
+                deliver(new Decoded.Ok(Response.failure(request.id(), error)));
+            }
+        }
+
         /** The upstream is gone: the connection fails its calls and the supervisor restarts it. */
         void end(Throwable cause);
 
         boolean isOpen();
     }
 
-    /** Sends one message (on a virtual thread of its own); false when it cannot. */
-    boolean send(JsonRpcMessage message);
+    /**
+     * Sends one message (on a virtual thread of its own); false when it cannot. A client's request names its
+     * {@code caller}, whose token a {@code token_exchange} upstream exchanges for this request's Authorization.
+     */
+    boolean send(JsonRpcMessage message, @Nullable Principal caller);
 
     /** A response reached the connection, on whatever stream. */
     default void answered(Response response) {}

@@ -2,11 +2,13 @@ package io.gatekit.upstream;
 
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.Principal;
 import io.gatekit.transport.SseReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -83,11 +85,21 @@ final class HttpExchange {
 
     /** A POST of one JSON-RPC message, accepting either kind of answer. */
     org.eclipse.jetty.client.Request post(byte[] body, Map<String, String> headers) {
+        return post(body, headers, null);
+    }
+
+    /**
+     * A POST on behalf of {@code caller} (a client's request; null for the gateway's own messages): with token
+     * exchange it carries a token minted for the caller, which may mean asking the provider first, on this thread.
+     * Throws {@link GatewayException} with the error for the client when no such token can be had.
+     */
+    org.eclipse.jetty.client.Request post(byte[] body, Map<String, String> headers, @Nullable Principal caller) {
+        Map<String, String> credential = credentials.headers(caller);
         return client.newRequest(url).method(HttpMethod.POST)
                 .headers(h -> {
                     h.put(HttpHeader.CONTENT_TYPE, "application/json");
                     h.put(HttpHeader.ACCEPT, "application/json, text/event-stream");
-                    credentials.headers().forEach(h::put);
+                    credential.forEach(h::put);
                     headers.forEach(h::put);
                 })
                 .body(new BytesRequestContent("application/json", body));

@@ -10,6 +10,7 @@ import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.jsonrpc.ProtocolVersions;
+import io.gatekit.session.Principal;
 import io.gatekit.transport.MessageHandler;
 import java.io.IOException;
 import java.time.Duration;
@@ -87,12 +88,17 @@ final class HttpWire extends HttpWireBase {
 
     @Override
     public boolean send(JsonRpcMessage message) {
+        return send(message, null);
+    }
+
+    @Override
+    public boolean send(JsonRpcMessage message, @Nullable Principal caller) {
         if (!open) {
             return false;
         }
         HttpEra chosen = era;
         if (chosen != null) {
-            return chosen.send(message);
+            return chosen.send(message, caller);
         }
         if (message instanceof Request request && "initialize".equals(request.method())) {
             Thread.ofVirtual().name("gatekit-http-discover").start(() -> discoverOrInitialize(request));

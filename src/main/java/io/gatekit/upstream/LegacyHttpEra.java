@@ -2,12 +2,14 @@ package io.gatekit.upstream;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.jsonrpc.Decoded;
+import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
 import io.gatekit.jsonrpc.McpHeaders;
+import io.gatekit.session.Principal;
 import io.gatekit.upstream.HttpExchange.Outcome;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -66,13 +68,17 @@ final class LegacyHttpEra implements HttpEra {
     }
 
     @Override
-    public boolean send(JsonRpcMessage message) {
-        Thread.ofVirtual().name("gatekit-http-post").start(() -> sendNow(message));
+    public boolean send(JsonRpcMessage message, @Nullable Principal caller) {
+        Thread.ofVirtual().name("gatekit-http-post").start(() -> sendNow(message, caller));
         return true;
     }
 
     /** Sends on the calling thread (the discovery thread falls back to initialize this way). */
     void sendNow(JsonRpcMessage message) {
+        sendNow(message, null);
+    }
+
+    private void sendNow(JsonRpcMessage message, @Nullable Principal caller) {
         if (message instanceof Notification n && "notifications/cancelled".equals(n.method())) {
             JsonNode params = n.params();
             Resumption resumption = params == null ? null : resuming.get(params.path("requestId").toString());
@@ -84,19 +90,26 @@ final class LegacyHttpEra implements HttpEra {
         if (message instanceof Request request && "initialize".equals(request.method())) {
             initializeBody = body;
         }
-        post(message, body, true);
+        post(message, body, caller, true);
     }
 
     // --- posting ---
 
-    private void post(JsonRpcMessage message, byte[] body, boolean mayRetry) {
+    private void post(JsonRpcMessage message, byte[] body, @Nullable Principal caller, boolean mayRetry) {
         Request request = message instanceof Request r ? r : null;
         boolean initialize = request != null && "initialize".equals(request.method());
         String session = sessionId;
         long deadline = System.nanoTime() + context.answerWait().toNanos();
+        org.eclipse.jetty.client.Request http;
+        try {
+            http = exchange().post(body, headers(session, null), caller);
+        } catch (GatewayException e) {
+            host().failRequest(message, e.error());
+            return;
+        }
         Outcome outcome;
         try {
-            outcome = exchange().run(exchange().post(body, headers(session, null)),
+            outcome = exchange().run(http,
                     initialize ? context.connectTimeout() : context.answerWait(),
                     message, new StreamPosition(), head -> started(message, head.get(SESSION_HEADER)), decoded -> {
                         if (initialize) {
@@ -113,7 +126,7 @@ final class LegacyHttpEra implements HttpEra {
                 log.info("upstream {}: HTTP session lost ({}); re-initialising and retrying once", context.name(),
                         refused.status());
                 if (renewSession(session)) {
-                    post(message, body, false);
+                    post(message, body, caller, false);
                 } else {
                     refused(message, refused);
                 }

@@ -4,11 +4,13 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
 import io.gatekit.jsonrpc.JsonRpcError;
+import io.gatekit.jsonrpc.GatewayException;
 import io.gatekit.jsonrpc.JsonRpcIds;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.jsonrpc.JsonRpcMessage.Notification;
 import io.gatekit.jsonrpc.JsonRpcMessage.Request;
 import io.gatekit.jsonrpc.JsonRpcMessage.Response;
+import io.gatekit.session.Principal;
 import io.gatekit.upstream.HttpExchange.Outcome;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -62,7 +64,7 @@ final class ModernHttpEra implements HttpEra {
     }
 
     @Override
-    public boolean send(JsonRpcMessage message) {
+    public boolean send(JsonRpcMessage message, @Nullable Principal caller) {
         switch (message) {
             case Request r when r.method().equals("ping") -> answerHere(r);
             case Request r when r.method().equals("logging/setLevel") -> {
@@ -73,7 +75,7 @@ final class ModernHttpEra implements HttpEra {
                     subscription(r);
             case Request r -> {
                 Request enveloped = protocol.envelope(r, logLevel);
-                Thread.ofVirtual().name("gatekit-http-post").start(() -> post(enveloped));
+                Thread.ofVirtual().name("gatekit-http-post").start(() -> post(enveloped, caller));
             }
             case Notification n when n.method().equals("notifications/initialized") -> relisten();
             case Notification n when n.method().equals("notifications/cancelled") -> cancel(n);
@@ -84,9 +86,14 @@ final class ModernHttpEra implements HttpEra {
         return true;
     }
 
-    private void post(Request request) {
-        org.eclipse.jetty.client.Request post =
-                exchange().post(exchange().codec().encode(request), ModernProtocol.headers(request));
+    private void post(Request request, @Nullable Principal caller) {
+        org.eclipse.jetty.client.Request post;
+        try {
+            post = exchange().post(exchange().codec().encode(request), ModernProtocol.headers(request), caller);
+        } catch (GatewayException e) {
+            host().failRequest(request, e.error());
+            return;
+        }
         Long cancellable = request.id().canConvertToLong() ? request.id().asLong() : null;
         if (cancellable != null) {
             posts.put(cancellable, post);

@@ -85,7 +85,8 @@ final class UpstreamConnection implements MessageHandler {
         pending.put(call);
         // Registered first, checked second: onClosed drains the map after clearing `open`, so a call that
         // slips in during the close is either drained there or failed here, never left waiting.
-        if (!open || !wire.send(new Request(JsonRpcIds.of(upstreamId), request.method(), params))) {
+        if (!open || !wire.send(new Request(JsonRpcIds.of(upstreamId), request.method(), params),
+                origin == null ? null : origin.caller())) {
             pending.remove(call);
             throw owner.unavailable("connection closed");
         }

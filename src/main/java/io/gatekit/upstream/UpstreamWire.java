@@ -1,6 +1,7 @@
 package io.gatekit.upstream;
 
 import io.gatekit.jsonrpc.JsonRpcMessage;
+import io.gatekit.session.Principal;
 import io.gatekit.transport.MessageHandler;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,6 +18,14 @@ interface UpstreamWire {
 
     /** Sends one message; false when the wire is closed. Must not block for long. */
     boolean send(JsonRpcMessage message);
+
+    /**
+     * Sends a client's request on behalf of {@code caller}: a wire whose requests carry per-caller credentials
+     * (token exchange) uses them for this one; the others send it as any message.
+     */
+    default boolean send(JsonRpcMessage message, @Nullable Principal caller) {
+        return send(message);
+    }
 
     /** Why the wire ended, for error messages ("exited with code 3; last stderr: ..."). */
     String describeEnd(@Nullable Throwable cause);

@@ -49,4 +49,54 @@ class UpstreamOAuthConfigTest {
                 "test.yaml:11:26: proxy.upstreams[1].oauth.token_url: 'ftp://idp/token' is not an http:// or https:// URL"
                         + " with a host");
     }
+
+    private static final String JWT_FACE = """
+            proxy:
+              transport: http
+              http:
+                port: 0
+                auth:
+                  jwt: {issuer: "https://idp.example.com", audience: "https://gw.example.com/mcp", jwks_uri: "https://idp.example.com/jwks"}
+              upstreams:
+            """;
+
+    @Test
+    void tokenExchangeBinds_withTheUpstreamAsItsDefaultResource() {
+        GatewayConfig config = parse(JWT_FACE + """
+                    - name: remote
+                      transport: http
+                      url: https://mcp.example.com/mcp
+                      token_exchange:
+                        token_url: https://idp.example.com/token
+                        client_id: gatekit
+                        client_secret: "${SECRET}"
+                        scope: "mcp:tools"
+                """, Map.of("SECRET", "hunter2"));
+        UpstreamOAuth exchange = config.proxy().upstreams().getFirst().tokenExchange().orElseThrow();
+        assertThat(exchange).isEqualTo(new UpstreamOAuth(URI.create("https://idp.example.com/token"), "gatekit",
+                "hunter2", Optional.of("mcp:tools"), Optional.of("https://mcp.example.com/mcp"), Optional.empty()));
+        assertThat(config.proxy().upstreams().getFirst().oauth()).isEmpty();
+        assertThat(exchange.toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void tokenExchangeWhereNoCallerTokenCanExist_orOnAnSseUpstream_isRefusedAtItsLine() {
+        assertThat(problems(withUpstreams("""
+                    - name: remote
+                      transport: http
+                      url: https://mcp.example.com/mcp
+                      token_exchange: {token_url: "https://idp/token", client_id: a, client_secret: b}
+                """))).extracting(Object::toString).containsExactly(
+                "test.yaml:7:7: proxy.upstreams[0].token_exchange: token_exchange exchanges each caller's own access"
+                        + " token, which only the HTTP face with JWT authentication has: set proxy.transport: http and"
+                        + " proxy.http.auth.jwt, or use oauth (the gateway's own token)");
+        assertThat(problems(JWT_FACE + """
+                    - name: stream
+                      transport: sse
+                      url: https://mcp.example.com/sse
+                      token_exchange: {token_url: "https://idp/token", client_id: a, client_secret: b}
+                """)).extracting(Object::toString).containsExactly(
+                "test.yaml:11:7: proxy.upstreams[0].token_exchange: token_exchange needs transport: http (each request"
+                        + " carries its caller's token; an sse upstream's messages share one stream)");
+    }
 }

@@ -36,6 +36,8 @@ public final class TestIssuer implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    /** Each token exchange the provider made, as "subject audience". */
+    private final List<String> exchanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String issuer;
     private final String resource;
@@ -44,6 +46,15 @@ public final class TestIssuer implements AutoCloseable {
 
     /** Starts the provider for tokens to {@code resource} carrying {@code scope}; returns once it listens. */
     public TestIssuer(Path dir, String resource, String scope) throws Exception {
+        this(dir, resource, scope, List.of(), List.of());
+    }
+
+    /**
+     * The same, with {@code users} (clients whose tokens name them as subject: {@link #token(String)}) and the
+     * audiences {@link #CLIENT_ID} may exchange their tokens for (RFC 8693).
+     */
+    public TestIssuer(Path dir, String resource, String scope, List<String> users, List<String> exchangeAudiences)
+            throws Exception {
         Peers.requireInstalled(OIDC_PROVIDER);
         this.resource = resource;
         this.scope = scope;
@@ -54,14 +65,21 @@ public final class TestIssuer implements AutoCloseable {
         int port = Loopback.freePort();
         this.issuer = "http://127.0.0.1:" + port;
         Path script = Path.of(System.getProperty("user.dir"), "interop", "peers", "idp", "test-issuer.mjs");
-        this.process = new ProcessBuilder(List.of(Peers.node(), script.toString(), Integer.toString(port), resource,
+        ProcessBuilder command = new ProcessBuilder(List.of(Peers.node(), script.toString(), Integer.toString(port), resource,
                 CLIENT_ID, CLIENT_SECRET, scope, keyFile.toString()))
-                .redirectError(dir.resolve("issuer-stderr.txt").toFile()).start();
+                .redirectError(dir.resolve("issuer-stderr.txt").toFile());
+        command.environment().put("USERS", String.join(" ", users));
+        command.environment().put("EXCHANGE_AUDIENCES", String.join(" ", exchangeAudiences));
+        this.process = command.start();
         this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread.ofVirtual().name("test-issuer-stdout").start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
-                    lines.add(line);
+                    if (line.startsWith("exchanged ")) {
+                        exchanges.add(line.substring("exchanged ".length()));
+                    } else {
+                        lines.add(line);
+                    }
                 }
             } catch (IOException e) {
                 lines.add("ended " + e);
@@ -100,9 +118,23 @@ public final class TestIssuer implements AutoCloseable {
         return signingKey;
     }
 
+    /** The token exchanges made so far, each as "subject audience". */
+    public List<String> exchanges() {
+        return List.copyOf(exchanges);
+    }
+
     /** A fresh access token from the provider (client_credentials, RFC 8707 resource). */
     public String token() throws Exception {
-        String basic = Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+        return token(CLIENT_ID, CLIENT_SECRET);
+    }
+
+    /** A fresh access token for {@code user} (one of the constructor's users): its subject is the user. */
+    public String token(String user) throws Exception {
+        return token(user, user + "-secret");
+    }
+
+    private String token(String clientId, String secret) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
         String form = "grant_type=client_credentials&resource=" + java.net.URLEncoder.encode(resource, StandardCharsets.UTF_8)
                 + "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(issuer + "/token"))

@@ -16,6 +16,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.gatekit.config.JwtAuthConfig;
+import io.gatekit.session.BearerToken;
 import io.gatekit.session.Principal;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -116,7 +117,7 @@ final class JwtValidator {
         if (subject == null || subject.isEmpty()) {
             return invalid("the token names no subject (sub or client_id)");
         }
-        Principal principal = new Principal(subject, withoutNulls(claims.toJSONObject()));
+        Principal principal = new Principal(subject, withoutNulls(claims.toJSONObject()), new BearerToken(token));
         Set<String> missing = new TreeSet<>(requiredScopes);
         missing.removeAll(principal.scopes());
         if (!missing.isEmpty()) {
