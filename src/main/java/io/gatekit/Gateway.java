@@ -24,6 +24,7 @@ import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Routing;
 import io.gatekit.routing.ToolAlias;
 import io.gatekit.security.policy.CurrentPolicy;
+import io.gatekit.security.policy.PolicyEnforcement;
 import io.gatekit.security.policy.PolicyLink;
 import io.gatekit.session.ClientChannel;
 import io.gatekit.session.ClientSession;
@@ -113,7 +114,8 @@ public final class Gateway implements AutoCloseable {
         this.requestDeadlines = new Deadlines(config.proxy().timeouts().request());
         // The one request chain, in order (docs/ARCHITECTURE.md). Plugins come after targeting, where names are
         // resolved (they see clean names and the upstream), and before the gateway's own methods are answered. The
-        // access policy decides after the plugins, so that auditors record its denials with the decision.
+        // access policy decides before the plugins (their request records carry the decision) and refuses after them
+        // (auditors record a denied request and its refusal).
         // With neither metrics nor tracing there is no observation link; without tracing, no upstream tracing link.
         List<Link> links = new ArrayList<>();
         if (observability.observesRequests()) {
@@ -123,8 +125,9 @@ public final class Gateway implements AutoCloseable {
                 new ClientAdmission(admission),
                 requestDeadlines,
                 routing.targeting(),
-                this.plugins.link(),
                 new PolicyLink(policy, routing.toolHints()),
+                this.plugins.link(),
+                new PolicyEnforcement(),
                 routing.gatewayMethods(),
                 routing.heldCalls(),
                 new UpstreamAdmission(admission),

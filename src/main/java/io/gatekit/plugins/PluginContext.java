@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param direction which way the message travels
  * @param startNanos when the request was read ({@code System.nanoTime()}); for a notification, when it was read
  * @param accessDecision what the access policy decided about the request ({@code allow (rule readers)}, {@code deny
- *     (default)}, {@code filtered} for a merged list); null when no policy decided (none is configured, or the policy
- *     decides after this point: a request's plugins run before it, its answer's after)
+ *     (default)}, {@code filtered} for a merged list); null when no policy decided (none is configured, or the request
+ *     names no single item); the policy decides before the plugins see the request
  */
 public record PluginContext(@Nullable String upstream, Principal principal, String clientId, Direction direction,
         long startNanos, @Nullable String accessDecision) {

@@ -103,7 +103,7 @@ final class PluginLink implements Link {
         Target target = exchange.target();
         String upstream = target == null ? null : target.upstream().name();
         PluginContext context = new PluginContext(upstream, exchange.principal(), exchange.client().id(),
-                Direction.TO_UPSTREAM, exchange.startNanos());
+                Direction.TO_UPSTREAM, exchange.startNanos(), exchange.accessDecision());
         State state = new State(generation, generation.forUpstream(upstream), context, exchange.request());
         exchange.attach(State.class, state);
         return state;
@@ -116,7 +116,7 @@ final class PluginLink implements Link {
             return response;
         }
         Pipeline pipeline = state.pipeline();
-        // The access policy decides after the plugins: its decision reaches them with the answer.
+        // A merged list's decision ("filtered") is made on its way in, as every other: the answer carries it too.
         PluginContext context = state.context().toClient().withAccessDecision(exchange.accessDecision());
         PipelineRun run = MERGED_LISTS.contains(exchange.method()) ? PipelineRun.untouched(response)
                 : pipeline.response(state.request(), response, context);

@@ -10,16 +10,20 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The link that authorises a request naming one tool, prompt or resource ({@code tools/call}, {@code prompts/get},
- * {@code resources/read}, {@code completion/complete}) by the caller's {@link CallerPolicy}, the same decision that
- * filters the merged lists. A denied request gets -32602 {@code Unknown tool: <name>} (prompt, resource), the error
- * an upstream gives a name it does not have, so a caller cannot tell a hidden item from a missing one. It sits after
- * targeting (it decides on the resolved upstream and name) and after the plugins, so auditors record the denial
- * with the decision ({@link Exchange#accessDecision}). Without a policy it costs one volatile read.
+ * The link that decides whether the caller may use the one tool, prompt or resource a request names ({@code
+ * tools/call}, {@code prompts/get}, {@code resources/read}, {@code completion/complete}) by its {@link CallerPolicy},
+ * the same decision that filters the merged lists. It sits after targeting (it decides on the resolved upstream and
+ * name, which no later link changes) and before the plugins, and only records the decision ({@link
+ * Exchange#accessDecision}), so that auditors see it on the request's own record as well as on its answer; {@link
+ * PolicyEnforcement}, after the plugins, refuses a denied request with the error {@link #unknown} makes. Without a
+ * policy it costs one volatile read.
  */
 public final class PolicyLink implements Link {
     /** The caller's policy, kept from {@link #mayBlock} to {@link #onRequest}. */
     private record Decided(CallerPolicy policy) {}
+
+    /** A denial waiting for {@link PolicyEnforcement}: the error the caller gets. */
+    record Denied(JsonRpcError error) {}
 
     private final CurrentPolicy current;
     private final ToolHints hints;
@@ -59,7 +63,10 @@ public final class PolicyLink implements Link {
         Verdict verdict = policy.decide(kind, upstream, target.name(),
                 () -> hints.readOnly(upstream, target.name(), exchange.deadlineNanos()));
         exchange.accessDecision(verdict.describe());
-        return verdict.allowed() ? Decision.proceed() : Decision.fail(unknown(kind, target.name()));
+        if (!verdict.allowed()) {
+            exchange.attach(Denied.class, new Denied(unknown(kind, target.name())));
+        }
+        return Decision.proceed();
     }
 
     private CallerPolicy callerPolicy(Exchange exchange) {

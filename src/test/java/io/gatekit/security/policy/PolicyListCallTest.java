@@ -154,13 +154,15 @@ class PolicyListCallTest {
             assertThat(alice.call("tools/call", toolCall("alpha__fail", "mode", "error")).path("error").path("message")
                     .asString()).isEqualTo("Unknown tool: alpha__fail");
         }
-        List<JsonNode> responses = Files.readAllLines(audit).stream().map(line -> TestClient.JSON.readTree(line))
-                .filter(record -> record.path("method").asString().equals("tools/call")
-                        && record.has("response_status")).toList();
-        assertThat(responses).extracting(r -> r.path("tool").asString(), r -> r.path("principal").asString(),
-                r -> r.path("access_decision").asString()).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("echo", "alice", "allow (rule readers)"),
-                        org.assertj.core.groups.Tuple.tuple("fail", "alice", "deny (default)"));
+        // The request's own record and its answer's both carry the caller and the decision.
+        List<JsonNode> calls = Files.readAllLines(audit).stream().map(line -> TestClient.JSON.readTree(line))
+                .filter(record -> record.path("method").asString().equals("tools/call")).toList();
+        assertThat(calls).extracting(r -> r.path("event_type").asString(), r -> r.path("tool").asString(),
+                r -> r.path("principal").asString(), r -> r.path("access_decision").asString()).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("REQUEST", "echo", "alice", "allow (rule readers)"),
+                        org.assertj.core.groups.Tuple.tuple("RESPONSE", "echo", "alice", "allow (rule readers)"),
+                        org.assertj.core.groups.Tuple.tuple("REQUEST", "fail", "alice", "deny (default)"),
+                        org.assertj.core.groups.Tuple.tuple("INVALID_PARAMS_ERROR", "fail", "alice", "deny (default)"));
     }
 
     private static String randomPolicy(Random random) {
