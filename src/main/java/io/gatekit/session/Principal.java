@@ -2,6 +2,7 @@ package io.gatekit.session;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record Principal(String subject, Map<String, Object> claims, @Nullable BearerToken token) {
     public static final Principal ANONYMOUS = new Principal("", Map.of());
+    /** Where groups and scopes are unless the policy names other claims. */
+    public static final String GROUP_CLAIM = "groups";
+    public static final String SCOPE_CLAIM = "scope";
 
     public Principal {
         Objects.requireNonNull(subject, "subject");
@@ -54,19 +58,41 @@ public record Principal(String subject, Map<String, Object> claims, @Nullable Be
         return callerKey().equals(other.callerKey());
     }
 
-    /** The granted scopes: the space-separated {@code scope} claim (RFC 9068), or an {@code scp} list or string. */
+    /** The granted scopes in the usual claims: {@link #scopes(String) scopes("scope")}. */
     public Set<String> scopes() {
-        Set<String> scopes = new TreeSet<>();
-        scopes.addAll(words(claims.get("scope")));
+        return scopes(SCOPE_CLAIM);
+    }
+
+    /**
+     * The granted scopes: the claim {@code claim}, a space-separated string (RFC 9068, RFC 8693) or a list, and the
+     * {@code scp} claim, where some providers put them. The one reading of scopes: the face's required scopes and the
+     * access policy both ask here.
+     */
+    public Set<String> scopes(String claim) {
+        Set<String> scopes = new TreeSet<>(words(claims.get(claim)));
         scopes.addAll(words(claims.get("scp")));
-        return Set.copyOf(scopes);
+        return Collections.unmodifiableSet(scopes);
     }
 
-    /** The caller's groups: the {@code groups} claim, a list or a space-separated string; empty without one. */
-    public List<String> groups() {
-        return words(claims.get("groups"));
+    /** The caller's groups in the usual claim: {@link #groups(String) groups("groups")}. */
+    public Set<String> groups() {
+        return groups(GROUP_CLAIM);
     }
 
+    /**
+     * The caller's groups: the claim {@code claim} as a list of names, or a single string naming one group (group
+     * names may contain spaces, as directory display names do; unlike scopes, no standard makes the string a list).
+     * The one reading of groups: the access policy asks here.
+     */
+    public Set<String> groups(String claim) {
+        Object value = claims.get(claim);
+        if (value instanceof String single) {
+            return single.isBlank() ? Set.of() : Set.of(single.strip());
+        }
+        return Set.copyOf(words(value));
+    }
+
+    /** A space-separated string's words, or a list's non-empty strings. */
     private static List<String> words(@Nullable Object claim) {
         List<String> words = new ArrayList<>();
         if (claim instanceof String text) {
@@ -82,6 +108,6 @@ public record Principal(String subject, Map<String, Object> claims, @Nullable Be
                 }
             }
         }
-        return List.copyOf(words);
+        return words;
     }
 }

@@ -14,9 +14,20 @@ class PrincipalTest {
                 "groups", List.of("admins", "ops")));
         assertThat(jwt.scopes()).containsExactlyInAnyOrder("mcp:tools", "openid", "extra");
         assertThat(jwt.groups()).containsExactly("admins", "ops");
-        assertThat(new Principal("bob", Map.of("groups", "a b")).groups()).containsExactly("a", "b");
+        assertThat(new Principal("bob", Map.of("groups", " Platform Admins ")).groups())
+                .as("a string names one group").containsExactly("Platform Admins");
+        assertThat(new Principal("bob", Map.of("groups", "")).groups()).isEmpty();
         assertThat(Principal.ANONYMOUS.scopes()).isEmpty();
         assertThat(Principal.ANONYMOUS.groups()).isEmpty();
+    }
+
+    @Test
+    void otherClaims_areReadTheSameWay() {
+        Principal custom = new Principal("dana", Map.of("roles", List.of("reader", "", 7), "perms", "a  b",
+                "scp", "c"));
+        assertThat(custom.groups("roles")).containsExactlyInAnyOrder("reader");
+        assertThat(custom.scopes("perms")).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(custom.groups()).isEmpty();
     }
 
     @Test

@@ -57,6 +57,28 @@ class AccessPolicyTest {
     }
 
     @Test
+    void thePolicyReadsGroupsAndScopesAsThePrincipalDoes() {
+        Principal admin = new Principal("erin", Map.of("groups", "Platform Admins", "roles", List.of("ops"),
+                "perms", "mcp:read mcp:write"));
+        PolicyRule admins = rule("admins", PolicyEffect.ALLOW, List.of(), List.of("Platform Admins"), List.of(),
+                List.of("a"), List.of(), false);
+        PolicyRule ops = rule("ops", PolicyEffect.ALLOW, List.of(), List.of("ops"), List.of(), List.of("b"), List.of(), false);
+        PolicyRule writers = rule("writers", PolicyEffect.ALLOW, List.of(), List.of(), List.of("mcp:write"),
+                List.of("c"), List.of(), false);
+        AccessPolicy byDefaultClaims = policy(PolicyEffect.DENY, admins, ops, writers);
+        assertThat(tool(byDefaultClaims, admin, "a", "x", false).allowed()).isEqualTo(admin.groups().contains("Platform Admins"))
+                .isTrue();
+        assertThat(tool(byDefaultClaims, admin, "b", "x", false).allowed()).isFalse();
+        AccessPolicy byOtherClaims = AccessPolicy.of(Optional.of(new PolicyConfig(PolicyEffect.DENY, "roles", "perms",
+                List.of(admins, ops, writers))));
+        assertThat(tool(byOtherClaims, admin, "a", "x", false).allowed()).isFalse();
+        assertThat(tool(byOtherClaims, admin, "b", "x", false).allowed()).isEqualTo(admin.groups("roles").contains("ops"))
+                .isTrue();
+        assertThat(tool(byOtherClaims, admin, "c", "x", false).allowed())
+                .isEqualTo(admin.scopes("perms").contains("mcp:write")).isTrue();
+    }
+
+    @Test
     void anonymousCallersMatchOnlyRulesAboutEveryone() {
         AccessPolicy policy = policy(PolicyEffect.DENY,
                 rule("anyone-named", PolicyEffect.ALLOW, List.of("*"), List.of(), List.of(), List.of("a"), List.of(), false),
