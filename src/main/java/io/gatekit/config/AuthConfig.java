@@ -12,10 +12,19 @@ import java.util.Optional;
  * @param jwt how to validate access tokens, if the gateway sits behind an identity provider
  * @param apiKeys keys known by their SHA-256 hash
  * @param allowUnauthenticated the operator's explicit consent to serve a non-loopback address without authentication
+ * @param protectMetrics whether {@code /metrics} on the face's port needs a credential, and {@code /readyz} tells an
+ *     unauthenticated probe only whether the gateway is ready ({@code protect_metrics}; default: whenever
+ *     authentication is configured)
  */
-public record AuthConfig(Optional<JwtAuthConfig> jwt, List<ApiKeyConfig> apiKeys, boolean allowUnauthenticated) {
+public record AuthConfig(Optional<JwtAuthConfig> jwt, List<ApiKeyConfig> apiKeys, boolean allowUnauthenticated,
+        boolean protectMetrics) {
     /** No authentication: the default, fit for a loopback address only. */
-    public static final AuthConfig NONE = new AuthConfig(Optional.empty(), List.of(), false);
+    public static final AuthConfig NONE = new AuthConfig(Optional.empty(), List.of(), false, false);
+
+    /** Authentication as configured, with {@code /metrics} protected whenever there is any. */
+    public AuthConfig(Optional<JwtAuthConfig> jwt, List<ApiKeyConfig> apiKeys, boolean allowUnauthenticated) {
+        this(jwt, apiKeys, allowUnauthenticated, jwt.isPresent() || !apiKeys.isEmpty());
+    }
 
     public AuthConfig {
         Objects.requireNonNull(jwt, "jwt");
@@ -23,6 +32,9 @@ public record AuthConfig(Optional<JwtAuthConfig> jwt, List<ApiKeyConfig> apiKeys
         long distinct = apiKeys.stream().map(ApiKeyConfig::name).distinct().count();
         if (distinct != apiKeys.size()) {
             throw new IllegalArgumentException("api_keys names must be unique");
+        }
+        if (protectMetrics && jwt.isEmpty() && apiKeys.isEmpty()) {
+            throw new IllegalArgumentException("protect_metrics needs jwt or api_keys: without them no credential can be checked");
         }
     }
 

@@ -155,8 +155,13 @@ final class ConfigBinder {
                 keys.add(bound);
             }
         }
+        boolean anyAuth = node.path("jwt").isObject() || !keys.isEmpty();
+        if (Nodes.bool(node, "protect_metrics", false) && !anyAuth) {
+            problems.at(at.child("protect_metrics"), "protect_metrics needs jwt or api_keys: without them no credential"
+                    + " can be checked (scrape the admin listener on a private address instead)");
+        }
         AuthConfig auth = problems.build(at, () -> new AuthConfig(jwt, keys,
-                Nodes.bool(node, "allow_unauthenticated", false)));
+                Nodes.bool(node, "allow_unauthenticated", false), Nodes.bool(node, "protect_metrics", anyAuth)));
         return auth == null ? AuthConfig.NONE : auth;
     }
 

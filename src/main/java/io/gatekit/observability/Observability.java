@@ -84,8 +84,16 @@ public final class Observability implements AutoCloseable {
 
     /** {@code {"ready": bool, "upstreams": {name: state}}}. */
     public ObjectNode readiness() {
+        return readiness(true);
+    }
+
+    /** The same, with each upstream's state only when {@code detailed}: else just whether the gateway is ready. */
+    public ObjectNode readiness(boolean detailed) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("ready", ready());
+        if (!detailed) {
+            return body;
+        }
         ObjectNode states = body.putObject("upstreams");
         for (Upstream upstream : upstreams.get()) {
             states.put(upstream.name(), upstream.state().name().toLowerCase(Locale.ROOT));

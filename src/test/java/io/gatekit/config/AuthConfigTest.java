@@ -52,6 +52,18 @@ class AuthConfigTest {
     }
 
     @Test
+    void metricsAreProtectedWheneverThereIsAuth_unlessSaidOtherwise() {
+        String keys = "api_keys: [{name: ci, sha256: %s}]".formatted(HASH);
+        assertThat(parse(http("127.0.0.1", "auth: {" + keys + "}")).proxy().http().orElseThrow().auth().protectMetrics())
+                .isTrue();
+        assertThat(parse(http("127.0.0.1", "auth: {protect_metrics: false, " + keys + "}")).proxy().http().orElseThrow()
+                .auth().protectMetrics()).isFalse();
+        assertThat(parse(http("127.0.0.1", "")).proxy().http().orElseThrow().auth().protectMetrics()).isFalse();
+        assertThat(problems(http("127.0.0.1", "auth: {protect_metrics: true}")).toString())
+                .contains("proxy.http.auth.protect_metrics").contains("needs jwt or api_keys");
+    }
+
+    @Test
     void aNonLoopbackHostWithoutAuth_isRefusedWithTheWayOut() {
         List<ConfigProblem> found = problems(http("0.0.0.0", ""));
         assertThat(found).hasSize(1);

@@ -58,7 +58,8 @@ public final class HttpFace implements AutoCloseable {
         SessionRelay relay = new SessionRelay(shared, registry, gateway.codec());
         this.handler = new McpHandler(gateway, registry, relay, origins, new Authenticator(http.auth(), http.path()),
                 http.path(), http.sseKeepAlive());
-        this.server = jettyServer(http, new HealthEndpoints(gateway.observability(), handler));
+        this.server = jettyServer(http, new HealthEndpoints(gateway.observability(), handler,
+                http.auth().protectMetrics() ? handler.healthGuard() : null));
         this.connector = (ServerConnector) server.getConnectors()[0];
     }
 

@@ -4,6 +4,7 @@ import io.gatekit.jsonrpc.McpHeaders;
 import io.gatekit.Gateway;
 import io.gatekit.jsonrpc.Decoded;
 import io.gatekit.jsonrpc.ErrorCode;
+import io.gatekit.observability.HealthEndpoints;
 import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.jsonrpc.JsonRpcMessage;
 import io.gatekit.security.auth.AuthResult;
@@ -116,6 +117,22 @@ final class McpHandler extends Handler.Abstract {
             }
         }
         return true;
+    }
+
+    /**
+     * The face's authentication for the health endpoints in front of it ({@code protect_metrics}): the same credentials
+     * and refusals (401 with the challenge naming the metadata, 403, 503) as the MCP endpoint.
+     */
+    HealthEndpoints.Guard healthGuard() {
+        return request -> {
+            AuthResult auth = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION),
+                    request.getHeaders().get(API_KEY_HEADER));
+            if (auth instanceof AuthResult.Refused refused) {
+                return (response, callback) -> refuse(refused, authenticator.metadata().orElse(null), request, response,
+                        callback);
+            }
+            return null;
+        };
     }
 
     /** The RFC 9728 document: public (no credential needed to learn where to get one), readable cross-origin. */

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.gatekit.testing.Loopback;
 import io.gatekit.testing.ScriptedHttpUpstream;
 import io.gatekit.upstream.Upstream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -169,6 +170,36 @@ class HttpAuthTest {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
         assertThat(initialize("Bearer not-a-key-and-not-a-jwt").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void metricsNeedACredential_readyzTellsAProbeOnlyWhetherItIsReady_healthzIsOpen() throws Exception {
+        URI metrics = gateway.uri().resolve("/metrics");
+        HttpResponse<String> anonymous = gateway.send(HttpRequest.newBuilder(metrics).GET().build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
+        assertThat(anonymous.body()).doesNotContain("mcp_server_operation_duration_seconds");
+        HttpResponse<String> wrongScope = gateway.send(HttpRequest.newBuilder(metrics)
+                .header("Authorization", "Bearer " + token("scraper", "other")).GET().build());
+        assertThat(wrongScope.statusCode()).isEqualTo(403);
+        for (HttpRequest.Builder scrape : List.of(
+                HttpRequest.newBuilder(metrics).header("Authorization", "Bearer " + token("scraper", "mcp:tools")),
+                HttpRequest.newBuilder(metrics).header("X-API-Key", API_KEY))) {
+            HttpResponse<String> scraped = gateway.send(scrape.GET().build());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("# HELP");
+        }
+
+        URI readyz = gateway.uri().resolve("/readyz");
+        HttpResponse<String> probe = gateway.send(HttpRequest.newBuilder(readyz).GET().build());
+        assertThat(probe.statusCode()).isIn(200, 503);
+        assertThat(JSON.readTree(probe.body()).properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("ready");
+        HttpResponse<String> detailed = gateway.send(HttpRequest.newBuilder(readyz).header("X-API-Key", API_KEY).GET().build());
+        assertThat(JSON.readTree(detailed.body()).path("upstreams").has("demo")).isTrue();
+
+        HttpResponse<String> healthz = gateway.send(HttpRequest.newBuilder(gateway.uri().resolve("/healthz")).GET().build());
+        assertThat(healthz.statusCode()).isEqualTo(200);
     }
 
     @Test
