@@ -3,6 +3,7 @@ package io.gatekit.session;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +90,7 @@ public record Principal(String subject, Map<String, Object> claims, @Nullable Be
         if (value instanceof String single) {
             return single.isBlank() ? Set.of() : Set.of(single.strip());
         }
-        return Set.copyOf(words(value));
+        return Collections.unmodifiableSet(new LinkedHashSet<>(words(value))); // in the claim's order
     }
 
     /** A space-separated string's words, or a list's non-empty strings. */
