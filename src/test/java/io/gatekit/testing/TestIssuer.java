@@ -55,6 +55,12 @@ public final class TestIssuer implements AutoCloseable {
      */
     public TestIssuer(Path dir, String resource, String scope, List<String> users, List<String> exchangeAudiences)
             throws Exception {
+        this(dir, resource, scope, users, exchangeAudiences, 300);
+    }
+
+    /** The same, with every token it issues valid for {@code tokenTtlSeconds}. */
+    public TestIssuer(Path dir, String resource, String scope, List<String> users, List<String> exchangeAudiences,
+            int tokenTtlSeconds) throws Exception {
         Peers.requireInstalled(OIDC_PROVIDER);
         this.resource = resource;
         this.scope = scope;
@@ -70,6 +76,7 @@ public final class TestIssuer implements AutoCloseable {
                 .redirectError(dir.resolve("issuer-stderr.txt").toFile());
         command.environment().put("USERS", String.join(" ", users));
         command.environment().put("EXCHANGE_AUDIENCES", String.join(" ", exchangeAudiences));
+        command.environment().put("TOKEN_TTL_SECONDS", Integer.toString(tokenTtlSeconds));
         this.process = command.start();
         this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread.ofVirtual().name("test-issuer-stdout").start(() -> {
