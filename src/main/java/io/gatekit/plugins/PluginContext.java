@@ -26,7 +26,8 @@ public record PluginContext(@Nullable String upstream, Principal principal, Stri
     }
 
     public PluginContext {
-        Objects.requireNonNull(principal, "principal");
+        // Plugins see who calls, never the token it presented (kept for token exchange only; ADR 0028).
+        principal = Objects.requireNonNull(principal, "principal").withoutToken();
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(direction, "direction");
     }

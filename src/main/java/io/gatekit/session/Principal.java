@@ -37,6 +37,11 @@ public record Principal(String subject, Map<String, Object> claims, @Nullable Be
         this(subject, claims, null);
     }
 
+    /** The same caller without its token: what code that has no business exchanging it (plugins) is given. */
+    public Principal withoutToken() {
+        return token == null ? this : new Principal(subject, claims);
+    }
+
     public boolean isAnonymous() {
         return subject.isEmpty();
     }
