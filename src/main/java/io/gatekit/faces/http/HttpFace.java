@@ -3,6 +3,7 @@ package io.gatekit.faces.http;
 import io.gatekit.Gateway;
 import io.gatekit.config.HttpConfig;
 import io.gatekit.config.ScaleOutConfig;
+import io.gatekit.jsonrpc.JsonRpcCodec;
 import io.gatekit.scaleout.RedisState;
 import io.gatekit.scaleout.SessionKeys;
 import io.gatekit.scaleout.SessionTokens;
@@ -107,6 +108,8 @@ public final class HttpFace implements AutoCloseable {
         server.addBean(guard);
         server.addConnector(connector);
         server.setHandler(handler);
+        // What Jetty refuses itself (a malformed request line, URI or header) is answered like any other refusal.
+        server.setErrorHandler(new JsonErrorHandler(new JsonRpcCodec()));
         server.setStopTimeout(Duration.ofSeconds(2).toMillis());
         return server;
     }

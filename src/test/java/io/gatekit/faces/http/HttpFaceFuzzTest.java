@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Fuzz target for the HTTP face's request handling (ADR 0026): requests built from the fuzzer's bytes (method, path,
  * the headers the MCP endpoint reads, a body) go through the face's own Jetty set-up in-process, over a
  * {@link LocalConnector}. Whatever the request, the answer is a complete HTTP response, never a 500, and a refusal
- * by the endpoint carries a JSON-RPC error. Seeds under
+ * (by the endpoint or by Jetty itself) with a body carries a JSON-RPC error. Seeds under
  * {@code src/test/resources/io/gatekit/faces/http/HttpFaceFuzzTestInputs/}.
  */
 class HttpFaceFuzzTest {
@@ -111,7 +111,10 @@ class HttpFaceFuzzTest {
         assertThat(response).as("a well-formed HTTP response").isNotNull();
         assertThat(response.getStatus()).as("no request is an internal error").isNotEqualTo(500);
         String type = response.get("Content-Type");
-        if (response.getStatus() >= 400 && type != null && type.startsWith("application/json")) {
+        if (response.getStatus() >= 400 && !response.getContent().isEmpty()) {
+            // Jetty's own refusals too (seed illegal-path-character): never its HTML page.
+            assertThat(type).as("the type of a %d body: %s", response.getStatus(), response.getContent())
+                    .startsWith("application/json");
             JsonNode error = JSON.readTree(response.getContent());
             assertThat(error.path("error").path("code").isInt()).as("a JSON-RPC error: %s", error).isTrue();
         }

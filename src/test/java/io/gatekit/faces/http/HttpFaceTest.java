@@ -181,6 +181,38 @@ class HttpFaceTest {
         assertThat(rawStatus("POST", "127.0.0.1:" + f.face.port(), null)).isEqualTo(200);
     }
 
+    /** The HTTP fuzz finding (seed illegal-path-character): what Jetty refuses itself is a JSON-RPC error too. */
+    @Test
+    void requestsJettyRefusesBeforeTheEndpoint_getAJsonRpcErrorBody() throws Exception {
+        for (String target : List.of("/\u0001", "/mcp%zz", "/mcp%00", "/a\"b")) {
+            String[] answer = raw("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Content-Length: 0\r\n\r\n");
+            assertThat(answer[0]).as(target).matches("HTTP/1.1 4\\d\\d .*");
+            assertThat(answer[1]).as(target).containsIgnoringCase("Content-Type: application/json");
+            JsonNode error = JSON.readTree(answer[2]);
+            assertThat(error.path("jsonrpc").asString()).isEqualTo("2.0");
+            assertThat(error.path("error").path("code").asInt()).as(target).isEqualTo(-32600);
+            assertThat(error.path("error").path("message").asString()).as(target).isNotBlank();
+        }
+        String[] badHeader = raw("GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\nConnection: close\r\n\r\n");
+        assertThat(badHeader[0]).startsWith("HTTP/1.1 400");
+        assertThat(JSON.readTree(badHeader[2]).path("error").path("code").asInt()).isEqualTo(-32600);
+    }
+
+    /** Sends raw bytes; returns the status line, the header block and the body. */
+    private static String[] raw(String request) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), f.face.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String whole = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int headEnd = whole.indexOf("\r\n\r\n");
+            assertThat(headEnd).as(whole).isPositive();
+            int lineEnd = whole.indexOf("\r\n");
+            return new String[] {whole.substring(0, lineEnd), whole.substring(lineEnd + 2, headEnd), whole.substring(headEnd + 4)};
+        }
+    }
+
     /** Sends an initialize with a hand-written Host (java.net.http will not let a test forge it). */
     private static int rawStatus(String method, String host, String origin) throws Exception {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"0\"}}}";
