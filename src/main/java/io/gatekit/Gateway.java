@@ -6,11 +6,14 @@ import io.gatekit.chain.RequestLogIds;
 import io.gatekit.config.LogFormat;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.gatekit.config.GatewayConfig;
+import io.gatekit.config.HttpConfig;
+import io.gatekit.config.ScaleOutConfig;
 import io.gatekit.config.TimeoutsConfig;
 import io.gatekit.config.UpstreamConfig;
 import io.gatekit.control.AdmissionController;
 import io.gatekit.control.ClientAdmission;
 import io.gatekit.control.DeadlineSweeper;
+import io.gatekit.control.RateBuckets;
 import io.gatekit.control.Deadlines;
 import io.gatekit.control.UpstreamAdmission;
 import io.gatekit.jsonrpc.JsonRpcCodec;
@@ -23,6 +26,7 @@ import io.gatekit.plugins.Plugins;
 import io.gatekit.routing.ClientDispatcher;
 import io.gatekit.routing.Routing;
 import io.gatekit.routing.ToolAlias;
+import io.gatekit.scaleout.RedisRateBuckets;
 import io.gatekit.security.policy.CurrentPolicy;
 import io.gatekit.security.policy.PolicyEnforcement;
 import io.gatekit.security.policy.PolicyLink;
@@ -67,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     private final JsonRpcCodec codec;
     private final SessionDirectory sessions = new SessionDirectory();
     private final AdmissionController admission;
+    /** Scaled out with Redis, the callers' and upstreams' rate-limit buckets are shared by the instances. */
+    private final RateBuckets rateBuckets;
     private final Routing routing;
     private final Plugins plugins;
     private final CurrentPolicy policy;
@@ -104,7 +110,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         int maxMessageBytes = config.proxy().limits().maxMessageBytes();
         this.codec = JsonRpcCodec.forClients(maxMessageBytes);
-        this.admission = new AdmissionController(config.proxy().limits());
+        this.rateBuckets = rateBuckets(config);
+        this.admission = new AdmissionController(config.proxy().limits(), rateBuckets);
         this.observability = new Observability(this::upstreams, sessions::size, config.observability().metrics(), tracing);
         GatewayEvents events = observability.events();
         this.plugins = new Plugins(plugins, config.plugins(), config.baseDirectory(), codec, events::pluginRan);
@@ -337,7 +344,17 @@ public final class Gateway implements AutoCloseable {
             sweeper.close();
         }
         plugins.close(); // audit records of the requests answered during shutdown are written and flushed
+        rateBuckets.close();
         observability.close(); // last: the spans of those requests are exported
+    }
+
+    /**
+     * Redis-backed buckets when the HTTP face is scaled out with Redis (one limit for all instances, ADR 0027), else
+     * buckets in memory. Throws when that Redis cannot be reached, as the face does.
+     */
+    private static RateBuckets rateBuckets(GatewayConfig config) {
+        return config.proxy().http().flatMap(HttpConfig::scaleOut).flatMap(ScaleOutConfig::redis)
+                .<RateBuckets>map(RedisRateBuckets::connect).orElse(RateBuckets.LOCAL);
     }
 
     /**

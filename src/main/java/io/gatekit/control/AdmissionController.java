@@ -46,26 +46,41 @@ public final class AdmissionController {
     }
 
     private final Map<String, UpstreamGate> upstreams = new ConcurrentHashMap<>();
-    private final CallerLoads callers = new CallerLoads();
+    private final CallerLoads callers;
+    private final RateBuckets buckets;
     private final Executor resumer;
     private volatile ClientLimits clients;
 
-    /** @param resumer runs a queued request's rest of the chain once it is handed a slot (a virtual thread each) */
-    public AdmissionController(LimitsConfig limits, Executor resumer) {
+    /**
+     * @param buckets where a caller's and an upstream's rate-limit buckets live (shared by the instances when
+     *     scaled out); a connection's own bucket is always in process
+     * @param resumer runs a queued request's rest of the chain once it is handed a slot (a virtual thread each)
+     */
+    public AdmissionController(LimitsConfig limits, RateBuckets buckets, Executor resumer) {
         this.clients = ClientLimits.of(limits);
+        this.buckets = buckets;
+        this.callers = new CallerLoads(buckets);
         this.resumer = resumer;
     }
 
+    public AdmissionController(LimitsConfig limits, Executor resumer) {
+        this(limits, RateBuckets.LOCAL, resumer);
+    }
+
     /** With each queued request resumed on a new virtual thread. */
+    public AdmissionController(LimitsConfig limits, RateBuckets buckets) {
+        this(limits, buckets, task -> Thread.ofVirtual().name("gatekit-admitted").start(task));
+    }
+
     public AdmissionController(LimitsConfig limits) {
-        this(limits, task -> Thread.ofVirtual().name("gatekit-admitted").start(task));
+        this(limits, RateBuckets.LOCAL);
     }
 
     /** Sets an upstream's limits, or changes them (hot reload) with its requests in flight and waiting kept. */
     public void configure(String upstream, UpstreamLimits limits) {
         upstreams.compute(upstream, (name, gate) -> {
             if (gate == null) {
-                return new UpstreamGate(name, limits, resumer);
+                return new UpstreamGate(name, limits, buckets, resumer);
             }
             gate.reconfigure(limits);
             return gate;
@@ -177,13 +192,15 @@ public final class AdmissionController {
      */
     static final class UpstreamGate {
         private final String name;
+        private final RateBuckets buckets;
         private final Executor resumer;
         final Ceiling ceiling;
         volatile Map<String, Ceiling> tools = Map.of();
         private volatile @Nullable RateLimiter rate;
 
-        UpstreamGate(String name, UpstreamLimits limits, Executor resumer) {
+        UpstreamGate(String name, UpstreamLimits limits, RateBuckets buckets, Executor resumer) {
             this.name = name;
+            this.buckets = buckets;
             this.resumer = resumer;
             this.ceiling = new Ceiling("upstream '" + name + "'", "max_in_flight", limits.maxInFlight(), limits.maxQueued(),
                     resumer);
@@ -215,7 +232,7 @@ public final class AdmissionController {
             if (wanted == null) {
                 rate = null;
             } else if (bucket == null || !bucket.limit().equals(wanted)) {
-                rate = new RateLimiter(wanted);
+                rate = new RateLimiter(wanted, buckets, "upstream:" + name);
             }
         }
 

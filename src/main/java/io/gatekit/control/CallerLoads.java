@@ -36,6 +36,11 @@ final class CallerLoads {
     }
 
     private final Map<String, Load> loads = new ConcurrentHashMap<>();
+    private final RateBuckets buckets;
+
+    CallerLoads(RateBuckets buckets) {
+        this.buckets = buckets;
+    }
 
     /**
      * Admits one request of {@code caller} under {@code maxInFlight} and {@code rate} (null: no rate limit); when
@@ -56,7 +61,7 @@ final class CallerLoads {
             if (rate != null) {
                 RateLimiter bucket = load.bucket;
                 if (bucket == null || !bucket.limit().equals(rate)) {
-                    bucket = new RateLimiter(rate);
+                    bucket = new RateLimiter(rate, buckets, "caller:" + key);
                     load.bucket = bucket;
                 }
                 long waitMs = bucket.tryTake();

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CallerLoadsTest {
-    private final CallerLoads loads = new CallerLoads();
+    private final CallerLoads loads = new CallerLoads(RateBuckets.LOCAL);
     private final Principal alice = new Principal("alice", Map.of("iss", "https://idp"));
     private final Principal bob = new Principal("bob", Map.of("iss", "https://idp"));
 

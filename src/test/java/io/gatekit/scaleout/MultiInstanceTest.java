@@ -37,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Two gateway processes sharing a session key and a real {@code redis-server}, behind a real {@code nginx}
  * balancing round robin without stickiness (ADR 0027): a client's requests alternate instances; cancellation,
  * progress and a server-to-client request's answer reach the right place across instances; a DELETE ends the
- * session everywhere; Redis restarts under them; one instance is killed mid-run. Skipped with a message where
+ * session everywhere; an upstream's rate limit holds for both together; Redis is down for a while, then restarts
+ * under them; one instance is killed mid-run. Skipped with a message where
  * redis-server or nginx is not installed ({@code scripts/install-services.sh}); on CI that is a failure.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,6 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
 class MultiInstanceTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String KEY = "multi-instance-test-session-key-0123456789";
+    /** The rate limit of the upstream "limited", which both instances must enforce together. */
+    private static final int LIMITED_RATE = 2;
+    private static final int LIMITED_BURST = 10;
 
     @TempDir
     static Path dir;
@@ -84,7 +88,10 @@ class MultiInstanceTest {
                   upstreams:
                     - name: demo
                       command: %%DEMO%%
-                """.formatted(KEY, redis.uri()), Duration.ofSeconds(240));
+                    - name: limited
+                      command: %%DEMO%%
+                      rate_limit: {requests_per_second: %s, burst: %d}
+                """.formatted(KEY, redis.uri(), LIMITED_RATE, LIMITED_BURST), Duration.ofSeconds(240));
     }
 
     private static String backend(HttpGatewayProcess gateway) {
@@ -248,6 +255,64 @@ class MultiInstanceTest {
 
     @Test
     @Order(5)
+    void anUpstreamsRateLimitHoldsForBothInstancesTogether() throws Exception {
+        String session = initialize("{}");
+        int accepted = 0;
+        Set<String> acceptedBy = new HashSet<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 120; i++) {
+            HttpResponse<String> answer = send(post(balanced(), session, """
+                    {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"limited__echo","arguments":{"message":"r"}}}"""
+                    .formatted(i)).build());
+            if (answer.statusCode() == 200) {
+                assertThat(answer.body()).contains("\"text\":\"r\"");
+                accepted++;
+                acceptedBy.add(answer.headers().firstValue(NginxBalancer.UPSTREAM_HEADER).orElseThrow());
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
+                assertThat(JSON.readTree(answer.body()).path("error").path("code").asInt()).isEqualTo(-32004);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // One bucket for both: its burst plus what refilled meanwhile (one token of slack for the edges). Two
+        // buckets would grant about twice that.
+        assertThat(accepted).as("accepted in %.1f s", seconds)
+                .isGreaterThanOrEqualTo(LIMITED_BURST)
+                .isLessThanOrEqualTo(LIMITED_BURST + (int) Math.ceil(LIMITED_RATE * seconds) + 1);
+        assertThat(acceptedBy).containsExactlyInAnyOrder(backend(first), backend(second));
+    }
+
+    @Test
+    @Order(6)
+    void whileRedisIsDownRequestsAreAnsweredAndNothingHangs() throws Exception {
+        String session = initialize("{}");
+        redis.kill();
+        // Far beyond the 2 s command timeout, far below "hangs".
+        Duration bound = Duration.ofSeconds(15);
+        try {
+            // A session new to an instance continues (nothing it needs is in Redis); a rate-limited upstream is
+            // limited per instance meanwhile; a DELETE is answered. Each within the command timeout, not later.
+            String fresh = initialize("{}");
+            for (int i = 0; i < 6; i++) {
+                for (String id : List.of(session, fresh)) {
+                    HttpResponse<String> answer = send(post(balanced(), id, echo(i, "down-" + i)).timeout(bound).build());
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                }
+                HttpResponse<String> limited = send(post(balanced(), session, """
+                        {"jsonrpc":"2.0","id":"l%d","method":"tools/call","params":{"name":"limited__echo","arguments":{"message":"l"}}}"""
+                        .formatted(i)).timeout(bound).build());
+                assertThat(limited.statusCode()).as(limited.body()).isIn(200, 429);
+            }
+            HttpResponse<String> deleted = send(HttpRequest.newBuilder(balanced()).DELETE()
+                    .header("Mcp-Session-Id", fresh).timeout(bound).build());
+            assertThat(deleted.statusCode()).isEqualTo(200);
+        } finally {
+            redis.startAgain();
+        }
+    }
+
+    @Test
+    @Order(7)
     void afterARedisRestartSessionsStillContinueAndEndEverywhere() throws Exception {
         String before = initialize("{}");
         redis.restart();
@@ -269,7 +334,7 @@ class MultiInstanceTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void whenAnInstanceIsKilledMidRunTheSessionGoesOnOnTheOther() throws Exception {
         String session = initialize("{}");
         int retried = 0;

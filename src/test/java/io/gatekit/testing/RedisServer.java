@@ -86,8 +86,18 @@ public final class RedisServer implements AutoCloseable {
 
     /** Stops Redis (SIGKILL: no goodbye to its clients) and starts an empty one on the same port. */
     public void restart() throws InterruptedException {
+        kill();
+        startAgain();
+    }
+
+    /** Stops Redis (SIGKILL: no goodbye to its clients); {@link #startAgain} brings an empty one back. */
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts an empty Redis on the same port after {@link #kill}. */
+    public void startAgain() {
         process = launch();
     }
 
