@@ -36,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Two gateway processes sharing a session key and a real {@code redis-server}, behind a real {@code nginx}
  * balancing round robin without stickiness (ADR 0027): a client's requests alternate instances; cancellation,
- * progress and a server-to-client request's answer reach the right place across instances; a DELETE ends the
+ * progress and a server-to-client request's answer reach the right place across instances; a notification made on
+ * one instance reaches the GET stream on the other, and a GET resumed elsewhere replays it; a resource subscribed
+ * through one instance is updated from the other; a DELETE ends the
  * session everywhere; an upstream's rate limit holds for both together; Redis is down for a while, then restarts
  * under them; one instance is killed mid-run. Skipped with a message where
  * redis-server or nginx is not installed ({@code scripts/install-services.sh}); on CI that is a failure.
@@ -100,12 +102,13 @@ class MultiInstanceTest {
 
     @AfterAll
     static void stop() throws Exception {
-        http.close();
         for (AutoCloseable closeable : new AutoCloseable[] {nginx, first, second, redis}) {
             if (closeable != null) {
                 closeable.close();
             }
         }
+        // Not close(), which waits for every exchange to end: a GET stream a test let go of may still be open.
+        http.shutdownNow();
     }
 
     // --- a small MCP client over raw HTTP ---
@@ -233,6 +236,93 @@ class MultiInstanceTest {
 
     @Test
     @Order(4)
+    void aNotificationMadeOnOneInstanceReachesTheGetStreamOnTheOtherAndIsReplayedWhereverItResumes() throws Exception {
+        String session = initialize("{}");
+        assertThat(send(post(uriOf(second), session, echo(1, "here")).build()).statusCode()).isEqualTo(200);
+        HttpResponse<Stream<String>> onFirst = openGet(first, session, null);
+        Iterator<String> events = onFirst.body().iterator();
+
+        assertThat(send(post(uriOf(second), session, changeTools(2)).build()).statusCode()).isEqualTo(200);
+        String[] seen = nextEvent(events, "notifications/tools/list_changed");
+        assertThat(seen[0]).matches("g-\\d+-\\d+"); // the shared stream's id, unique across instances
+        onFirst.body().close();
+
+        // Made while the client has no stream, then resumed on the other instance after the last event it had.
+        assertThat(send(post(uriOf(second), session, changeTools(3)).build()).statusCode()).isEqualTo(200);
+        HttpResponse<Stream<String>> onSecond = openGet(second, session, seen[0]);
+        String[] missed = nextEvent(onSecond.body().iterator(), "notifications/tools/list_changed");
+        assertThat(missed[0]).matches("g-\\d+-\\d+").isNotEqualTo(seen[0]);
+        onSecond.body().close();
+    }
+
+    @Test
+    @Order(5)
+    void aResourceSubscribedThroughOneInstanceIsUpdatedFromTheOther() throws Exception {
+        String session = initialize("{}");
+        HttpResponse<String> subscribed = send(post(uriOf(first), session, """
+                {"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"demo__demo://readme"}}""").build());
+        assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(200);
+        assertThat(subscribed.body()).doesNotContain("\"error\"");
+        HttpResponse<Stream<String>> stream = openGet(first, session, null);
+
+        // The other instance's copy of the session subscribes its own upstream too; its update reaches the stream.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(send(post(uriOf(second), session, touch(2)).build()).body())
+                        .as("second's log: %s", second.stderrText()).contains("\"text\":\"notified\""));
+        String[] updated = nextEvent(stream.body().iterator(), "notifications/resources/updated");
+        assertThat(updated[1]).contains("demo__demo://readme");
+        stream.body().close();
+
+        HttpResponse<String> unsubscribed = send(post(uriOf(first), session, """
+                {"jsonrpc":"2.0","id":3,"method":"resources/unsubscribe","params":{"uri":"demo__demo://readme"}}""").build());
+        assertThat(unsubscribed.statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(send(post(uriOf(second), session, touch(4)).build()).body()).contains("not subscribed"));
+    }
+
+    private static String touch(int id) {
+        return """
+                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"demo__touch","arguments":{"uri":"demo://readme"}}}"""
+                .formatted(id);
+    }
+
+    private static String changeTools(int id) {
+        return """
+                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"demo__change_tools","arguments":{}}}"""
+                .formatted(id);
+    }
+
+    private static HttpResponse<Stream<String>> openGet(HttpGatewayProcess gateway, String session, String lastEventId)
+            throws Exception {
+        HttpRequest.Builder get = HttpRequest.newBuilder(uriOf(gateway)).GET().header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session);
+        if (lastEventId != null) {
+            get.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<Stream<String>> stream = http.sendAsync(get.build(), HttpResponse.BodyHandlers.ofLines())
+                .get(30, TimeUnit.SECONDS);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        return stream;
+    }
+
+    /** The id and data of the next event whose data contains {@code wanted}, waited for at most 30 s. */
+    private static String[] nextEvent(Iterator<String> lines, String wanted) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            String id = null;
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).strip();
+                } else if (line.startsWith("data:") && line.contains(wanted)) {
+                    return new String[] {id, line};
+                }
+            }
+            throw new AssertionError("the event stream ended before " + wanted);
+        }).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(6)
     void aDeleteEndsTheSessionOnEveryInstance() throws Exception {
         String session = initialize("{}");
         assertThat(send(post(uriOf(first), session, echo(1, "a")).build()).statusCode()).isEqualTo(200);
@@ -254,7 +344,7 @@ class MultiInstanceTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void anUpstreamsRateLimitHoldsForBothInstancesTogether() throws Exception {
         String session = initialize("{}");
         int accepted = 0;
@@ -283,7 +373,7 @@ class MultiInstanceTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void whileRedisIsDownRequestsAreAnsweredAndNothingHangs() throws Exception {
         String session = initialize("{}");
         redis.kill();
@@ -312,7 +402,7 @@ class MultiInstanceTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void afterARedisRestartSessionsStillContinueAndEndEverywhere() throws Exception {
         String before = initialize("{}");
         redis.restart();
@@ -334,7 +424,7 @@ class MultiInstanceTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void whenAnInstanceIsKilledMidRunTheSessionGoesOnOnTheOther() throws Exception {
         String session = initialize("{}");
         int retried = 0;

@@ -54,7 +54,8 @@ public final class HttpFace implements AutoCloseable {
         this.http = http;
         this.shared = http.scaleOut().map(HttpFace::sharedState).orElse(SharedState.LOCAL);
         this.registry = new SessionRegistry(http.maxSessions(), http.sessionIdleTimeout(),
-                http.scaleOut().map(HttpFace::tokens).orElse(null), shared);
+                http.scaleOut().map(HttpFace::tokens).orElse(null), shared,
+                shared.sharesEvents() ? new SharedGetStream(shared, gateway.codec()) : null);
         OriginPolicy origins = new OriginPolicy(http.allowedHosts(), http.allowedOrigins(), http.host());
         SessionRelay relay = new SessionRelay(shared, registry, gateway.codec());
         this.handler = new McpHandler(gateway, registry, relay, origins, new Authenticator(http.auth(), http.path()),

@@ -26,10 +26,13 @@ import tools.jackson.databind.JsonNode;
  * One legacy Streamable HTTP session ({@code Mcp-Session-Id}): the way back to its client. Responses go to the
  * POST waiting for them; progress goes to the stream of the request it belongs to; everything else goes to the
  * standalone GET stream, through a bounded buffer of numbered events that a reconnecting client replays from
- * with {@code Last-Event-ID}.
+ * with {@code Last-Event-ID}. Scaled out with shared events ({@link SharedGetStream}), that buffer is the session's
+ * shared stream, which every instance's copy appends to and the GET stream reads wherever it is; an event the
+ * shared stream refuses (Redis away) falls back to this instance's own buffer.
  *
  * <p>Concurrency: the GET stream's buffer, sequence numbers and open flag are guarded by {@code lock}, whose
- * condition wakes the GET handler. The posted requests are a concurrent map shared by POST handler threads and the
+ * condition wakes the GET handler; {@code version} counts what might have added events (a local event, another
+ * instance's), so that the GET handler reads the shared stream outside the lock without missing a wake-up. The posted requests are a concurrent map shared by POST handler threads and the
  * gateway threads that send; the endpoint, protocol version, {@code ended} and last-seen time are volatile, each
  * written by one party and read without a lock.
  */
@@ -59,25 +62,44 @@ final class HttpSession implements ClientChannel {
     private long delivered;
     @GuardedBy("lock")
     private boolean getOpen;
+    @GuardedBy("lock")
+    private long version;
+    @GuardedBy("lock")
+    private String deliveredShared = SharedGetStream.START;
+    private final @Nullable SharedGetStream shared;
     private volatile boolean ended;
     private volatile long lastSeenNanos = System.nanoTime();
     private final AtomicInteger openConnections = new AtomicInteger();
 
-    /** One event of the GET stream. */
-    record Event(long seq, JsonRpcMessage message) {
+    /** One event of the GET stream: numbered by this instance ({@code seq}), or by the shared stream. */
+    record Event(long seq, @Nullable String sharedId, JsonRpcMessage message) {
         String id() {
-            return GET_STREAM_PREFIX + seq;
+            return GET_STREAM_PREFIX + (sharedId != null ? sharedId : Long.toString(seq));
+        }
+    }
+
+    /** Where a GET stream is: the last event it had of this instance's buffer and of the shared stream. */
+    record Cursor(long localSeq, String sharedId) {
+        Cursor after(Event event) {
+            String eventShared = event.sharedId();
+            return eventShared != null ? new Cursor(localSeq, eventShared) : new Cursor(event.seq(), sharedId);
         }
     }
 
     HttpSession(String id, Principal owner) {
-        this(id, owner, false);
+        this(id, owner, false, null);
     }
 
     HttpSession(String id, Principal owner, boolean stateless) {
+        this(id, owner, stateless, null);
+    }
+
+    /** With {@code shared}, the GET stream's events are kept there for every instance. */
+    HttpSession(String id, Principal owner, boolean stateless, @Nullable SharedGetStream shared) {
         this.id = id;
         this.owner = owner;
         this.stateless = stateless;
+        this.shared = shared;
     }
 
     String id() {
@@ -151,7 +173,8 @@ final class HttpSession implements ClientChannel {
                 if (post != null) {
                     post.deliver(response);
                 } else {
-                    log.debug("session {}: no open request for response {}; dropped", id, response.id());
+                    log.debug("session {}: no open request for response {}; dropped{}", id, response.id(),
+                            response.error() == null ? "" : " (error: " + response.error().message() + ")");
                 }
                 yield true;
             }
@@ -230,9 +253,39 @@ final class HttpSession implements ClientChannel {
     // --- the standalone GET stream ---
 
     private boolean enqueueGet(JsonRpcMessage message) {
+        SharedGetStream stream = shared;
+        if (stream == null) {
+            return enqueueLocal(message);
+        }
+        // Asynchronous: the sender (perhaps an upstream's reader thread) never waits for Redis.
+        stream.append(id, message).whenComplete((eventId, failure) -> {
+            if (failure == null) {
+                eventsArrived();
+            } else {
+                log.warn("session {}...: {} kept by this instance only (shared events unreachable: {})",
+                        id.substring(0, Math.min(6, id.length())), describe(message), failure.getMessage());
+                enqueueLocal(message);
+            }
+        });
+        return true;
+    }
+
+    /** Another instance, or this one, added an event to the shared stream: the GET stream reads it. */
+    void eventsArrived() {
         lock.lock();
         try {
-            getEvents.addLast(new Event(nextSeq++, message));
+            version++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean enqueueLocal(JsonRpcMessage message) {
+        lock.lock();
+        try {
+            version++;
+            getEvents.addLast(new Event(nextSeq++, null, message));
             while (getEvents.size() > REPLAY_EVENTS) {
                 Event dropped = getEvents.removeFirst();
                 if (dropped.seq() > delivered) {
@@ -256,27 +309,35 @@ final class HttpSession implements ClientChannel {
     }
 
     /**
-     * Claims the GET stream; false if one is already open (one per session). Returns the sequence number to
-     * resume after: the one named by {@code lastEventId} if it is of this stream, else the last delivered.
+     * Claims the GET stream; null if one is already open here (one per session). Returns where to resume: after the
+     * event {@code lastEventId} names if it is of this session's streams, else after what was last delivered.
      */
-    long attachGet(@Nullable String lastEventId) {
+    @Nullable Cursor attachGet(@Nullable String lastEventId) {
+        String named = lastEventId != null && lastEventId.startsWith(GET_STREAM_PREFIX)
+                ? lastEventId.substring(GET_STREAM_PREFIX.length()) : "";
+        long localSeq;
         lock.lock();
         try {
             if (getOpen || ended) {
-                return -1;
+                return null;
             }
             getOpen = true;
-            if (lastEventId != null && lastEventId.startsWith(GET_STREAM_PREFIX)) {
+            localSeq = delivered;
+            if (!named.isEmpty() && !SharedGetStream.isSharedId(named)) {
                 try {
-                    return Math.max(0, Long.parseLong(lastEventId.substring(GET_STREAM_PREFIX.length())));
+                    localSeq = Math.max(0, Long.parseLong(named));
                 } catch (NumberFormatException ignored) {
                     // a foreign id: resume from what was delivered
                 }
             }
-            return delivered;
         } finally {
             lock.unlock();
         }
+        SharedGetStream stream = shared;
+        if (stream == null) {
+            return new Cursor(localSeq, SharedGetStream.START);
+        }
+        return new Cursor(localSeq, SharedGetStream.isSharedId(named) ? named : stream.resumePoint(id));
     }
 
     void detachGet() {
@@ -288,15 +349,24 @@ final class HttpSession implements ClientChannel {
         }
     }
 
-    /** Events after {@code afterSeq}, waiting at most {@code wait} for one; empty on timeout or end. */
-    List<Event> awaitGet(long afterSeq, Duration wait) throws InterruptedException {
+    /** Events after {@code cursor}, waiting at most {@code wait} for one; empty on timeout or end. */
+    List<Event> awaitGet(Cursor cursor, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                List<Event> ready = new ArrayList<>();
+        SharedGetStream stream = shared;
+        while (true) {
+            long seen;
+            lock.lock();
+            try {
+                seen = version;
+            } finally {
+                lock.unlock();
+            }
+            // Read outside the lock: senders never wait for Redis.
+            List<Event> ready = stream == null ? new ArrayList<>() : new ArrayList<>(stream.after(id, cursor.sharedId()));
+            lock.lock();
+            try {
                 for (Event event : getEvents) {
-                    if (event.seq() > afterSeq) {
+                    if (event.seq() > cursor.localSeq()) {
                         ready.add(event);
                     }
                 }
@@ -304,19 +374,29 @@ final class HttpSession implements ClientChannel {
                 if (!ready.isEmpty() || ended || left <= 0) {
                     return ready;
                 }
-                changed.awaitNanos(left);
+                if (version == seen) {
+                    changed.awaitNanos(left);
+                }
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
-    void delivered(long seq) {
+    /** The client has had everything up to {@code cursor}: a GET opened later, here or elsewhere, starts after it. */
+    void delivered(Cursor cursor) {
+        boolean sharedMoved;
         lock.lock();
         try {
-            delivered = Math.max(delivered, seq);
+            delivered = Math.max(delivered, cursor.localSeq());
+            sharedMoved = !deliveredShared.equals(cursor.sharedId());
+            deliveredShared = cursor.sharedId();
         } finally {
             lock.unlock();
+        }
+        SharedGetStream stream = shared;
+        if (stream != null && sharedMoved) {
+            stream.delivered(id, cursor.sharedId());
         }
     }
 

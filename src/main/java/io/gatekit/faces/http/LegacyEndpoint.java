@@ -117,13 +117,26 @@ final class LegacyEndpoint {
         }
         request.addFailureListener(failure -> post.deliver(PostedRequest.GONE));
         JsonRpcMessage.Response last = null;
+        // Read before the chain runs: routing renames a resource's URI to the upstream's own in the params.
+        String named = r.params() != null && r.params().path("uri").isString() ? r.params().get("uri").stringValue() : null;
         try {
             session.attached().handler().onMessage(decoded);
             last = new ResponseStream(session, post, response, callback, replies, timings, UnaryOperator.identity(),
                     answer -> 200).run();
-            if (last != null && !last.isError() && r.method().equals("logging/setLevel") && r.params() != null
-                    && r.params().path("level").isString()) {
-                relay.levelSet(session, r.params().get("level").stringValue());
+            if (last != null && !last.isError() && r.params() != null) {
+                switch (r.method()) {
+                    case "logging/setLevel" -> {
+                        if (r.params().path("level").isString()) {
+                            relay.levelSet(session, r.params().get("level").stringValue());
+                        }
+                    }
+                    case "resources/subscribe", "resources/unsubscribe" -> {
+                        if (named != null) {
+                            relay.subscriptionChanged(session, named, r.method().equals("resources/subscribe"));
+                        }
+                    }
+                    default -> {}
+                }
             }
         } finally {
             session.finish(post);
@@ -151,8 +164,8 @@ final class LegacyEndpoint {
         if (session == null) {
             return;
         }
-        long cursor = session.attachGet(request.getHeaders().get(McpHeaders.LAST_EVENT_ID));
-        if (cursor < 0) {
+        HttpSession.Cursor cursor = session.attachGet(request.getHeaders().get(McpHeaders.LAST_EVENT_ID));
+        if (cursor == null) {
             replies.error(response, callback, 409, null, ErrorCode.INVALID_REQUEST,
                     "Conflict: this session already has an open GET stream");
             return;
@@ -170,9 +183,9 @@ final class LegacyEndpoint {
                 }
                 for (HttpSession.Event event : ready) {
                     sse.event(event.id(), replies.codec().encode(event.message()));
-                    cursor = event.seq();
-                    session.delivered(cursor);
+                    cursor = cursor.after(event);
                 }
+                session.delivered(cursor);
             }
             callback.succeeded();
         } catch (IOException e) {

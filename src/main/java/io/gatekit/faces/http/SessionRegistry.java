@@ -11,6 +11,7 @@ import io.gatekit.session.ClientInfo;
 import io.gatekit.session.ClientSession;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -52,6 +53,9 @@ final class SessionRegistry implements AutoCloseable {
     private volatile boolean closed;
     private final @Nullable SessionTokens tokens;
     private final SharedState shared;
+    private final @Nullable SharedGetStream events;
+    /** Told of each session this instance starts serving (set once, at wiring, by the face's relay). */
+    private volatile Consumer<HttpSession> continued = session -> {};
 
     /** The cap is reached; no session was created. */
     static final class FullException extends Exception {
@@ -75,13 +79,18 @@ final class SessionRegistry implements AutoCloseable {
     }
 
     SessionRegistry(int maxSessions, Duration idleTimeout) {
-        this(maxSessions, idleTimeout, null, SharedState.LOCAL);
+        this(maxSessions, idleTimeout, null, SharedState.LOCAL, null);
     }
 
-    /** With {@code tokens}, session ids are sealed tokens that any instance sharing the keys and {@code shared} opens. */
-    SessionRegistry(int maxSessions, Duration idleTimeout, @Nullable SessionTokens tokens, SharedState shared) {
+    /**
+     * With {@code tokens}, session ids are sealed tokens that any instance sharing the keys and {@code shared} opens;
+     * with {@code events} too, the sessions' GET stream events are kept for every instance.
+     */
+    SessionRegistry(int maxSessions, Duration idleTimeout, @Nullable SessionTokens tokens, SharedState shared,
+            @Nullable SharedGetStream events) {
         this.tokens = tokens;
         this.shared = shared;
+        this.events = tokens == null ? null : events;
         this.maxSessions = maxSessions;
         this.idleTimeout = idleTimeout;
         long sweepMillis = Math.clamp(idleTimeout.toMillis() / 4, 50, 5_000);
@@ -98,7 +107,8 @@ final class SessionRegistry implements AutoCloseable {
         reserve();
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
-        HttpSession session = new HttpSession(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), owner);
+        HttpSession session = new HttpSession(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), owner,
+                false, events);
         sessions.put(session.id(), session);
         session.attach(open.apply(session));
         scatterOutgoingIds(session);
@@ -175,7 +185,7 @@ final class SessionRegistry implements AutoCloseable {
             return null; // another caller's token is refused like a forged one, and continues nowhere
         }
         reserve();
-        HttpSession session = new HttpSession(token, snapshot.get().principal());
+        HttpSession session = new HttpSession(token, snapshot.get().principal(), false, events);
         HttpSession raced = sessions.putIfAbsent(token, session);
         if (raced != null) {
             reserved.decrementAndGet();
@@ -192,7 +202,13 @@ final class SessionRegistry implements AutoCloseable {
         // The handshake finished where the session began: this copy may send server-to-client requests at once.
         client.markReady();
         log.debug("session continued on this instance ({} for {})", client, known.info().name());
+        continued.accept(session);
         return session;
+    }
+
+    /** Tells {@code listener} of each session continued here from its token (after it is ready). */
+    void onContinued(Consumer<HttpSession> listener) {
+        this.continued = listener;
     }
 
     /** Scaled out, each instance's copy numbers its server-to-client requests from its own random point. */
