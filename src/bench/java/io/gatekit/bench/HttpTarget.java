@@ -33,6 +33,8 @@ final class HttpTarget implements AutoCloseable {
 
     enum Kind {
         GATEKIT("gatekit", "demo__echo", "demo__sleep", true),
+        /** The same gateway from another build ({@code --classpath-b}): an A/B of two builds in one run. */
+        GATEKIT_B("gatekit-b", "demo__echo", "demo__sleep", true),
         MCP_PROXY("mcp-proxy", "echo", "sleep", false),
         /** supergateway 4 (node), stdio to Streamable HTTP, stateful: it starts one demo server per session. */
         SUPERGATEWAY("supergateway", "echo", "sleep", false),
@@ -80,16 +82,21 @@ final class HttpTarget implements AutoCloseable {
 
     /** The gateway on {@code yaml} (an HTTP face on a free loopback port at /mcp, fronting the demo server). */
     static HttpTarget startGatekit(Target.Launch launch, Path workDir, String yaml) {
+        return startGatekit(Kind.GATEKIT, launch, workDir, yaml);
+    }
+
+    /** {@code kind} (gatekit, or gatekit-b: {@code launch} then runs the other build) on {@code yaml}. */
+    static HttpTarget startGatekit(Kind kind, Target.Launch launch, Path workDir, String yaml) {
         try {
             Files.createDirectories(workDir);
-            Path config = workDir.resolve("gatekit-http-bench.yaml");
+            Path config = workDir.resolve(kind.label + "-http-bench.yaml");
             Files.writeString(config, yaml);
-            Path stderr = workDir.resolve("gatekit-http-stderr.log");
+            Path stderr = workDir.resolve(kind.label + "-http-stderr.log");
             Process process = new ProcessBuilder(launch.command("io.gatekit.cli.Main", "gateway", "--config", config.toString()))
                     .redirectError(stderr.toFile())
-                    .redirectOutput(workDir.resolve("gatekit-http-stdout.log").toFile())
+                    .redirectOutput(workDir.resolve(kind.label + "-http-stdout.log").toFile())
                     .start();
-            HttpTarget target = awaitEndpoint(Kind.GATEKIT, process, stderr);
+            HttpTarget target = awaitEndpoint(kind, process, stderr);
             target.findDemo();
             return target;
         } catch (IOException e) {
