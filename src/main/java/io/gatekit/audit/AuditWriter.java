@@ -4,7 +4,6 @@ import io.gatekit.plugins.AuditEvent;
 import io.gatekit.plugins.SharedResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,7 +196,7 @@ public final class AuditWriter implements AutoCloseable {
                 }
             }
             if (missing > 0) {
-                out.write(bytesOf(layout.droppedMarker(Instant.now(), missing)));
+                out.write(EventFormat.lineOf(layout.droppedMarker(Instant.now(), missing)));
             }
             out.flush();
         } catch (IOException e) {
@@ -230,13 +229,6 @@ public final class AuditWriter implements AutoCloseable {
             }
             return null;
         }
-    }
-
-    /** The line with its line break; a format must not put a line break inside a record, and here cannot. */
-    private static byte[] bytesOf(String line) {
-        String single = line.indexOf('\n') < 0 && line.indexOf('\r') < 0 ? line
-                : line.replace("\r", "\\r").replace("\n", "\\n");
-        return (single + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Writes everything queued, flushes and closes the file; records submitted later are refused. */

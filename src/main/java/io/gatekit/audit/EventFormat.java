@@ -21,9 +21,11 @@ public interface EventFormat {
      */
     default byte @Nullable [] line(AuditEvent event) {
         String record = format(event);
-        if (record == null) {
-            return null;
-        }
+        return record == null ? null : lineOf(record);
+    }
+
+    /** {@code record} as one line of the file: UTF-8, a line break inside it escaped, its own line break added. */
+    static byte[] lineOf(String record) {
         String single = record.indexOf('\n') < 0 && record.indexOf('\r') < 0 ? record
                 : record.replace("\r", "\\r").replace("\n", "\\n");
         return (single + "\n").getBytes(StandardCharsets.UTF_8);

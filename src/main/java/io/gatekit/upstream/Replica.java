@@ -106,10 +106,6 @@ final class Replica {
         return info;
     }
 
-    Optional<InitializeResult> info() {
-        return Optional.ofNullable(info);
-    }
-
     /** Starts the supervisor thread; returns at once. */
     void start() {
         supervisor = Thread.ofVirtual().name("gatekit-supervisor-" + label).start(this::supervise);

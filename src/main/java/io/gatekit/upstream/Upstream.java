@@ -199,25 +199,24 @@ public final class Upstream implements AutoCloseable {
 
     /** Whether the upstream is spoken to in the modern era (stateless; it answers input requests with MRTR). */
     public boolean isModern() {
-        // Asked several times per call: no Optional, no stream.
-        for (Replica replica : shared) {
-            InitializeResult declared = replica.declared();
-            if (declared != null) {
-                return declared.isModern();
-            }
-        }
-        return false;
+        InitializeResult declared = declared(); // asked several times per call: no Optional here
+        return declared != null && declared.isModern();
     }
 
     /** What the running upstream declared at initialize; empty until it has started once. */
     public Optional<InitializeResult> info() {
+        return Optional.ofNullable(declared());
+    }
+
+    /** What the first shared replica that has started declared, or null. */
+    private @Nullable InitializeResult declared() {
         for (Replica replica : shared) {
-            Optional<InitializeResult> declared = replica.info();
-            if (declared.isPresent()) {
+            InitializeResult declared = replica.declared();
+            if (declared != null) {
                 return declared;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** Starts the shared replicas' supervisors; returns at once. Client sessions start on their first call. */
